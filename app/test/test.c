@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/*
+ * dpdk-test [EAL options] [--] [test ...]
+ * With no test named on the command line, DPDK_TEST names one; with
+ * neither, the registered tests are listed. The exit code is the result of
+ * the last test that failed, 77 when every test skipped, else 0.
+ */
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include "test.h"
+
+static TAILQ_HEAD(, test_command) commands = TAILQ_HEAD_INITIALIZER(commands);
+static char self_path[PATH_MAX];
+static int eal_argc;
+static char **eal_argv;
+
+void
+add_test_command(struct test_command *t)
+{
+	TAILQ_INSERT_TAIL(&commands, t, next);
+}
+
+const char *
+test_self_path(void)
+{
+	return self_path;
+}
+
+int
+test_eal_argc(void)
+{
+	return eal_argc;
+}
+
+char **
+test_eal_argv(void)
+{
+	return eal_argv;
+}
+
+static struct test_command *
+find_test(const char *name)
+{
+	struct test_command *t;
+
+	TAILQ_FOREACH(t, &commands, next)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	return NULL;
+}
+
+static void
+list_tests(void)
+{
+	struct test_command *t;
+
+	printf("Available autotests:\n");
+	TAILQ_FOREACH(t, &commands, next)
+		printf("  %s\n", t->name);
+}
+
+/* Number of leading arguments that belong to EAL (up to and with "--"). */
+static int
+count_eal_args(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1;
+		if (find_test(argv[i]) != NULL)
+			return i;
+	}
+	return argc;
+}
+
+static int
+run_test(struct test_command *t, int argc, char **argv)
+{
+	int ret;
+
+	if (t->eal == TEST_EAL_INIT && rte_eal_init(argc, argv) < 0) {
+		printf("%s: rte_eal_init failed: %s\n", t->name,
+			rte_strerror(rte_errno));
+		return TEST_FAILED;
+	}
+	printf("RTE>>%s\n", t->name);
+	fflush(stdout);
+	ret = t->callback();
+	if (t->eal == TEST_EAL_INIT)
+		rte_eal_cleanup();
+	printf("%s: %s\n", t->name, ret == TEST_SUCCESS ? "Test OK" :
+		ret == TEST_SKIPPED ? "Test Skipped" : "Test Failed");
+	return ret;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *env = getenv("DPDK_TEST");
+	int neal, i, ntests, nskipped = 0, result = 0;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", self_path, sizeof(self_path) - 1);
+	if (n > 0)
+		self_path[n] = '\0';
+	neal = count_eal_args(argc, argv);
+	eal_argc = neal;
+	eal_argv = argv;
+	ntests = argc - neal;
+	if (ntests == 0 && (env == NULL || env[0] == '\0')) {
+		list_tests();
+		return 0;
+	}
+	for (i = 0; i < (ntests > 0 ? ntests : 1); i++) {
+		const char *name = ntests > 0 ? argv[neal + i] : env;
+		struct test_command *t = find_test(name);
+		/* rte_eal_init permutes nothing but may rewrite argv: copy */
+		char *args[neal + 1];
+		int ret;
+
+		if (t == NULL) {
+			printf("unknown autotest '%s'\n", name);
+			list_tests();
+			return EXIT_FAILURE;
+		}
+		memcpy(args, argv, neal * sizeof(char *));
+		args[neal] = NULL;
+		ret = run_test(t, neal, args);
+		if (ret == TEST_SKIPPED)
+			nskipped++;
+		else if (ret != TEST_SUCCESS)
+			result = EXIT_FAILURE;
+	}
+	if (result == 0 && nskipped == (ntests > 0 ? ntests : 1))
+		return TEST_SKIPPED;
+	return result;
+}

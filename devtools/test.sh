@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The DPDK-VFIO Authors
+#
+# Install what the tests need, build, and run every test suite:
+#   unit      cmocka tests against the fake kernel
+#   autotest  dpdk-test autotests on this machine
+#   vm        real-kernel tests in a QEMU VM, one per (suite x VFIO mode)
+# then the same unit suite under AddressSanitizer + UBSan, and a clang build.
+# Skip parts with DPDK_TEST_SKIP="vm asan clang" (for local iterations only).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+export PATH=/usr/bin:$PATH # Debian's python3 for meson, not a pyenv one
+
+packages="meson ninja-build pkg-config gcc clang libcmocka-dev libnuma-dev
+	python3-pyelftools qemu-system-x86 busybox-static linux-source-6.12
+	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils kmod"
+missing=""
+for p in $packages; do
+	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "installing:$missing"
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
+fi
+
+skip=" ${DPDK_TEST_SKIP:-} "
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "build (gcc, -Werror)"
+[ -d build ] || meson setup build
+ninja -C build
+
+step "unit and autotest suites"
+meson test -C build --suite unit --suite autotest --print-errorlogs
+
+if [[ $skip != *" vm "* ]]; then
+	step "real-kernel suite in QEMU"
+	meson test -C build --suite vm --print-errorlogs --num-processes 1
+fi
+
+if [[ $skip != *" asan "* ]]; then
+	step "unit suite under AddressSanitizer + UndefinedBehaviorSanitizer"
+	[ -d build-asan ] || meson setup build-asan -Db_sanitize=address,undefined \
+		-Db_lundef=false
+	ninja -C build-asan
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C build-asan --suite unit --suite autotest --print-errorlogs
+fi
+
+if [[ $skip != *" clang "* ]]; then
+	step "build with clang (-Werror)"
+	[ -d build-clang ] || CC=clang meson setup build-clang
+	ninja -C build-clang
+fi
+
+step "all test suites passed"

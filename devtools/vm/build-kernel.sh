@@ -1,0 +1,172 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The DPDK-VFIO Authors
+#
+# Build (or find in the cache) the guest kernel of the VFIO test VM.
+#
+#   devtools/vm/build-kernel.sh [--force] [--print-path] [-j N]
+#
+# Installs linux-source-6.12 and the build tools with apt-get when missing,
+# unpacks the source into the cache ($DPDK_VM_CACHE, default
+# /var/cache/dpdk-vfio-vm), configures it with "make tinyconfig" plus
+# kernel.config, checks that every option of the fragment is in the final
+# .config, builds bzImage and stores it under kernels/<key>/ where <key>
+# hashes the fragment and the kernel source version. A second run with the
+# same inputs only prints the path. Builds are serialised with flock(1).
+# The last line of the standard output is the path of bzImage.
+
+set -euo pipefail
+
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+usage()
+{
+	cat <<EOF
+usage: $0 [--force] [--print-path] [-j N]
+  --force       rebuild even if the kernel is in the cache
+  --print-path  print where the kernel is or would be cached, build nothing
+  -j N          parallel jobs (default: nproc = $(nproc))
+environment: DPDK_VM_CACHE (cache directory), DPDK_VM_FRAGMENT (config
+fragment, default devtools/vm/kernel.config)
+EOF
+}
+
+force=0
+print_only=0
+jobs=$(nproc)
+while [ $# -gt 0 ]; do
+	case $1 in
+	--force) force=1 ;;
+	--print-path) print_only=1 ;;
+	-j) [ $# -ge 2 ] || { usage >&2; exit 2; }; jobs=$2; shift ;;
+	-j*) jobs=${1#-j} ;;
+	-h|--help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+	shift
+done
+
+[ -r "$VM_FRAGMENT" ] || vm_die "config fragment $VM_FRAGMENT not readable"
+vm_init_cache
+
+if [ $print_only -eq 1 ]; then
+	echo "$(vm_kernel_dir)/bzImage"
+	exit 0
+fi
+
+# Fast path, no lock: a finished kernel directory is published atomically.
+kdir=$(vm_kernel_dir)
+if [ $force -eq 0 ] && [ -n "$(vm_source_version)" ] && [ -f "$kdir/bzImage" ]; then
+	echo "$kdir/bzImage"
+	exit 0
+fi
+
+vm_ensure_packages "$VM_SRC_PKG" build-essential bc bison flex libelf-dev \
+	libssl-dev xz-utils
+[ -r "$VM_SRC_TARBALL" ] || vm_die "$VM_SRC_TARBALL missing although $VM_SRC_PKG is installed"
+
+exec 9>"$VM_CACHE/lock"
+if ! flock -n 9; then
+	vm_log "another build holds $VM_CACHE/lock, waiting for it"
+	flock -w 3600 9 || vm_die "timed out waiting for $VM_CACHE/lock"
+fi
+
+# The source version may only be known now (package just installed).
+kdir=$(vm_kernel_dir)
+if [ $force -eq 0 ] && [ -f "$kdir/bzImage" ]; then
+	echo "$kdir/bzImage"
+	exit 0
+fi
+
+start=$(date +%s)
+version=$(vm_source_version)
+srcdir=$VM_CACHE/src/$version/$VM_SRC_PKG
+objdir=$VM_CACHE/build
+log=$VM_CACHE/build.log
+: >"$log"
+
+# 1. Unpack the source once per package version (pristine, never built in).
+if [ ! -f "$VM_CACHE/src/$version/.unpacked" ]; then
+	vm_log "unpacking $VM_SRC_TARBALL ($version) into $VM_CACHE/src"
+	rm -rf "$VM_CACHE/src"
+	mkdir -p "$VM_CACHE/src/$version"
+	tar -xJf "$VM_SRC_TARBALL" -C "$VM_CACHE/src/$version" ||
+		vm_die "cannot unpack $VM_SRC_TARBALL"
+	[ -f "$srcdir/Makefile" ] || vm_die "$srcdir/Makefile missing after unpacking"
+	touch "$VM_CACHE/src/$version/.unpacked"
+fi
+
+# 2. Object directory: reused between fragments (incremental rebuilds),
+#    wiped when the source version changes.
+if [ "$(cat "$objdir/.dpdk-vm-source" 2>/dev/null || true)" != "$version" ]; then
+	rm -rf "$objdir"
+	mkdir -p "$objdir"
+	echo "$version" >"$objdir/.dpdk-vm-source"
+fi
+
+kmake()
+{
+	make -C "$srcdir" O="$objdir" ARCH=x86_64 "$@" >>"$log" 2>&1 || {
+		tail -n 60 "$log" >&2
+		vm_die "make $* failed (full log: $log)"
+	}
+}
+
+# 3. Configure: tinyconfig + fragment, then resolve dependencies.
+vm_log "configuring (tinyconfig + $(basename "$VM_FRAGMENT"))"
+kmake tinyconfig
+(cd "$objdir" && "$srcdir/scripts/kconfig/merge_config.sh" -m -O "$objdir" \
+	"$objdir/.config" "$VM_FRAGMENT") >>"$log" 2>&1 ||
+	vm_die "merge_config.sh failed (log: $log)"
+kmake olddefconfig
+
+# 4. Every option of the fragment must be in the final .config as requested.
+missing=()
+while IFS= read -r line; do
+	case $line in
+	CONFIG_*=n)
+		opt=${line%%=*}
+		if grep -q "^$opt=" "$objdir/.config"; then
+			missing+=("$line (got: $(grep "^$opt=" "$objdir/.config"))")
+		fi
+		;;
+	CONFIG_*=*)
+		opt=${line%%=*}
+		if ! grep -qxF "$line" "$objdir/.config"; then
+			got=$(grep -E "^$opt=|^# $opt is not set" "$objdir/.config" || true)
+			missing+=("$line (got: ${got:-absent})")
+		fi
+		;;
+	*)
+		vm_die "cannot parse fragment line: $line"
+		;;
+	esac
+done < <(vm_fragment_normalized)
+if [ ${#missing[@]} -gt 0 ]; then
+	printf 'dpdk-vm:   %s\n' "${missing[@]}" >&2
+	vm_die "${#missing[@]} option(s) of $VM_FRAGMENT not set as requested after olddefconfig (unmet dependencies?)"
+fi
+
+# 5. Build.
+vm_log "building bzImage with -j$jobs (log: $log)"
+kmake -j"$jobs" bzImage
+[ -f "$objdir/arch/x86/boot/bzImage" ] || vm_die "bzImage not produced (log: $log)"
+
+# 6. Publish atomically.
+mkdir -p "$VM_CACHE/kernels"
+tmp=$(mktemp -d "$VM_CACHE/kernels/.tmp.XXXXXX")
+cp "$objdir/arch/x86/boot/bzImage" "$tmp/bzImage"
+cp "$objdir/.config" "$tmp/config"
+cp "$log" "$tmp/build.log"
+end=$(date +%s)
+{
+	echo "source=$VM_SRC_PKG $version"
+	echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo "seconds=$((end - start))"
+	echo "jobs=$jobs"
+} >"$tmp/info"
+rm -rf "$kdir"
+mv "$tmp" "$kdir"
+vm_log "kernel built in $((end - start)) s: $(du -h "$kdir/bzImage" | cut -f1)"
+echo "$kdir/bzImage"

@@ -1,0 +1,184 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The DPDK-VFIO Authors
+#
+# /init of the VFIO test VM (busybox sh, PID 1). run.sh copies it into the
+# initramfs together with /etc/dpdk-vm.conf (settings) and /etc/dpdk-vm-cmd
+# (the command to run). It prepares the system, binds the edu devices to
+# vfio-pci, checks that the VFIO device nodes of the requested mode exist,
+# runs the command and reports its exit status on the console with
+#   @@DPDK_VM_RC:<nonce>=<status>@@
+# or, when the set-up fails,
+#   @@DPDK_VM_SETUP_FAILED:<nonce>@@ <reason>
+# and powers off. The nonce is random per run so that no stale or echoed
+# text can be mistaken for the real marker.
+
+PATH=/bin
+export PATH
+umask 022
+
+# shellcheck source=/dev/null
+. /etc/dpdk-vm.conf
+
+poweroff_now()
+{
+	sync
+	poweroff -f
+	# Only reached if ACPI power-off did not work.
+	echo o >/proc/sysrq-trigger
+	sleep 10
+}
+
+fail()
+{
+	echo "@@DPDK_VM_SETUP_FAILED:$VM_NONCE@@ $*"
+	echo "dpdk-vm guest: set-up failed: $*" >&2
+	poweroff_now
+}
+
+# --- file systems -----------------------------------------------------------
+mount -t proc proc /proc || fail "cannot mount /proc"
+mount -t sysfs sysfs /sys || fail "cannot mount /sys"
+mount -t devtmpfs devtmpfs /dev || fail "cannot mount devtmpfs on /dev"
+exec </dev/console >/dev/console 2>&1
+mkdir -p /dev/pts /dev/shm /dev/hugepages /var
+mount -t devpts devpts /dev/pts 2>/dev/null
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm || fail "cannot mount /dev/shm"
+mount -t tmpfs -o mode=1777 tmpfs /tmp || fail "cannot mount /tmp"
+mount -t tmpfs -o mode=0755 tmpfs /run || fail "cannot mount /run"
+ln -sf /run /var/run
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+hostname dpdk-vm
+
+# --- hugepages --------------------------------------------------------------
+echo "$VM_HUGEPAGES" >/proc/sys/vm/nr_hugepages ||
+	fail "cannot write /proc/sys/vm/nr_hugepages"
+got=$(cat /proc/sys/vm/nr_hugepages)
+[ "$got" = "$VM_HUGEPAGES" ] ||
+	fail "asked for $VM_HUGEPAGES hugepages, got $got (more --mem?)"
+mount -t hugetlbfs -o pagesize=2M nodev /dev/hugepages ||
+	fail "cannot mount hugetlbfs on /dev/hugepages"
+
+# --- bind devices to vfio-pci -----------------------------------------------
+# bind_vfio <pci address>
+bind_vfio()
+{
+	d=/sys/bus/pci/devices/$1
+	if [ -e "$d/driver" ]; then
+		drv=$(basename "$(readlink "$d/driver")")
+		[ "$drv" = vfio-pci ] && return 0
+		echo "$1" >"$d/driver/unbind" || fail "$1: cannot unbind from $drv"
+	fi
+	echo vfio-pci >"$d/driver_override" ||
+		fail "$1: cannot write driver_override"
+	echo "$1" >/sys/bus/pci/drivers_probe ||
+		fail "$1: vfio-pci probe failed (see the kernel log above)"
+	[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")") || drv=none
+	[ "$drv" = vfio-pci ] || fail "$1: bound to '$drv' instead of vfio-pci"
+}
+
+# pci_find <vendor> <device>: addresses of the matching functions
+pci_find()
+{
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = "$1" ] || continue
+		[ "$(cat "$d/device")" = "$2" ] || continue
+		echo "${d##*/}"
+	done
+}
+
+[ -d /sys/bus/pci/drivers/vfio-pci ] || fail "vfio-pci driver not in the kernel"
+edu_devs=$(pci_find 0x1234 0x11e8 | tr '\n' ' ')
+edu_devs=${edu_devs% }
+set -- $edu_devs
+[ $# -eq "$VM_EDU_COUNT" ] ||
+	fail "expected $VM_EDU_COUNT edu devices (1234:11e8), found $#: '$edu_devs'"
+for a in $edu_devs; do
+	bind_vfio "$a"
+done
+
+sriov_pf=
+if [ "$VM_SRIOV" = 1 ]; then
+	sriov_pf=$(pci_find 0x1b36 0x0010 | head -n 1)
+	[ -n "$sriov_pf" ] || fail "--sriov: no NVMe PF (1b36:0010) found"
+	bind_vfio "$sriov_pf"
+fi
+
+# --- check the device nodes of the mode ---------------------------------------
+check_chr()
+{
+	[ -c "$1" ] || fail "mode $VM_MODE: $1 missing or not a character device ($2)"
+}
+
+noiommu_param=$(cat /sys/module/vfio/parameters/enable_unsafe_noiommu_mode 2>/dev/null)
+iommus=$(ls /sys/class/iommu 2>/dev/null | tr '\n' ' ')
+groups=
+cdevs=
+case $VM_MODE in
+group|noiommu)
+	check_chr /dev/vfio/vfio "container node"
+	if [ "$VM_MODE" = group ]; then
+		[ "$noiommu_param" = N ] ||
+			fail "mode group: enable_unsafe_noiommu_mode is '$noiommu_param', want N"
+		[ -n "$iommus" ] || fail "mode group: no IOMMU in /sys/class/iommu (vIOMMU missing?)"
+		prefix=
+	else
+		[ "$noiommu_param" = Y ] ||
+			fail "mode noiommu: /sys/module/vfio/parameters/enable_unsafe_noiommu_mode is '$noiommu_param', want Y"
+		[ -z "$iommus" ] || fail "mode noiommu: an IOMMU is present ($iommus)"
+		prefix=noiommu-
+	fi
+	for a in $edu_devs $sriov_pf; do
+		link=$(readlink "/sys/bus/pci/devices/$a/iommu_group") ||
+			fail "$a: no iommu_group link"
+		g=${link##*/}
+		check_chr "/dev/vfio/$prefix$g" "IOMMU group of $a"
+		groups="$groups $g"
+	done
+	;;
+cdev)
+	[ "$noiommu_param" = N ] ||
+		fail "mode cdev: enable_unsafe_noiommu_mode is '$noiommu_param', want N"
+	[ -n "$iommus" ] || fail "mode cdev: no IOMMU in /sys/class/iommu (vIOMMU missing?)"
+	check_chr /dev/iommu "iommufd"
+	[ -d /dev/vfio/devices ] || fail "mode cdev: /dev/vfio/devices missing"
+	for a in $edu_devs $sriov_pf; do
+		n=$(ls "/sys/bus/pci/devices/$a/vfio-dev" 2>/dev/null | head -n 1)
+		[ -n "$n" ] || fail "$a: no vfio-dev/ entry (VFIO_DEVICE_CDEV missing?)"
+		check_chr "/dev/vfio/devices/$n" "cdev of $a"
+		cdevs="$cdevs $n"
+	done
+	;;
+*)
+	fail "unknown mode '$VM_MODE'"
+	;;
+esac
+
+# --- run the command ----------------------------------------------------------
+export DPDK_VM_MODE="$VM_MODE"
+export DPDK_VM_EDU_DEVS="$edu_devs"
+export DPDK_VM_IOMMU_GROUPS="${groups# }"
+export DPDK_VM_VFIO_CDEVS="${cdevs# }"
+export DPDK_VM_SRIOV_PF="$sriov_pf"
+export DPDK_VM_HUGEPAGES="$VM_HUGEPAGES"
+export DPDK_VM_EDU_DMA_MASK="$VM_EDU_DMA_MASK"
+export DPDK_VM_BINS="$VM_BINS"
+export HOME=/root
+export TERM=dumb
+[ -n "$VM_LD_LIBRARY_PATH" ] && export LD_LIBRARY_PATH="$VM_LD_LIBRARY_PATH"
+[ -f /etc/dpdk-vm-env ] && . /etc/dpdk-vm-env
+mkdir -p /root
+
+# Only warnings and errors of the kernel interleave with the command output
+# from now on (the whole log stays in dmesg).
+[ "$VM_VERBOSE" = 1 ] || echo 4 >/proc/sys/kernel/printk
+
+echo "dpdk-vm guest: mode=$VM_MODE edu=[$edu_devs] groups=[${groups# }] cdevs=[${cdevs# }] hugepages=$VM_HUGEPAGES"
+read -r up _ </proc/uptime
+echo "@@DPDK_VM_CMD_BEGIN:$VM_NONCE@@ uptime=$up"
+cd /tmp
+/bin/sh /etc/dpdk-vm-cmd </dev/null
+rc=$?
+read -r up _ </proc/uptime
+echo "@@DPDK_VM_RC:$VM_NONCE=$rc@@ uptime=$up"
+poweroff_now

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+#ifndef _EAL_PRIVATE_H_
+#define _EAL_PRIVATE_H_
+
+/*
+ * Functions shared between EAL files. Each init function is one row of the
+ * stage table in eal.c: it either succeeds completely or leaves nothing
+ * behind, and its fini undoes exactly what it did.
+ */
+
+#include <stddef.h>
+
+#include <rte_eal.h>
+
+/**
+ * Create the runtime directory and settle the process role: the primary
+ * holds a write lock on "<runtime dir>/config" for its whole life; a
+ * secondary requires that lock to be held. Skipped with --in-memory.
+ *
+ * The lock is a POSIX record lock: any close() of another descriptor of
+ * that file by this process drops it, so use eal_runtime_config_fd() and
+ * never open the file again.
+ *
+ * @return
+ *   0, or -1 with rte_errno EBUSY (a primary already runs with this
+ *   prefix), ENOENT (secondary without primary), EACCES, EIO.
+ */
+int eal_runtime_dir_init(void);
+
+/** Undo eal_runtime_dir_init(): the primary removes its files and directory. */
+void eal_runtime_dir_cleanup(void);
+
+/**
+ * @return
+ *   Descriptor of "<runtime dir>/config" (locked by the primary), or -1
+ *   with --in-memory.
+ */
+int eal_runtime_config_fd(void);
+
+/**
+ * Build the path of a file in the runtime directory.
+ *
+ * @param name
+ *   File name.
+ * @param buf
+ *   Output buffer.
+ * @param len
+ *   Size of buf.
+ * @return
+ *   0, or -1 with rte_errno ENAMETOOLONG or ENXIO (no runtime directory).
+ */
+int eal_runtime_path(const char *name, char *buf, size_t len);
+
+/**
+ * Decide the IOVA mode from --iova-mode, the buses' votes and what the
+ * system offers; stores it for rte_eal_iova_mode().
+ *
+ * @return
+ *   0, or -1 with rte_errno EINVAL (the forced mode is impossible).
+ */
+int eal_iova_mode_select(void);
+
+/**
+ * Set the IOVA mode (used by eal_iova_mode_select() and by a secondary
+ * that adopts the primary's mode).
+ *
+ * @param mode
+ *   RTE_IOVA_PA or RTE_IOVA_VA.
+ */
+void eal_iova_mode_set(enum rte_iova_mode mode);
+
+/**
+ * @return
+ *   1 between a successful rte_eal_init() and rte_eal_cleanup().
+ */
+int eal_is_initialized(void);
+
+#endif /* _EAL_PRIVATE_H_ */
