@@ -186,7 +186,13 @@ test_group_status_and_viability(void **state)
 	assert_ioctl_errno(gfd, VFIO_DEVICE_GET_INFO, NULL, ENOTTY);
 
 	/* a device of group 11 bound to a host driver */
-	assert_int_equal(fake_group_set_viable(11, false), 0);
+	{
+		struct fake_pci_desc desc;
+
+		fake_pci_desc_default(&desc, "0000:00:11.0", 11);
+		snprintf(desc.driver, sizeof(desc.driver), "e1000e");
+		assert_int_equal(fake_pci_add(&desc), 0);
+	}
 	g2 = open("/dev/vfio/11", O_RDWR);
 	assert_true(g2 >= 0);
 	st.argsz = sizeof(st);
@@ -477,6 +483,21 @@ test_noiommu_group(void **state)
 	assert_ioctl_errno(cfd, VFIO_IOMMU_GET_INFO, &m, ENOTTY);
 	dfd = ioctl(gfd, VFIO_GROUP_GET_DEVICE_FD, DEV0);
 	assert_true(dfd >= 0);
+
+	/* a device on a host driver: not in the VFIO group, group not viable */
+	fake_pci_desc_default(&desc, "0000:00:11.0", 11);
+	snprintf(desc.driver, sizeof(desc.driver), "e1000e");
+	assert_int_equal(fake_pci_add(&desc), 0);
+	{
+		struct vfio_group_status st = { .argsz = sizeof(st) };
+		int g2 = open("/dev/vfio/noiommu-11", O_RDWR);
+
+		assert_true(g2 >= 0);
+		assert_ioctl_ok(g2, VFIO_GROUP_GET_STATUS, &st);
+		/* no-IOMMU groups are always viable: nothing to isolate */
+		assert_int_equal(st.flags, VFIO_GROUP_FLAGS_VIABLE);
+		close(g2);
+	}
 
 	/* an IOMMU group cannot join a no-IOMMU container */
 	fake_config()->noiommu = false;

@@ -141,7 +141,9 @@ void fake_pci_desc_default(struct fake_pci_desc *desc, const char *addr,
  * Add a PCI device: kernel state and its sysfs entry (iommu_group link,
  * driver link, vfio-dev/vfio<N> or noiommu-vfio<N> when cdev, vendor,
  * device, class, numa_node, resource, physfn for VFs). The group is
- * created on first use (no-IOMMU when the configuration is no-IOMMU).
+ * created on first use (no-IOMMU when the configuration is no-IOMMU); a
+ * device bound to another driver than vfio-pci makes it non-viable.
+ * Device cdev numbers are given in order of addition, from 0.
  *
  * @return 0, or -1 with errno (EEXIST address taken, ENOSPC table full,
  *   or the sysfs error).
@@ -173,7 +175,11 @@ void fake_fault_ioctl(unsigned long req, unsigned int nth, int err);
  */
 void fake_fault_open(const char *path_substr, unsigned int nth, int err);
 
-/** Same for another path call: "stat", "access" or "open". */
+/**
+ * Same for another path call: "open" (open/openat), "stat", "access" or
+ * "readlink". Calls the C library makes internally (fopen, opendir) are
+ * not seen.
+ */
 void fake_fault_path(const char *call, const char *path_substr,
 	unsigned int nth, int err);
 
@@ -222,7 +228,7 @@ int fake_container_iommu_type(int container_fd);
 /** Group number of a group fd, or -1. */
 int fake_group_of_fd(int group_fd);
 
-/** Container fd count of groups attached to the container (-1: no such). */
+/** Number of groups attached to the container behind fd (-1: not one). */
 int fake_container_groups(int container_fd);
 
 /**

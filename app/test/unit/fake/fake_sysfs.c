@@ -497,6 +497,9 @@ fake_pci_add(const struct fake_pci_desc *desc)
 	pthread_mutex_lock(&fake_lock);
 	d = device_new(desc, false);
 	if (d != NULL) {
+		/* a host driver owns the group's DMA */
+		if (desc->driver[0] != '\0' && strcmp(desc->driver, "vfio-pci") != 0)
+			d->group->viable = false;
 		config_init(d);
 		ret = fake_sysfs_add_pci(d);
 	}
