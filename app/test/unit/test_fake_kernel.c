@@ -16,6 +16,8 @@
 
 #include "fake_test.h"
 
+#include "eal_private.h"
+
 #define DEV0 "0000:00:01.0"
 #define DEV1 "0000:00:02.0"
 #define MB (1ULL << 20)
@@ -125,6 +127,16 @@ test_sysfs_layout(void **state)
 	assert_string_equal(buf, "Y\n");
 }
 
+/* the EAL finds the fake sysfs through eal_sysfs_root() */
+static void
+test_eal_sysfs_root(void **state)
+{
+	(void)state;
+	assert_string_equal(eal_sysfs_root(), fake_sysfs_root());
+	fake_kernel_reset();
+	assert_string_equal(eal_sysfs_root(), "");
+}
+
 static void
 test_container_set_iommu(void **state)
 {
@@ -183,7 +195,7 @@ test_group_status_and_viability(void **state)
 	st.argsz = 4;
 	assert_ioctl_errno(gfd, VFIO_GROUP_GET_STATUS, &st, EINVAL);
 	assert_ioctl_errno(gfd, VFIO_GROUP_UNSET_CONTAINER, NULL, EINVAL);
-	assert_ioctl_errno(gfd, VFIO_DEVICE_GET_INFO, NULL, ENOTTY);
+	assert_ioctl_errno(gfd, VFIO_DEVICE_GET_INFO, &st, ENOTTY);
 
 	/* a device of group 11 bound to a host driver */
 	{
@@ -312,6 +324,9 @@ test_type1v2_map_unmap(void **state)
 	map(cfd, buf, 1 * MB, 2 * MB, 0);
 	map(cfd, (char *)buf + 2 * MB, 3 * MB, 2 * MB, 0);
 	assert_int_equal(fake_container_mappings(cfd, maps, 4), 2);
+	assert_int_equal(fake_dma_mapping_count(), 2);
+	/* a NULL argument faults */
+	assert_ioctl_errno(cfd, VFIO_IOMMU_MAP_DMA, NULL, EFAULT);
 	assert_int_equal(maps[0].iova, 1 * MB);
 	assert_int_equal(maps[0].vaddr, (uintptr_t)buf);
 	assert_int_equal(maps[1].iova, 3 * MB);
@@ -353,6 +368,7 @@ test_type1v2_map_unmap(void **state)
 	map(cfd, buf, 1 * MB, 2 * MB, 0);
 	close(gfd);
 	assert_int_equal(fake_container_mappings(cfd, maps, 4), 0);
+	assert_int_equal(fake_dma_mapping_count(), 0);
 	close(cfd);
 	munmap(buf, 7 * MB);
 }
@@ -686,6 +702,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_no_vfio, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_sysfs_layout, setup_group,
+			fake_teardown),
+		cmocka_unit_test_setup_teardown(test_eal_sysfs_root, setup_group,
 			fake_teardown),
 		cmocka_unit_test_setup_teardown(test_container_set_iommu,
 			setup_group, fake_teardown),

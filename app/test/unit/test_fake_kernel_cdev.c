@@ -158,6 +158,7 @@ test_ioas_map_unmap(void **state)
 	assert_int_equal(errno, ENOENT);
 	assert_int_equal(fake_ioas_mappings(ifd, ioas, maps, 4), 2);
 	assert_int_equal(fake_ioas_mappings(ifd, ioas2, maps, 4), 0);
+	assert_int_equal(fake_dma_mapping_count(), 2);
 
 	/* unmap: nothing there, or cutting an area: ENOENT */
 	assert_int_equal(ioas_unmap(ifd, ioas, 64 * MB, MB), -ENOENT);
@@ -210,7 +211,10 @@ test_ioas_map_unmap(void **state)
 	assert_ioctl_ok(ifd, IOMMU_DESTROY, &d);
 	assert_ioctl_errno(ifd, IOMMU_DESTROY, &d, ENOENT);
 	assert_int_equal(fake_ioas_count(ifd), 1);
+	assert_int_equal(fake_dma_mapping_count(), 1);
+	/* closing the iommufd frees its IOASes and their mappings */
 	close(ifd);
+	assert_int_equal(fake_dma_mapping_count(), 0);
 	munmap(buf, 8 * MB);
 }
 

@@ -159,6 +159,7 @@ fake_container_put(struct fake_container *c)
 	if (--c->refs != 0)
 		return;
 	container_drop_iommu(c);
+	fake_obj_unregister((void **)fake.containers, c);
 	free(c);
 }
 

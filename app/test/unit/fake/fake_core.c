@@ -278,6 +278,49 @@ fake_fd_release(struct fake_fd *f)
 	free(f);
 }
 
+int
+fake_obj_register(void **table, void *obj)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAKE_MAX_FDS; i++) {
+		if (table[i] == NULL) {
+			table[i] = obj;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+fake_obj_unregister(void **table, void *obj)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAKE_MAX_FDS; i++)
+		if (table[i] == obj)
+			table[i] = NULL;
+}
+
+unsigned int
+fake_dma_mapping_count(void)
+{
+	unsigned int i, j, n = 0;
+
+	pthread_mutex_lock(&fake_lock);
+	for (i = 0; i < FAKE_MAX_FDS; i++) {
+		if (fake.containers[i] != NULL)
+			n += (unsigned int)fake.containers[i]->maps.n;
+		if (fake.ictxs[i] == NULL)
+			continue;
+		for (j = 0; j < FAKE_MAX_IOAS; j++)
+			if (fake.ictxs[i]->ioas[j] != NULL)
+				n += (unsigned int)fake.ictxs[i]->ioas[j]->maps.n;
+	}
+	pthread_mutex_unlock(&fake_lock);
+	return n;
+}
+
 struct fake_dev *
 fake_dev_find(const char *addr)
 {
@@ -435,9 +478,13 @@ node_open(enum node_kind kind, void *obj, int flags)
 			return -ENOMEM;
 		c->refs = 1;
 		c->fd_open = true;
+		if (fake_obj_register((void **)fake.containers, c) != 0) {
+			free(c);
+			return -ENOMEM;
+		}
 		fd = fake_fd_new(FAKE_FD_CONTAINER, c, flags);
 		if (fd < 0)
-			free(c);
+			fake_container_put(c);
 		return fd;
 	case NODE_GROUP:
 		g = obj;
@@ -588,6 +635,23 @@ __wrap_close(int fd)
 	return __real_close(fd);
 }
 
+/* ioctls whose argument is a value (or unused), not a pointer */
+static bool
+ioctl_takes_value(unsigned long req)
+{
+	static const unsigned long value_reqs[] = {
+		VFIO_GET_API_VERSION, VFIO_CHECK_EXTENSION, VFIO_SET_IOMMU,
+		VFIO_GROUP_UNSET_CONTAINER, VFIO_DEVICE_RESET,
+		VFIO_IOMMU_ENABLE, VFIO_IOMMU_DISABLE,
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(value_reqs) / sizeof(value_reqs[0]); i++)
+		if (value_reqs[i] == req)
+			return true;
+	return false;
+}
+
 int
 __wrap_ioctl(int fd, unsigned long req, ...)
 {
@@ -610,6 +674,8 @@ __wrap_ioctl(int fd, unsigned long req, ...)
 	ret = fault_hit(FAULT_IOCTL, req, NULL, NULL);
 	if (ret != 0) {
 		ret = -ret;
+	} else if (arg == NULL && !ioctl_takes_value(req)) {
+		ret = -EFAULT;
 	} else {
 		switch (f->kind) {
 		case FAKE_FD_CONTAINER:
@@ -1019,6 +1085,19 @@ fake_kernel_reset(void)
 		__real_close((int)i);
 	}
 	fake.nb_fds = 0;
+	/* nothing holds these any more; free them even if counts are off */
+	for (i = 0; i < FAKE_MAX_FDS; i++) {
+		if (fake.containers[i] != NULL) {
+			fake_maps_free(&fake.containers[i]->maps);
+			fake_maps_free(&fake.containers[i]->prereg);
+			free(fake.containers[i]);
+			fake.containers[i] = NULL;
+		}
+		if (fake.ictxs[i] != NULL) {
+			fake.ictxs[i]->refs = 1;
+			fake_ictx_put(fake.ictxs[i]);
+		}
+	}
 	for (i = 0; i < nb_live; i++)
 		__real_munmap((void *)live[i].start, live[i].end - live[i].start);
 	free(live);

@@ -126,6 +126,9 @@ struct fake_fd {
 
 struct fake_state {
 	struct fake_config cfg;
+	/* live kernel objects, for fake_dma_mapping_count() */
+	struct fake_container *containers[FAKE_MAX_FDS];
+	struct fake_ictx *ictxs[FAKE_MAX_FDS];
 	struct fake_dev devs[FAKE_MAX_DEVICES];
 	struct fake_group groups[FAKE_MAX_GROUPS];
 	struct fake_fd *fds[FAKE_MAX_FDS];
@@ -150,6 +153,10 @@ int fake_fd_new(enum fake_fd_kind kind, void *obj, int flags);
 struct fake_fd *fake_fd_get(int fd);
 struct fake_dev *fake_dev_find(const char *addr);
 struct fake_group *fake_group_find(int num);
+
+/* register/unregister a live object in one of the tables above */
+int fake_obj_register(void **table, void *obj);
+void fake_obj_unregister(void **table, void *obj);
 
 /* fake_maps.c: sorted mapping tables */
 void fake_maps_free(struct fake_maptab *t);

@@ -30,6 +30,10 @@ fake_ictx_new(void)
 	ctx->refs = 1;
 	ctx->fd_open = true;
 	ctx->next_id = 1;
+	if (fake_obj_register((void **)fake.ictxs, ctx) != 0) {
+		free(ctx);
+		return NULL;
+	}
 	return ctx;
 }
 
@@ -50,6 +54,7 @@ fake_ictx_put(struct fake_ictx *ctx)
 	for (i = 0; i < FAKE_MAX_IOAS; i++)
 		if (ctx->ioas[i] != NULL)
 			ioas_free(ctx->ioas[i]);
+	fake_obj_unregister((void **)fake.ictxs, ctx);
 	free(ctx);
 }
 

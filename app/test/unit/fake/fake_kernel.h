@@ -197,6 +197,12 @@ unsigned int fake_open_fds(void);
 /** Number of live mmaps of device regions. */
 unsigned int fake_live_mappings(void);
 
+/**
+ * DMA mappings held by the fake kernel in all live containers and IOASes
+ * (alive as long as an fd, group or bound device holds them).
+ */
+unsigned int fake_dma_mapping_count(void);
+
 /** ioctl calls made with req on fake fds since the last reset. */
 unsigned int fake_ioctl_calls(unsigned long req);
 
