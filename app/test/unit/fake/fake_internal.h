@@ -18,7 +18,7 @@
 #define FAKE_MAX_GROUPS		64
 #define FAKE_MAX_FDS		4096	/* fd numbers we can track */
 #define FAKE_MAX_IOAS		64
-#define FAKE_MAX_VECTORS	64
+#define FAKE_MAX_VECTORS	2048	/* PCI MSI-X maximum */
 #define FAKE_MAX_SPARSE		4
 #define FAKE_PAGE		4096ULL
 /* vfio-pci's region offset scheme: index << 40 */

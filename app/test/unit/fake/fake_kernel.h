@@ -146,7 +146,8 @@ void fake_pci_desc_default(struct fake_pci_desc *desc, const char *addr,
  * Device cdev numbers are given in order of addition, from 0.
  *
  * @return 0, or -1 with errno (EEXIST address taken, ENOSPC table full,
- *   or the sysfs error).
+ *   EINVAL more than 2048 vectors for an IRQ index, ENXIO no machine set
+ *   up, or the sysfs error).
  */
 int fake_pci_add(const struct fake_pci_desc *desc);
 

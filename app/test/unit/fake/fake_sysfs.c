@@ -429,6 +429,12 @@ device_new(const struct fake_pci_desc *desc, bool fslmc)
 		errno = EEXIST;
 		return NULL;
 	}
+	for (i = 0; i < VFIO_PCI_NUM_IRQS; i++) {
+		if (desc->irq_count[i] > FAKE_MAX_VECTORS) {
+			errno = EINVAL;
+			return NULL;
+		}
+	}
 	for (i = 0; i < FAKE_MAX_DEVICES && d == NULL; i++)
 		if (!fake.devs[i].used)
 			d = &fake.devs[i];
