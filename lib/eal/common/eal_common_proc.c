@@ -311,7 +311,10 @@ mp_send_peer(const char *path, enum mp_wire_type type, uint64_t seq,
 	if (mp_send(path, type, seq, msg) == 0)
 		return 0;
 	if (is_primary() && (errno == ECONNREFUSED || errno == ENOENT)) {
-		if (errno == ECONNREFUSED && unlink(path) == 0)
+		struct stat st;
+
+		if (errno == ECONNREFUSED && lstat(path, &st) == 0 &&
+				S_ISSOCK(st.st_mode) && unlink(path) == 0)
 			EAL_LOG(DEBUG, "removed stale multi-process socket %s",
 				path);
 		errno = ECONNREFUSED;
@@ -398,10 +401,10 @@ remove_dead_secondaries(void)
 	while ((d = readdir(dir)) != NULL) {
 		if (!secondary_name(d->d_name) ||
 				sscanf(d->d_name, MP_SECONDARY_PREFIX "%d_%u",
-					&pid, &n) != 2 ||
-				pid <= 0 || (kill(pid, 0) != 0 && errno != ESRCH) ||
-				kill(pid, 0) == 0)
+					&pid, &n) != 2 || pid <= 0)
 			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue; /* alive (or not ours to probe) */
 		if (eal_runtime_path(d->d_name, path, sizeof(path)) == 0 &&
 				unlink(path) == 0)
 			EAL_LOG(DEBUG, "removed socket %s of dead process %d",
