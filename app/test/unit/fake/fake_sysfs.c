@@ -134,12 +134,23 @@ sysfs_modules(void)
 	return 0;
 }
 
+/* a test that stops without its teardown must not leave the tree behind */
+static void
+sysfs_remove_at_exit(void)
+{
+	if (fake.sysfs[0] != '\0')
+		rm_rf(fake.sysfs);
+}
+
 int
 fake_sysfs_create(void)
 {
+	static bool at_exit;
 	char tmpl[] = "/tmp/fake-sysfs-XXXXXX";
 	char dir[PATH_MAX];
 
+	if (!at_exit && atexit(sysfs_remove_at_exit) == 0)
+		at_exit = true;
 	if (mkdtemp(tmpl) == NULL)
 		return -1;
 	snprintf(fake.sysfs, sizeof(fake.sysfs), "%s", tmpl);
