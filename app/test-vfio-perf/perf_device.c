@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/*
+ * Device set-up and release on the default container, and custom
+ * container create / assign / destroy. Each case is repeated and the
+ * median reported.
+ */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_memory.h>
+#include <rte_vfio.h>
+
+#include "perf.h"
+
+#define SECTION_DEV "device"
+#define SECTION_CONT "container"
+
+static void
+add_row(const char *section, const char *name, const char *params,
+		double ns, const char *note)
+{
+	struct perf_row r = {
+		.section = section,
+		.ops = 1,
+		.total_ns = ns,
+		.base_total_ns = -1,
+	};
+
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	snprintf(r.params, sizeof(r.params), "%s", params);
+	snprintf(r.note, sizeof(r.note), "%s", note);
+	perf_report_add(&r);
+}
+
+static int
+count_page(const struct rte_memseg_list *msl __rte_unused,
+		const struct rte_memseg *ms __rte_unused, void *arg)
+{
+	(*(unsigned int *)arg)++;
+	return 0;
+}
+
+/* setup/release of dev, reps times; the medians in *setup, *release */
+static int
+setup_release(const struct perf_conf *conf, const char *dev, double *setup,
+		double *release)
+{
+	double s[PERF_MAX_REPS], r[PERF_MAX_REPS];
+	unsigned int k;
+	int fd;
+
+	for (k = 0; k < conf->reps; k++) {
+		uint64_t t0 = perf_now_ns(), t1, t2;
+
+		if (rte_vfio_setup_device(conf->sysfs, dev, &fd) != 0) {
+			perf_report_fail(SECTION_DEV, "setup_device", dev,
+				"rte_vfio_setup_device: %s",
+				rte_strerror(rte_errno));
+			return -1;
+		}
+		t1 = perf_now_ns();
+		if (rte_vfio_release_device(conf->sysfs, dev, fd) != 0) {
+			perf_report_fail(SECTION_DEV, "release_device", dev,
+				"rte_vfio_release_device: %s",
+				rte_strerror(rte_errno));
+			return -1;
+		}
+		t2 = perf_now_ns();
+		s[k] = (double)(t1 - t0);
+		r[k] = (double)(t2 - t1);
+	}
+	*setup = perf_median(s, conf->reps);
+	*release = perf_median(r, conf->reps);
+	return 0;
+}
+
+void
+perf_device(const struct perf_conf *conf)
+{
+	bool group = rte_vfio_get_mode() == RTE_VFIO_MODE_GROUP;
+	unsigned int pages = 0;
+	double s, r;
+	char note[128];
+	int fd_b;
+
+	perf_report_section(SECTION_DEV,
+		"Device set-up and release on the default container (rte_vfio_setup_device / rte_vfio_release_device), median");
+	if (rte_vfio_get_mode() == RTE_VFIO_MODE_NONE) {
+		perf_report_skip(SECTION_DEV, "setup/release", "-",
+			"VFIO not in use (mode none)");
+		return;
+	}
+	if (conf->n_devs == 0) {
+		perf_report_skip(SECTION_DEV, "setup/release", "-",
+			"no device given (--dev or DPDK_VM_EDU_DEVS)");
+		return;
+	}
+	rte_memseg_walk(count_page, &pages);
+	snprintf(note, sizeof(note), group ?
+		"first group: sets the IOMMU and maps the %u EAL pages" :
+		"%u EAL pages, mapped at init", pages);
+	if (setup_release(conf, conf->devs[0], &s, &r) != 0)
+		return;
+	add_row(SECTION_DEV, "setup_device (only device)", conf->devs[0], s,
+		note);
+	add_row(SECTION_DEV, "release_device (only device)", conf->devs[0],
+		r, group ? "last group: the kernel drops the IOMMU context" :
+		"");
+	if (conf->n_devs < 2)
+		return;
+	/* a second device keeps the container's context alive meanwhile */
+	if (rte_vfio_setup_device(conf->sysfs, conf->devs[1], &fd_b) != 0) {
+		perf_report_fail(SECTION_DEV, "setup_device", conf->devs[1],
+			"rte_vfio_setup_device: %s", rte_strerror(rte_errno));
+		return;
+	}
+	if (setup_release(conf, conf->devs[0], &s, &r) == 0) {
+		add_row(SECTION_DEV, "setup_device (2nd device)",
+			conf->devs[0], s, "the container is already set up");
+		add_row(SECTION_DEV, "release_device (2nd device)",
+			conf->devs[0], r, "");
+	}
+	if (rte_vfio_release_device(conf->sysfs, conf->devs[1], fd_b) != 0)
+		perf_report_fail(SECTION_DEV, "release_device", conf->devs[1],
+			"rte_vfio_release_device: %s", rte_strerror(rte_errno));
+}
+
+void
+perf_container(const struct perf_conf *conf)
+{
+	double c[PERF_MAX_REPS], a[PERF_MAX_REPS], d[PERF_MAX_REPS];
+	const char *dev = conf->n_devs > 0 ? conf->devs[0] : NULL;
+	bool with_dev;
+	unsigned int k, pass;
+
+	perf_report_section(SECTION_CONT,
+		"Custom containers (rte_vfio_container_create / _assign_device / _destroy), median");
+	if (rte_vfio_get_mode() == RTE_VFIO_MODE_NONE) {
+		perf_report_skip(SECTION_CONT, "create/destroy", "-",
+			"VFIO not in use (mode none)");
+		return;
+	}
+	for (pass = 0; pass < 2; pass++) {
+		with_dev = pass == 1;
+		if (with_dev && dev == NULL) {
+			perf_report_skip(SECTION_CONT, "assign_device", "-",
+				"no device given (--dev or DPDK_VM_EDU_DEVS)");
+			break;
+		}
+		for (k = 0; k < conf->reps; k++) {
+			uint64_t t0 = perf_now_ns(), t1, t2, t3;
+			int cfd = rte_vfio_container_create();
+
+			t1 = perf_now_ns();
+			if (cfd < 0) {
+				perf_report_fail(SECTION_CONT, "create", "-",
+					"rte_vfio_container_create: %s",
+					rte_strerror(rte_errno));
+				return;
+			}
+			if (with_dev && rte_vfio_container_assign_device(cfd,
+					conf->sysfs, dev) != 0) {
+				perf_report_fail(SECTION_CONT, "assign_device",
+					dev, "rte_vfio_container_assign_device: %s",
+					rte_strerror(rte_errno));
+				rte_vfio_container_destroy(cfd);
+				return;
+			}
+			t2 = perf_now_ns();
+			if (rte_vfio_container_destroy(cfd) != 0) {
+				perf_report_fail(SECTION_CONT, "destroy", "-",
+					"rte_vfio_container_destroy: %s",
+					rte_strerror(rte_errno));
+				return;
+			}
+			t3 = perf_now_ns();
+			c[k] = (double)(t1 - t0);
+			a[k] = (double)(t2 - t1);
+			d[k] = (double)(t3 - t2);
+		}
+		if (!with_dev) {
+			add_row(SECTION_CONT, "container_create", "empty",
+				perf_median(c, conf->reps), "");
+			add_row(SECTION_CONT, "container_destroy", "empty",
+				perf_median(d, conf->reps), "");
+		} else {
+			add_row(SECTION_CONT, "container_assign_device", dev,
+				perf_median(a, conf->reps),
+				"opens the device into the new container");
+			add_row(SECTION_CONT, "container_destroy", "1 device",
+				perf_median(d, conf->reps),
+				"closes the device and its group");
+		}
+	}
+}

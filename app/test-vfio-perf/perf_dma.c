@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/*
+ * User DMA map and unmap of N regions of S bytes through
+ * rte_vfio_container_dma_map/unmap, against the same kernel work done with
+ * bare ioctls (perf_bare.c). Both sides map the same memory, one after the
+ * other, each in a kernel context of the same kind:
+ * - group: the library's custom container holds the first device's group;
+ *   the bare side has its own container with the second device's group
+ *   (or, with one device, uses the library's container at other IOVAs);
+ * - cdev: the library's custom container (iommufd + IOAS) and a bare
+ *   iommufd + IOAS, each with one device attached when two are given,
+ *   neither with a device otherwise (an IOAS maps without one);
+ * - no-IOMMU: the kernel has no DMA mapping call; only the library's cost
+ *   (bookkeeping and locks) is shown.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <rte_errno.h>
+#include <rte_vfio.h>
+
+#include "perf.h"
+#include "perf_bare.h"
+
+#ifndef MAP_HUGE_SHIFT
+#define MAP_HUGE_SHIFT 26
+#endif
+
+#define SECTION "dma"
+#define SZ_2M (UINT64_C(2) << 20)
+#define SZ_1G (UINT64_C(1) << 30)
+#define PAGE_4K UINT64_C(4096)
+/* Library IOVAs start here: above the 32-bit MSI window, inside the
+ * 39-bit aperture of QEMU's intel-iommu. */
+#define IOVA_BASE (UINT64_C(1) << 32)
+
+struct dma_ctx {
+	int cfd;               /* the library's custom container */
+	struct perf_bare bare; /* the baseline (kind NONE: no baseline) */
+	bool shared_bare;      /* bare uses cfd at other IOVAs */
+	bool gaps;             /* leave a hole between regions (merging sets) */
+	char lib_desc[128];
+};
+
+struct buffer {
+	void *va;
+	size_t len;
+	char what[48];
+};
+
+/* memory behind the regions: hugepages when S allows, else 4K pages */
+static int
+buffer_alloc(struct buffer *b, uint64_t len, uint64_t s)
+{
+	static const struct {
+		uint64_t sz;
+		int shift;
+		const char *name;
+	} huge[] = {
+		{ SZ_1G, 30, "1G pages" },
+		{ SZ_2M, 21, "2M pages" },
+	};
+	unsigned int i;
+	uint64_t off;
+
+	for (i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+		if (s % huge[i].sz != 0)
+			continue;
+		b->va = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+			(huge[i].shift << MAP_HUGE_SHIFT), -1, 0);
+		if (b->va != MAP_FAILED) {
+			b->len = len;
+			snprintf(b->what, sizeof(b->what), "%s", huge[i].name);
+			goto touch;
+		}
+	}
+	b->va = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (b->va == MAP_FAILED)
+		return -1;
+	b->len = len;
+	snprintf(b->what, sizeof(b->what), "4K pages%s",
+		s >= SZ_2M ? " (no hugepages free)" : "");
+touch:
+	/* fault everything in now: neither side should pay for it */
+	for (off = 0; off < len; off += PAGE_4K)
+		((volatile char *)b->va)[off] = 1;
+	return 0;
+}
+
+static void
+buffer_free(struct buffer *b)
+{
+	munmap(b->va, b->len);
+}
+
+/* a round: map or unmap the N regions; returns ns, or -1 (*err set) */
+struct round {
+	const struct dma_ctx *ctx;
+	bool bare;
+	uint64_t n, s;
+	uint64_t va, va_step; /* va_step 0: every region maps the same bytes */
+	uint64_t iova, iova_step;
+};
+
+static int
+one_map(const struct round *r, uint64_t i)
+{
+	uint64_t va = r->va + i * r->va_step, iova = r->iova + i * r->iova_step;
+
+	if (r->bare)
+		return perf_bare_map(&r->ctx->bare, va, iova, r->s) == 0 ? 0 :
+			errno;
+	return rte_vfio_container_dma_map(r->ctx->cfd, va, iova, r->s) == 0 ?
+		0 : rte_errno;
+}
+
+static int
+one_unmap(const struct round *r, uint64_t i)
+{
+	uint64_t va = r->va + i * r->va_step, iova = r->iova + i * r->iova_step;
+
+	if (r->bare)
+		return perf_bare_unmap(&r->ctx->bare, iova, r->s) == 0 ? 0 :
+			errno;
+	return rte_vfio_container_dma_unmap(r->ctx->cfd, va, iova, r->s) ==
+		0 ? 0 : rte_errno;
+}
+
+/* map all, then unmap all; *map_ns and *unmap_ns; 0 or an errno */
+static int
+round_run(const struct round *r, double *map_ns, double *unmap_ns,
+		char *err, size_t errlen)
+{
+	uint64_t i, j, t0, t1, t2;
+	int e = 0;
+
+	t0 = perf_now_ns();
+	for (i = 0; i < r->n; i++) {
+		e = one_map(r, i);
+		if (e != 0)
+			break;
+	}
+	t1 = perf_now_ns();
+	if (e != 0) {
+		snprintf(err, errlen, "%s map %" PRIu64 " of %" PRIu64
+			" (iova 0x%" PRIx64 ") failed: %s",
+			r->bare ? "bare" : "library", i + 1, r->n,
+			r->iova + i * r->iova_step, strerror(e));
+		for (j = 0; j < i; j++)
+			one_unmap(r, j);
+		return e;
+	}
+	for (i = 0; i < r->n; i++) {
+		e = one_unmap(r, i);
+		if (e != 0)
+			break;
+	}
+	t2 = perf_now_ns();
+	if (e != 0) {
+		snprintf(err, errlen, "%s unmap %" PRIu64 " of %" PRIu64
+			" failed: %s", r->bare ? "bare" : "library", i + 1,
+			r->n, strerror(e));
+		for (j = i + 1; j < r->n; j++)
+			one_unmap(r, j);
+		return e;
+	}
+	*map_ns = (double)(t1 - t0);
+	*unmap_ns = (double)(t2 - t1);
+	return 0;
+}
+
+static void
+dma_case(const struct perf_conf *conf, const struct dma_ctx *ctx,
+		uint64_t n, uint64_t s)
+{
+	char params[48], sz[16], err[192] = "";
+	double lm[PERF_MAX_REPS], lu[PERF_MAX_REPS], bm[PERF_MAX_REPS];
+	double bu[PERF_MAX_REPS];
+	bool distinct, has_bare = ctx->bare.kind != PERF_BARE_NONE;
+	struct perf_row map = { .section = SECTION, .ops = n };
+	struct perf_row unmap = { .section = SECTION, .ops = n };
+	struct round lib, bare;
+	struct buffer buf;
+	uint64_t span;
+	unsigned int k;
+
+	snprintf(params, sizeof(params), "N=%" PRIu64 " S=%s", n,
+		perf_size_str(s, sz, sizeof(sz)));
+	distinct = conf->backing == PERF_BACKING_DISTINCT ||
+		(conf->backing == PERF_BACKING_AUTO && n * s <= conf->max_mem);
+	if (buffer_alloc(&buf, distinct ? n * s : s, s) != 0) {
+		perf_report_fail(SECTION, "map", params,
+			"cannot allocate %" PRIu64 " bytes: %s",
+			distinct ? n * s : s, strerror(errno));
+		return;
+	}
+	lib = (struct round){
+		.ctx = ctx, .bare = false, .n = n, .s = s,
+		.va = (uintptr_t)buf.va, .va_step = distinct ? s : 0,
+		.iova = IOVA_BASE, .iova_step = ctx->gaps ? 2 * s : s,
+	};
+	span = n * lib.iova_step;
+	bare = lib;
+	bare.bare = true;
+	if (ctx->shared_bare) /* other IOVAs in the same container */
+		bare.iova = IOVA_BASE + ((span + SZ_1G - 1) & ~(SZ_1G - 1));
+
+	/* warm-up round of each side, not counted */
+	if (round_run(&lib, &lm[0], &lu[0], err, sizeof(err)) != 0 ||
+			(has_bare && round_run(&bare, &bm[0], &bu[0], err,
+				sizeof(err)) != 0))
+		goto fail;
+	for (k = 0; k < conf->reps; k++) {
+		if (round_run(&lib, &lm[k], &lu[k], err, sizeof(err)) != 0)
+			goto fail;
+		if (has_bare && round_run(&bare, &bm[k], &bu[k], err,
+				sizeof(err)) != 0)
+			goto fail;
+	}
+	snprintf(map.name, sizeof(map.name), "map");
+	snprintf(unmap.name, sizeof(unmap.name), "unmap");
+	snprintf(map.params, sizeof(map.params), "%s", params);
+	snprintf(unmap.params, sizeof(unmap.params), "%s", params);
+	map.total_ns = perf_median(lm, conf->reps);
+	unmap.total_ns = perf_median(lu, conf->reps);
+	map.base_total_ns = has_bare ? perf_median(bm, conf->reps) : -1;
+	unmap.base_total_ns = has_bare ? perf_median(bu, conf->reps) : -1;
+	snprintf(map.note, sizeof(map.note), "%s, %s", buf.what,
+		distinct ? "distinct memory" : "one buffer mapped N times");
+	snprintf(unmap.note, sizeof(unmap.note), "%s", map.note);
+	perf_report_add(&map);
+	perf_report_add(&unmap);
+	buffer_free(&buf);
+	return;
+fail:
+	perf_report_fail(SECTION, "map+unmap", params, "%s", err);
+	buffer_free(&buf);
+}
+
+/* library container, devices and baseline for the current mode */
+static int
+dma_setup(const struct perf_conf *conf, struct dma_ctx *ctx, char *err,
+		size_t errlen)
+{
+	enum rte_vfio_mode mode = rte_vfio_get_mode();
+	const char *a = conf->n_devs > 0 ? conf->devs[0] : NULL;
+	const char *b = conf->n_devs > 1 ? conf->devs[1] : NULL;
+	bool group = mode == RTE_VFIO_MODE_GROUP ||
+		mode == RTE_VFIO_MODE_NOIOMMU;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->bare.kind = PERF_BARE_NONE;
+	if (group && a == NULL) {
+		snprintf(err, errlen,
+			"group mode maps only with a group in the container: give a device (--dev or DPDK_VM_EDU_DEVS)");
+		return -1;
+	}
+	ctx->cfd = rte_vfio_container_create();
+	if (ctx->cfd < 0) {
+		snprintf(err, errlen, "rte_vfio_container_create: %s",
+			rte_strerror(rte_errno));
+		return -1;
+	}
+	/* cdev with one device: no device on either side */
+	if (group || b != NULL) {
+		if (rte_vfio_container_assign_device(ctx->cfd, conf->sysfs,
+				a) != 0) {
+			snprintf(err, errlen,
+				"rte_vfio_container_assign_device %s: %s", a,
+				rte_strerror(rte_errno));
+			goto destroy;
+		}
+		snprintf(ctx->lib_desc, sizeof(ctx->lib_desc),
+			"custom container with %s", a);
+	} else {
+		snprintf(ctx->lib_desc, sizeof(ctx->lib_desc),
+			"custom container, no device");
+	}
+	if (mode == RTE_VFIO_MODE_NOIOMMU) {
+		ctx->gaps = true; /* no-IOMMU maps merge neighbours */
+		return 0;
+	}
+	if (mode == RTE_VFIO_MODE_GROUP) {
+		if (b == NULL) {
+			perf_bare_use_container(&ctx->bare, ctx->cfd);
+			ctx->shared_bare = true;
+		} else if (perf_bare_open_type1(&ctx->bare, conf->sysfs, b, err,
+				errlen) != 0) {
+			goto destroy;
+		}
+		return 0;
+	}
+	if (rte_eal_iova_mode() == RTE_IOVA_PA) {
+		/* no-IOMMU cdev: the IOAS only pins, keyed by va */
+		snprintf(err, errlen,
+			"no-IOMMU cdev: IOVAs are keys, not measured here");
+		goto destroy;
+	}
+	if (perf_bare_open_iommufd(&ctx->bare, conf->sysfs, b, err,
+			errlen) != 0)
+		goto destroy;
+	return 0;
+destroy:
+	rte_vfio_container_destroy(ctx->cfd);
+	return -1;
+}
+
+void
+perf_dma(const struct perf_conf *conf)
+{
+	char title[128], err[256];
+	struct dma_ctx ctx;
+	unsigned int i, j;
+
+	if (rte_vfio_get_mode() == RTE_VFIO_MODE_NONE) {
+		perf_report_section(SECTION, "DMA map/unmap");
+		perf_report_skip(SECTION, "map+unmap", "-",
+			"VFIO not in use (mode none)");
+		return;
+	}
+	if (dma_setup(conf, &ctx, err, sizeof(err)) != 0) {
+		perf_report_section(SECTION, "DMA map/unmap");
+		perf_report_fail(SECTION, "set-up", "-", "%s", err);
+		return;
+	}
+	snprintf(title, sizeof(title),
+		"DMA map/unmap per region, mode %s; ratio = library / bare",
+		perf_mode_name());
+	perf_report_header("dma library", "rte_vfio_container_dma_map/unmap, %s",
+		ctx.lib_desc);
+	perf_report_header("dma bare", "%s", ctx.bare.kind == PERF_BARE_NONE ?
+		"none (the kernel has no DMA mapping without an IOMMU)" :
+		ctx.bare.desc);
+	perf_report_section(SECTION, title);
+	for (i = 0; i < conf->n_sizes; i++)
+		for (j = 0; j < conf->n_counts; j++)
+			dma_case(conf, &ctx, conf->counts[j], conf->sizes[i]);
+	perf_bare_close(&ctx.bare);
+	if (rte_vfio_container_destroy(ctx.cfd) != 0)
+		perf_report_fail(SECTION, "container destroy", "-", "%s",
+			rte_strerror(rte_errno));
+}

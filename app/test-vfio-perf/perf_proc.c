@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/*
+ * Measurements that need a process of their own, done by running this
+ * program again (/proc/self/exe) with "--child KIND":
+ * - secondary: rte_eal_init as a secondary of this process, then
+ *   rte_vfio_setup_device/release of a device this primary holds;
+ * - init: rte_eal_init of a new primary with -m X (hugepages or
+ *   --no-huge), with VFIO and without it (RTE_EAL_SYSFS_ROOT pointed at an
+ *   empty directory, so that the EAL finds no /sys/module/vfio), and the
+ *   "VFIO memory init" stage alone, run again in the child (cleanup, then
+ *   init, through the static EAL) so that its own duration is known.
+ * A child reports "key value" lines on the descriptor given with
+ * --child-fd; its log goes to the terminal as usual.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_memory.h>
+#include <rte_vfio.h>
+
+#include "eal_private.h"
+#include "perf.h"
+
+#define SECTION_SEC "secondary"
+#define SECTION_INIT "init"
+#define CHILD_FD 3
+#define MAX_ARGS 128
+#define MAX_KEYS 8
+#define INIT_PREFIX "vfio-perf-init"
+
+/* ---- EAL arguments handed down to children -------------------------------- */
+
+enum child_kind { CHILD_SECONDARY, CHILD_INIT, CHILD_INIT_NO_VFIO };
+#define KEEP(k) (1u << (k))
+
+/* EAL options a child of some kinds must not inherit */
+static const struct {
+	const char *name;   /* long name */
+	char short_opt;     /* 0 when none */
+	unsigned int keep;  /* KEEP() of the kinds that inherit it */
+} drop_opts[] = {
+	{ "memory", 'm', 0 },
+	{ "socket-mem", 0, 0 },
+	{ "no-huge", 0, KEEP(CHILD_SECONDARY) },
+	{ "in-memory", 0, 0 },
+	{ "proc-type", 0, 0 },
+	{ "file-prefix", 0, KEEP(CHILD_SECONDARY) },
+	/* a forced mode fails without VFIO */
+	{ "vfio-mode", 0, KEEP(CHILD_SECONDARY) | KEEP(CHILD_INIT) },
+};
+
+/* EAL options that take a value (to keep or drop it with the option) */
+static const char *const arg_opts[] = {
+	"allow", "block", "log-level", "file-prefix", "proc-type", "iova-mode",
+	"memory", "socket-mem", "huge-dir", "vfio-mode", "vfio-intr",
+	"vfio-vf-token",
+};
+static const char arg_short[] = "abm";
+
+/* a is the option name (--name[=v]) or its short form (-c[v]) */
+static bool
+opt_match(const char *a, const char *name, char short_opt, bool *attached)
+{
+	size_t l = strlen(name);
+
+	if (a[0] == '-' && a[1] == '-' && strncmp(a + 2, name, l) == 0 &&
+			(a[2 + l] == '\0' || a[2 + l] == '=')) {
+		*attached = a[2 + l] == '=';
+		return true;
+	}
+	if (short_opt != 0 && a[0] == '-' && a[1] == short_opt) {
+		*attached = a[2] != '\0';
+		return true;
+	}
+	return false;
+}
+
+/* the next argument is the value of a */
+static bool
+value_follows(const char *a)
+{
+	bool attached;
+	unsigned int i;
+
+	for (i = 0; i < PERF_DIM(arg_opts); i++)
+		if (opt_match(a, arg_opts[i], 0, &attached))
+			return !attached;
+	if (a[0] == '-' && a[1] != '-' && a[1] != '\0' &&
+			strchr(arg_short, a[1]) != NULL)
+		return a[2] == '\0';
+	return false;
+}
+
+/* copy the parent's EAL arguments a child of this kind may use */
+static int
+child_eal_args(const struct perf_conf *conf, enum child_kind kind,
+		char **out, int max)
+{
+	int i, n = 0;
+
+	for (i = 0; i < conf->eal_argc; i++) {
+		const char *a = conf->eal_argv[i];
+		bool attached, drop = false, with_value;
+		unsigned int k;
+
+		for (k = 0; k < PERF_DIM(drop_opts); k++) {
+			if (opt_match(a, drop_opts[k].name,
+					drop_opts[k].short_opt, &attached)) {
+				drop = (drop_opts[k].keep & KEEP(kind)) == 0;
+				break;
+			}
+		}
+		with_value = value_follows(a) && i + 1 < conf->eal_argc;
+		if (!drop) {
+			if (n + 2 >= max)
+				return -1;
+			out[n++] = conf->eal_argv[i];
+			if (with_value)
+				out[n++] = conf->eal_argv[i + 1];
+		}
+		if (with_value)
+			i++;
+	}
+	return n;
+}
+
+/* ---- running a child ------------------------------------------------------ */
+
+struct child_result {
+	char key[MAX_KEYS][32];
+	double val[MAX_KEYS];
+	unsigned int n;
+	int status; /* exit status, or -1 */
+};
+
+static double
+result_get(const struct child_result *r, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->key[i], key) == 0)
+			return r->val[i];
+	return -1;
+}
+
+/* run this program with argv (NULL-terminated) and env extra (or NULL) */
+static int
+child_run(char **argv, const char *env, struct child_result *res)
+{
+	char line[128];
+	int pfd[2], st;
+	FILE *f;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	res->status = -1;
+	if (pipe(pfd) != 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		if (dup2(pfd[1], CHILD_FD) < 0)
+			_exit(126);
+		if (env != NULL && putenv((char *)(uintptr_t)env) != 0)
+			_exit(126);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	f = fdopen(pfd[0], "r");
+	if (f == NULL) {
+		close(pfd[0]);
+	} else {
+		while (fgets(line, sizeof(line), f) != NULL &&
+				res->n < MAX_KEYS) {
+			if (sscanf(line, "%31s %lf", res->key[res->n],
+					&res->val[res->n]) == 2)
+				res->n++;
+		}
+		fclose(f);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	res->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return res->status == 0 ? 0 : -1;
+}
+
+/* argv: program, EAL args, extra EAL args, "--", child options */
+static int
+child_argv(const struct perf_conf *conf, enum child_kind kind,
+		char **extra, int n_extra, char **argv, int max)
+{
+	static char fd_str[8];
+	int n = 0, k, i;
+
+	argv[n++] = (char *)(uintptr_t)"dpdk-test-vfio-perf";
+	k = child_eal_args(conf, kind, argv + n, max - n - 16 - n_extra);
+	if (k < 0)
+		return -1;
+	n += k;
+	for (i = 0; i < n_extra; i++)
+		argv[n++] = extra[i];
+	snprintf(fd_str, sizeof(fd_str), "%d", CHILD_FD);
+	argv[n++] = (char *)(uintptr_t)"--";
+	argv[n++] = (char *)(uintptr_t)"--child";
+	argv[n++] = (char *)(uintptr_t)(kind == CHILD_SECONDARY ?
+		"secondary" : "init");
+	argv[n++] = (char *)(uintptr_t)"--child-fd";
+	argv[n++] = fd_str;
+	argv[n++] = (char *)(uintptr_t)"--sysfs";
+	argv[n++] = (char *)(uintptr_t)conf->sysfs;
+	if (conf->n_devs > 0) {
+		argv[n++] = (char *)(uintptr_t)"--dev";
+		argv[n++] = (char *)(uintptr_t)conf->devs[0];
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+static void
+child_report(int fd, const char *key, double v)
+{
+	dprintf(fd, "%s %.0f\n", key, v);
+}
+
+static void
+add_row(const char *section, const char *name, const char *params,
+		uint64_t ops, double ns, double base_ns, const char *note)
+{
+	struct perf_row r = {
+		.section = section,
+		.ops = ops,
+		.total_ns = ns,
+		.base_total_ns = base_ns,
+	};
+
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	snprintf(r.params, sizeof(r.params), "%s", params);
+	snprintf(r.note, sizeof(r.note), "%s", note);
+	perf_report_add(&r);
+}
+
+/* ---- secondary attach ------------------------------------------------------ */
+
+int
+perf_child_secondary(const struct perf_conf *conf)
+{
+	uint64_t t0, t1, t2;
+	int fd;
+
+	child_report(conf->child_fd, "init_ns", conf->eal_init_ns);
+	if (conf->n_devs == 0)
+		return 0;
+	t0 = perf_now_ns();
+	if (rte_vfio_setup_device(conf->sysfs, conf->devs[0], &fd) != 0) {
+		fprintf(stderr, "secondary: rte_vfio_setup_device %s: %s\n",
+			conf->devs[0], rte_strerror(rte_errno));
+		return 1;
+	}
+	t1 = perf_now_ns();
+	if (rte_vfio_release_device(conf->sysfs, conf->devs[0], fd) != 0) {
+		fprintf(stderr, "secondary: rte_vfio_release_device %s: %s\n",
+			conf->devs[0], rte_strerror(rte_errno));
+		return 1;
+	}
+	t2 = perf_now_ns();
+	child_report(conf->child_fd, "setup_ns", (double)(t1 - t0));
+	child_report(conf->child_fd, "release_ns", (double)(t2 - t1));
+	return 0;
+}
+
+void
+perf_secondary(const struct perf_conf *conf)
+{
+	double init[PERF_MAX_REPS], setup[PERF_MAX_REPS], rel[PERF_MAX_REPS];
+	const char *dev = conf->n_devs > 0 ? conf->devs[0] : NULL;
+	char *argv[MAX_ARGS];
+	char *extra[] = { (char *)(uintptr_t)"--proc-type=secondary" };
+	struct child_result res;
+	unsigned int k;
+	int fd = -1;
+
+	perf_report_section(SECTION_SEC,
+		"Secondary process (this program run again with --proc-type=secondary), median");
+	if (rte_vfio_get_mode() == RTE_VFIO_MODE_NONE) {
+		perf_report_skip(SECTION_SEC, "attach", "-",
+			"VFIO not in use (mode none)");
+		return;
+	}
+	if (rte_eal_has_hugepages() == 0) {
+		perf_report_skip(SECTION_SEC, "attach", "-",
+			"--no-huge: secondaries need hugepage files");
+		return;
+	}
+	/* the primary holds the device, as an application would */
+	if (dev != NULL && rte_vfio_setup_device(conf->sysfs, dev, &fd) != 0) {
+		perf_report_fail(SECTION_SEC, "attach", dev,
+			"primary: rte_vfio_setup_device: %s",
+			rte_strerror(rte_errno));
+		return;
+	}
+	if (child_argv(conf, CHILD_SECONDARY, extra, 1, argv, MAX_ARGS) < 0) {
+		perf_report_fail(SECTION_SEC, "attach", "-", "too many arguments");
+		goto release;
+	}
+	for (k = 0; k < conf->reps; k++) {
+		if (child_run(argv, NULL, &res) != 0) {
+			perf_report_fail(SECTION_SEC, "attach", dev != NULL ? dev : "-",
+				"secondary exited with status %d (see its log)",
+				res.status);
+			goto release;
+		}
+		init[k] = result_get(&res, "init_ns");
+		setup[k] = result_get(&res, "setup_ns");
+		rel[k] = result_get(&res, "release_ns");
+	}
+	add_row(SECTION_SEC, "eal_init (secondary)", "-", 1,
+		perf_median(init, conf->reps), -1,
+		"gets the container, mode and IOVA mode from the primary");
+	if (dev != NULL) {
+		add_row(SECTION_SEC, "setup_device (secondary)", dev, 1,
+			perf_median(setup, conf->reps), -1,
+			rte_vfio_get_mode() == RTE_VFIO_MODE_CDEV ?
+			"the primary's device fd over the mp channel" :
+			"the primary's group fd, then GET_DEVICE_FD");
+		add_row(SECTION_SEC, "release_device (secondary)", dev, 1,
+			perf_median(rel, conf->reps), -1, "");
+	}
+release:
+	if (fd >= 0 && rte_vfio_release_device(conf->sysfs, dev, fd) != 0)
+		perf_report_fail(SECTION_SEC, "release", dev,
+			"primary: rte_vfio_release_device: %s",
+			rte_strerror(rte_errno));
+}
+
+/* ---- EAL init with -m X ------------------------------------------------- */
+
+static int
+count_page(const struct rte_memseg_list *msl __rte_unused,
+		const struct rte_memseg *ms __rte_unused, void *arg)
+{
+	(*(unsigned int *)arg)++;
+	return 0;
+}
+
+int
+perf_child_init(const struct perf_conf *conf)
+{
+	enum rte_vfio_mode mode = rte_vfio_get_mode();
+	unsigned int pages = 0;
+	uint64_t t0, t1, t2;
+	int fd = -1, ret = 0;
+
+	child_report(conf->child_fd, "init_ns", conf->eal_init_ns);
+	rte_memseg_walk(count_page, &pages);
+	child_report(conf->child_fd, "pages", pages);
+	if (mode == RTE_VFIO_MODE_NONE)
+		return 0;
+	/* group mode maps EAL memory once a group joins the container */
+	if (mode == RTE_VFIO_MODE_GROUP && conf->n_devs > 0) {
+		t0 = perf_now_ns();
+		if (rte_vfio_setup_device(conf->sysfs, conf->devs[0], &fd) != 0) {
+			fprintf(stderr, "init child: rte_vfio_setup_device %s: %s\n",
+				conf->devs[0], rte_strerror(rte_errno));
+			return 1;
+		}
+		child_report(conf->child_fd, "first_setup_ns",
+			(double)(perf_now_ns() - t0));
+	}
+	/* the stage again, alone: undo it, then time it */
+	t0 = perf_now_ns();
+	eal_vfio_mem_cleanup();
+	t1 = perf_now_ns();
+	if (eal_vfio_mem_init() != 0) {
+		fprintf(stderr, "init child: eal_vfio_mem_init: %s\n",
+			rte_strerror(rte_errno));
+		ret = 1;
+	}
+	t2 = perf_now_ns();
+	child_report(conf->child_fd, "stage_cleanup_ns", (double)(t1 - t0));
+	child_report(conf->child_fd, "stage_init_ns", (double)(t2 - t1));
+	if (fd >= 0)
+		rte_vfio_release_device(conf->sysfs, conf->devs[0], fd);
+	return ret;
+}
+
+/* median of key over the reps results; -1 when missing */
+static double
+med(struct child_result *res, unsigned int n, const char *key)
+{
+	double v[PERF_MAX_REPS];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		v[i] = result_get(&res[i], key);
+		if (v[i] < 0)
+			return -1;
+	}
+	return perf_median(v, n);
+}
+
+/* reps runs with VFIO and without, interleaved so that drift hits both */
+static int
+init_runs(const struct perf_conf *conf, char **extra, int n_extra,
+		const char *no_vfio_env, struct child_result *with,
+		struct child_result *without, char *err, size_t errlen)
+{
+	char *argv[MAX_ARGS], *argv_nv[MAX_ARGS];
+	unsigned int k;
+
+	if (child_argv(conf, CHILD_INIT, extra, n_extra, argv, MAX_ARGS) < 0 ||
+			child_argv(conf, CHILD_INIT_NO_VFIO, extra, n_extra,
+				argv_nv, MAX_ARGS) < 0) {
+		snprintf(err, errlen, "too many arguments");
+		return -1;
+	}
+	for (k = 0; k < conf->reps; k++) {
+		if (child_run(argv, NULL, &with[k]) != 0) {
+			snprintf(err, errlen,
+				"child with VFIO exited with status %d (see its log)",
+				with[k].status);
+			return -1;
+		}
+		if (child_run(argv_nv, no_vfio_env, &without[k]) != 0) {
+			snprintf(err, errlen,
+				"child without VFIO exited with status %d (see its log)",
+				without[k].status);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* free hugepages of the default size, in MiB (/proc/meminfo) */
+static uint64_t
+hugepages_free_mb(void)
+{
+	uint64_t free_pages = 0, size_kb = 0, v;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "HugePages_Free: %" SCNu64, &v) == 1)
+			free_pages = v;
+		else if (sscanf(line, "Hugepagesize: %" SCNu64, &v) == 1)
+			size_kb = v;
+	}
+	fclose(f);
+	return free_pages * size_kb / 1024;
+}
+
+static void
+init_case(const struct perf_conf *conf, uint64_t mb, bool huge,
+		const char *no_vfio_env)
+{
+	static struct child_result with[PERF_MAX_REPS], without[PERF_MAX_REPS];
+	char mem[24], params[48], note[128], err[96];
+	char *extra[] = {
+		(char *)(uintptr_t)"-m", mem,
+		(char *)(uintptr_t)"--file-prefix=" INIT_PREFIX,
+		(char *)(uintptr_t)"--no-huge",
+	};
+	int n_extra = huge ? 3 : 4;
+	double pages, stage, t;
+
+	snprintf(mem, sizeof(mem), "%" PRIu64, mb);
+	snprintf(params, sizeof(params), "-m %" PRIu64 "%s", mb,
+		huge ? " hugepages" : " --no-huge");
+	if (huge && hugepages_free_mb() < mb) {
+		perf_report_skip(SECTION_INIT, "eal_init", params,
+			"%" PRIu64 " MiB of free hugepages needed, %" PRIu64 " free",
+			mb, hugepages_free_mb());
+		return;
+	}
+	if (init_runs(conf, extra, n_extra, no_vfio_env, with, without, err,
+			sizeof(err)) != 0) {
+		perf_report_fail(SECTION_INIT, "eal_init", params, "%s", err);
+		return;
+	}
+	pages = med(with, conf->reps, "pages");
+	add_row(SECTION_INIT, "eal_init", params, 1,
+		med(with, conf->reps, "init_ns"),
+		med(without, conf->reps, "init_ns"),
+		"bare = the same without VFIO");
+	stage = med(with, conf->reps, "stage_init_ns");
+	if (stage >= 0) {
+		snprintf(note, sizeof(note),
+			"VFIO memory init alone, %.0f EAL pages (us/op = per page); its cleanup %.3f ms",
+			pages, med(with, conf->reps, "stage_cleanup_ns") / 1e6);
+		add_row(SECTION_INIT, "VFIO memory init stage", params,
+			pages > 0 ? (uint64_t)pages : 1, stage, -1, note);
+	}
+	t = med(with, conf->reps, "first_setup_ns");
+	if (t >= 0)
+		add_row(SECTION_INIT, "first setup_device", params, 1, t, -1,
+			"group mode maps EAL memory when the first group joins");
+}
+
+void
+perf_init(const struct perf_conf *conf)
+{
+	char dir[] = "/tmp/vfio-perf-nosysfs.XXXXXX";
+	char env[sizeof(dir) + 32];
+	unsigned int i, h;
+
+	perf_report_section(SECTION_INIT,
+		"EAL init of a new primary (child process) with -m X: with VFIO, and without (bare: RTE_EAL_SYSFS_ROOT=empty dir, no /sys/module/vfio), median");
+	if (mkdtemp(dir) == NULL) {
+		perf_report_fail(SECTION_INIT, "eal_init", "-", "mkdtemp: %s",
+			strerror(errno));
+		return;
+	}
+	snprintf(env, sizeof(env), "RTE_EAL_SYSFS_ROOT=%s", dir);
+	for (i = 0; i < conf->n_init_mem; i++)
+		for (h = 0; h < 2; h++)
+			init_case(conf, conf->init_mem[i], h == 0, env);
+	rmdir(dir);
+}
