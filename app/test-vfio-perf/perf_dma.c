@@ -137,12 +137,15 @@ one_unmap(const struct round *r, uint64_t i)
 		0 ? 0 : rte_errno;
 }
 
-/* map all, then unmap all; *map_ns and *unmap_ns; 0 or an errno */
+/*
+ * Map all in increasing IOVA order, then unmap all, in the same order or
+ * the reverse one; *map_ns and *unmap_ns; 0 or an errno (err says what).
+ */
 static int
-round_run(const struct round *r, double *map_ns, double *unmap_ns,
-		char *err, size_t errlen)
+round_run(const struct round *r, bool reverse, double *map_ns,
+		double *unmap_ns, char *err, size_t errlen)
 {
-	uint64_t i, j, t0, t1, t2;
+	uint64_t i, j, k, t0, t1, t2;
 	int e = 0;
 
 	t0 = perf_now_ns();
@@ -161,18 +164,18 @@ round_run(const struct round *r, double *map_ns, double *unmap_ns,
 			one_unmap(r, j);
 		return e;
 	}
-	for (i = 0; i < r->n; i++) {
+	for (k = 0; k < r->n; k++) {
+		i = reverse ? r->n - 1 - k : k;
 		e = one_unmap(r, i);
 		if (e != 0)
 			break;
 	}
 	t2 = perf_now_ns();
 	if (e != 0) {
-		snprintf(err, errlen, "%s unmap %" PRIu64 " of %" PRIu64
-			" failed: %s", r->bare ? "bare" : "library", i + 1,
-			r->n, strerror(e));
-		for (j = i + 1; j < r->n; j++)
-			one_unmap(r, j);
+		snprintf(err, errlen, "%s unmap of region %" PRIu64 " failed: %s",
+			r->bare ? "bare" : "library", i + 1, strerror(e));
+		for (k++; k < r->n; k++)
+			one_unmap(r, reverse ? r->n - 1 - k : k);
 		return e;
 	}
 	*map_ns = (double)(t1 - t0);
@@ -180,20 +183,53 @@ round_run(const struct round *r, double *map_ns, double *unmap_ns,
 	return 0;
 }
 
+/* timings of one side: maps of both kinds of rounds, unmaps of each */
+struct side_times {
+	double map[2 * PERF_MAX_REPS];
+	double unmap_fwd[PERF_MAX_REPS];
+	double unmap_rev[PERF_MAX_REPS];
+};
+
+/* rep k of one side: a round unmapping in order, one in reverse */
+static int
+side_rep(const struct round *r, struct side_times *t, unsigned int k,
+		char *err, size_t errlen)
+{
+	if (round_run(r, false, &t->map[2 * k], &t->unmap_fwd[k], err,
+			errlen) != 0)
+		return -1;
+	return round_run(r, true, &t->map[2 * k + 1], &t->unmap_rev[k], err,
+		errlen);
+}
+
+static void
+case_row(const char *name, const char *params, uint64_t n, double lib,
+		double bare, const char *note)
+{
+	struct perf_row row = {
+		.section = SECTION,
+		.ops = n,
+		.total_ns = lib,
+		.base_total_ns = bare,
+	};
+
+	snprintf(row.name, sizeof(row.name), "%s", name);
+	snprintf(row.params, sizeof(row.params), "%s", params);
+	snprintf(row.note, sizeof(row.note), "%s", note);
+	perf_report_add(&row);
+}
+
 static void
 dma_case(const struct perf_conf *conf, const struct dma_ctx *ctx,
 		uint64_t n, uint64_t s)
 {
-	char params[48], sz[16], err[192] = "";
-	double lm[PERF_MAX_REPS], lu[PERF_MAX_REPS], bm[PERF_MAX_REPS];
-	double bu[PERF_MAX_REPS];
+	static struct side_times lt, bt;
+	char params[48], sz[16], err[192] = "", note[128];
 	bool distinct, has_bare = ctx->bare.kind != PERF_BARE_NONE;
-	struct perf_row map = { .section = SECTION, .ops = n };
-	struct perf_row unmap = { .section = SECTION, .ops = n };
+	unsigned int k, reps = conf->reps;
 	struct round lib, bare;
 	struct buffer buf;
 	uint64_t span;
-	unsigned int k;
 
 	snprintf(params, sizeof(params), "N=%" PRIu64 " S=%s", n,
 		perf_size_str(s, sz, sizeof(sz)));
@@ -216,31 +252,27 @@ dma_case(const struct perf_conf *conf, const struct dma_ctx *ctx,
 	if (ctx->shared_bare) /* other IOVAs in the same container */
 		bare.iova = IOVA_BASE + ((span + SZ_1G - 1) & ~(SZ_1G - 1));
 
-	/* warm-up round of each side, not counted */
-	if (round_run(&lib, &lm[0], &lu[0], err, sizeof(err)) != 0 ||
-			(has_bare && round_run(&bare, &bm[0], &bu[0], err,
+	/* a warm-up rep of each side, not counted; then alternate sides */
+	if (side_rep(&lib, &lt, 0, err, sizeof(err)) != 0 ||
+			(has_bare && side_rep(&bare, &bt, 0, err,
 				sizeof(err)) != 0))
 		goto fail;
-	for (k = 0; k < conf->reps; k++) {
-		if (round_run(&lib, &lm[k], &lu[k], err, sizeof(err)) != 0)
+	for (k = 0; k < reps; k++) {
+		if (side_rep(&lib, &lt, k, err, sizeof(err)) != 0)
 			goto fail;
-		if (has_bare && round_run(&bare, &bm[k], &bu[k], err,
-				sizeof(err)) != 0)
+		if (has_bare && side_rep(&bare, &bt, k, err, sizeof(err)) != 0)
 			goto fail;
 	}
-	snprintf(map.name, sizeof(map.name), "map");
-	snprintf(unmap.name, sizeof(unmap.name), "unmap");
-	snprintf(map.params, sizeof(map.params), "%s", params);
-	snprintf(unmap.params, sizeof(unmap.params), "%s", params);
-	map.total_ns = perf_median(lm, conf->reps);
-	unmap.total_ns = perf_median(lu, conf->reps);
-	map.base_total_ns = has_bare ? perf_median(bm, conf->reps) : -1;
-	unmap.base_total_ns = has_bare ? perf_median(bu, conf->reps) : -1;
-	snprintf(map.note, sizeof(map.note), "%s, %s", buf.what,
+	snprintf(note, sizeof(note), "%s, %s", buf.what,
 		distinct ? "distinct memory" : "one buffer mapped N times");
-	snprintf(unmap.note, sizeof(unmap.note), "%s", map.note);
-	perf_report_add(&map);
-	perf_report_add(&unmap);
+	case_row("map", params, n, perf_median(lt.map, 2 * reps),
+		has_bare ? perf_median(bt.map, 2 * reps) : -1, note);
+	case_row("unmap (in map order)", params, n,
+		perf_median(lt.unmap_fwd, reps),
+		has_bare ? perf_median(bt.unmap_fwd, reps) : -1, note);
+	case_row("unmap (reverse order)", params, n,
+		perf_median(lt.unmap_rev, reps),
+		has_bare ? perf_median(bt.unmap_rev, reps) : -1, note);
 	buffer_free(&buf);
 	return;
 fail:
