@@ -389,6 +389,17 @@ run_child(const struct perf_conf *conf)
 	return 2;
 }
 
+static bool
+is_child(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--child") == 0)
+			return true;
+	return false;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -414,7 +425,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "rte_eal_init failed: %s\n",
 			rte_strerror(rte_errno));
 		free(eal_argv);
-		return 1;
+		/* a secondary that found the primary's addresses taken */
+		return rte_errno == EEXIST && is_child(argc, argv) ?
+			PERF_CHILD_RETRY : 1;
 	}
 	argc -= ret;
 	argv += ret;

@@ -132,6 +132,12 @@ void perf_container(const struct perf_conf *conf);
 void perf_secondary(const struct perf_conf *conf);
 void perf_init(const struct perf_conf *conf);
 
+/**
+ * Exit status of a child whose rte_eal_init found the primary's addresses
+ * taken (address space layout randomisation): worth starting again.
+ */
+#define PERF_CHILD_RETRY 75
+
 /** Child process entry points (main.c dispatches on --child). */
 int perf_child_secondary(const struct perf_conf *conf);
 int perf_child_init(const struct perf_conf *conf);

@@ -39,6 +39,7 @@
 #define MAX_ARGS 128
 #define MAX_KEYS 8
 #define INIT_PREFIX "vfio-perf-init"
+#define SECONDARY_TRIES 5
 
 /* ---- EAL arguments handed down to children -------------------------------- */
 
@@ -297,7 +298,8 @@ perf_secondary(const struct perf_conf *conf)
 	char *argv[MAX_ARGS];
 	char *extra[] = { (char *)(uintptr_t)"--proc-type=secondary" };
 	struct child_result res;
-	unsigned int k;
+	unsigned int k, retries = 0;
+	char note[96];
 	int fd = -1;
 
 	perf_report_section(SECTION_SEC,
@@ -324,7 +326,15 @@ perf_secondary(const struct perf_conf *conf)
 		goto release;
 	}
 	for (k = 0; k < conf->reps; k++) {
-		if (child_run(argv, NULL, &res) != 0) {
+		unsigned int tries = 0;
+
+		/* the EAL's advice when ASLR put something at the
+		 * primary's addresses: start the secondary again */
+		while (child_run(argv, NULL, &res) != 0 &&
+				res.status == PERF_CHILD_RETRY &&
+				++tries < SECONDARY_TRIES)
+			retries++;
+		if (res.status != 0) {
 			perf_report_fail(SECTION_SEC, "attach", dev != NULL ? dev : "-",
 				"secondary exited with status %d (see its log)",
 				res.status);
@@ -334,9 +344,11 @@ perf_secondary(const struct perf_conf *conf)
 		setup[k] = result_get(&res, "setup_ns");
 		rel[k] = result_get(&res, "release_ns");
 	}
+	snprintf(note, sizeof(note),
+		"gets the container, mode and IOVA mode from the primary%s",
+		retries > 0 ? "; some started again (addresses taken)" : "");
 	add_row(SECTION_SEC, "eal_init (secondary)", "-", 1,
-		perf_median(init, conf->reps), -1,
-		"gets the container, mode and IOVA mode from the primary");
+		perf_median(init, conf->reps), -1, note);
 	if (dev != NULL) {
 		add_row(SECTION_SEC, "setup_device (secondary)", dev, 1,
 			perf_median(setup, conf->reps), -1,

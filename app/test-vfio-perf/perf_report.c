@@ -124,7 +124,7 @@ perf_report_add(const struct perf_row *row)
 	section_declare(row->section);
 }
 
-static void
+static void __attribute__((format(printf, 5, 0)))
 report_nomeasure(const char *section, const char *name, const char *params,
 		bool failed, const char *fmt, va_list ap)
 {
