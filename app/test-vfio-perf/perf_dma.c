@@ -57,6 +57,23 @@ struct buffer {
 	char what[48];
 };
 
+/* MemAvailable of /proc/meminfo in bytes (unknown: no limit) */
+static uint64_t
+mem_available(void)
+{
+	uint64_t kb = UINT64_MAX / 1024;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (f == NULL)
+		return UINT64_MAX;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "MemAvailable: %" SCNu64, &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
 /* memory behind the regions: hugepages when S allows, else 4K pages */
 static int
 buffer_alloc(struct buffer *b, uint64_t len, uint64_t s)
@@ -83,6 +100,11 @@ buffer_alloc(struct buffer *b, uint64_t len, uint64_t s)
 			snprintf(b->what, sizeof(b->what), "%s", huge[i].name);
 			goto touch;
 		}
+	}
+	/* faulting in more than the system has would call the OOM killer */
+	if (len / 10 * 9 > mem_available()) {
+		errno = ENOMEM;
+		return -1;
 	}
 	b->va = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -237,8 +259,9 @@ dma_case(const struct perf_conf *conf, const struct dma_ctx *ctx,
 		(conf->backing == PERF_BACKING_AUTO && n * s <= conf->max_mem);
 	if (buffer_alloc(&buf, distinct ? n * s : s, s) != 0) {
 		perf_report_fail(SECTION, "map", params,
-			"cannot allocate %" PRIu64 " bytes: %s",
-			distinct ? n * s : s, strerror(errno));
+			"cannot allocate %" PRIu64 " MiB: %s (MemAvailable %" PRIu64
+			" MiB)", (distinct ? n * s : s) >> 20, strerror(errno),
+			mem_available() >> 20);
 		return;
 	}
 	lib = (struct round){
