@@ -73,6 +73,8 @@ sysfs_read_num(const char *devdir, const char *file, int64_t *val)
 		goto bad;
 	return 0;
 bad:
+	if (ok)
+		line[strcspn(line, "\n")] = '\0';
 	PCI_LOG(ERR, "%s: cannot parse '%.20s'", path, ok ? line : "");
 	errno = EINVAL;
 	return -1;
