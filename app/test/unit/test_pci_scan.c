@@ -95,7 +95,7 @@ static const struct fake_dev fake_devs[] = {
 static void
 write_file(const char *dir, const char *name, const void *data, size_t len)
 {
-	char path[PATH_MAX];
+	char path[256];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -114,7 +114,7 @@ write_str(const char *dir, const char *name, const char *s)
 static void
 fake_dev_create(const struct fake_dev *f)
 {
-	char dir[PATH_MAX], line[64], target[PATH_MAX], link[PATH_MAX];
+	char dir[128], line[64], target[128], link[160];
 	uint8_t config[256];
 	unsigned int v, d;
 
@@ -160,7 +160,7 @@ fake_dev_create(const struct fake_dev *f)
 static int
 tree_create(void **state)
 {
-	char dir[PATH_MAX];
+	char dir[128];
 	size_t i;
 
 	snprintf(root, sizeof(root), "/tmp/unit-pci-XXXXXX");

@@ -323,6 +323,8 @@ int __wrap_rte_intr_callback_register(const struct rte_intr_handle *h,
 		rte_intr_callback_fn cb, void *arg);
 int __wrap_rte_intr_callback_unregister(const struct rte_intr_handle *h,
 		rte_intr_callback_fn cb, void *arg);
+int __wrap_rte_intr_callback_unregister_sync(const struct rte_intr_handle *h,
+		rte_intr_callback_fn cb, void *arg);
 int __wrap_rte_eal_alarm_set(uint64_t us, rte_eal_alarm_callback cb, void *arg);
 int __wrap_rte_eal_alarm_cancel(rte_eal_alarm_callback cb, void *arg);
 
@@ -345,6 +347,13 @@ __wrap_rte_intr_callback_unregister(const struct rte_intr_handle *h,
 	if (rte_intr_type_get(h) == RTE_INTR_HANDLE_VFIO_REQ)
 		req_cb.registered--;
 	return 1;
+}
+
+int
+__wrap_rte_intr_callback_unregister_sync(const struct rte_intr_handle *h,
+		rte_intr_callback_fn cb, void *arg)
+{
+	return __wrap_rte_intr_callback_unregister(h, cb, arg);
 }
 
 int

@@ -24,9 +24,6 @@ RTE_LOG_REGISTER(edu_logtype, "dma.edu", NOTICE);
 
 /* Smallest BAR0 holding every register. */
 #define EDU_BAR_MIN 0x100
-/* Pause between attempts to unregister a callback that is running. */
-#define EDU_UNREGISTER_RETRY_US 1000
-#define EDU_UNREGISTER_TRIES 1000
 
 /* Every device ever probed; removed ones stay (pci NULL) so that stale
  * pointers held by applications fail cleanly instead of crashing. */
@@ -253,19 +250,14 @@ static void
 edu_intr_stop(struct rte_edu *edu)
 {
 	struct rte_intr_handle *h = edu->pci->intr_handle;
-	int i;
 
 	if (h == NULL)
 		return;
 	rte_intr_disable(h);
-	/* a running callback makes unregister fail with EAGAIN: let it end */
-	for (i = 0; i < EDU_UNREGISTER_TRIES; i++) {
-		if (rte_intr_callback_unregister(h, edu_intr_cb, edu) >= 0 ||
-				rte_errno != EAGAIN)
-			return;
-		usleep(EDU_UNREGISTER_RETRY_US);
-	}
-	EDU_LOG(ERR, "%s: interrupt callback still running", edu->name);
+	/* waits for a running callback (removal never runs inside it) */
+	if (rte_intr_callback_unregister_sync(h, edu_intr_cb, edu) < 0)
+		EDU_LOG(ERR, "%s: unregistering the interrupt callback: %s",
+			edu->name, rte_strerror(rte_errno));
 }
 
 static int

@@ -137,9 +137,60 @@ vfio_intr_disable(const struct rte_intr_handle *h)
 	return 0;
 }
 
+static void
+vfio_efd_disable(struct rte_intr_handle *h)
+{
+	int i, n = rte_intr_nb_efd_get(h);
+
+	for (i = 0; i < n; i++) {
+		int fd = rte_intr_efds_index_get(h, i);
+
+		if (fd >= 0)
+			close(fd);
+		rte_intr_efds_index_set(h, i, -1);
+	}
+	rte_intr_nb_efd_set(h, 0);
+}
+
+/* Per-vector eventfds (vectors 1..nb_efd) for MSI/MSI-X queues. */
+static int
+vfio_efd_enable(struct rte_intr_handle *h, uint32_t nb_efd)
+{
+	enum rte_intr_handle_type type = rte_intr_type_get(h);
+	uint32_t i;
+	int fd;
+
+	if (type != RTE_INTR_HANDLE_VFIO_MSI && type != RTE_INTR_HANDLE_VFIO_MSIX) {
+		rte_errno = ENOTSUP; /* INTx and the notifier have one vector */
+		return -1;
+	}
+	if (nb_efd >= PCI_VFIO_MAX_VECTORS ||
+			(int)nb_efd >= rte_intr_max_intr_get(h)) {
+		rte_errno = EINVAL;
+		return -1;
+	}
+	vfio_efd_disable(h);
+	for (i = 0; i < nb_efd; i++) {
+		fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (fd < 0) {
+			RTE_LOG_LINE(ERR, PCI, "eventfd for vector %u: %s", i + 1,
+				strerror(errno));
+			rte_intr_nb_efd_set(h, (int)i);
+			vfio_efd_disable(h);
+			rte_errno = ENOMEM;
+			return -1;
+		}
+		rte_intr_efds_index_set(h, (int)i, fd);
+		rte_intr_nb_efd_set(h, (int)i + 1);
+	}
+	return 0;
+}
+
 static const struct rte_intr_type_ops vfio_intr_ops = {
 	.enable = vfio_intr_enable,
 	.disable = vfio_intr_disable,
+	.efd_enable = vfio_efd_enable,
+	.efd_disable = vfio_efd_disable,
 };
 
 int
@@ -223,6 +274,7 @@ handle_destroy(struct rte_intr_handle *h)
 {
 	int efd = rte_intr_fd_get(h);
 
+	vfio_efd_disable(h);
 	if (efd >= 0)
 		close(efd);
 	rte_intr_instance_free(h);
@@ -313,7 +365,7 @@ req_notifier_teardown(struct rte_pci_device *dev)
 	if (h == NULL)
 		return;
 	rte_intr_disable(h);
-	rte_intr_callback_unregister(h, req_handler, dev);
+	rte_intr_callback_unregister_sync(h, req_handler, dev);
 	dev->vfio_req_intr_handle = NULL;
 	handle_destroy(h);
 }
