@@ -25,6 +25,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_malloc.h>
 #include <rte_vfio.h>
 
 #include <rte_edu.h>
@@ -276,12 +277,19 @@ main(int argc, char **argv)
 	ret = demo_round(&o);
 	if (ret == 0 && o.with_secondary &&
 			rte_eal_process_type() == RTE_PROC_PRIMARY) {
+		/*
+		 * A secondary allocates only inside pages the primary has
+		 * mapped: keep one mapped (the rest of it is free for the
+		 * secondary's buffers) while it runs.
+		 */
+		void *keep = rte_malloc("edu_demo_keep", 64, 0);
 		unsigned int i;
 
 		if (run_secondary(consumed + 1, saved, &o) != 0) {
 			printf("secondary process failed\n");
 			ret = -1;
 		}
+		rte_free(keep);
 		/* the secondary took the interrupts: take them back */
 		for (i = 0; i < rte_edu_count(); i++)
 			rte_edu_intr_rearm(rte_edu_get(i));
