@@ -64,7 +64,9 @@ static struct model {
 	int msix_mappable;    /* report VFIO_REGION_INFO_CAP_MSIX_MAPPABLE */
 	int resets;
 	int set_irqs_calls;
-	struct vfio_irq_set last_set;
+	struct {
+		uint32_t index, flags, count;
+	} last_set;               /* last VFIO_DEVICE_SET_IRQS */
 	int last_set_fd;
 	int req_armed;        /* an eventfd is set on the REQ index */
 	unsigned int nb_maps; /* MAP_FIXED mappings of the device fd */
@@ -118,10 +120,10 @@ model_command(void)
 static int
 region_info(struct vfio_region_info *info)
 {
-	struct {
-		struct vfio_region_info_cap_sparse_mmap s;
-		struct vfio_region_sparse_mmap_area a[2];
-	} sparse;
+	/* the capability and its two areas, laid out as the kernel does */
+	uint64_t sparse_buf[(sizeof(struct vfio_region_info_cap_sparse_mmap) +
+		2 * sizeof(struct vfio_region_sparse_mmap_area)) / 8];
+	struct vfio_region_info_cap_sparse_mmap *sparse = (void *)sparse_buf;
 	struct vfio_info_cap_header mappable = { VFIO_REGION_INFO_CAP_MSIX_MAPPABLE, 1, 0 };
 	const void *cap = NULL;
 	size_t cap_len = 0;
@@ -145,16 +147,16 @@ region_info(struct vfio_region_info *info)
 	if (index == VFIO_PCI_BAR0_REGION_INDEX || index == VFIO_PCI_BAR2_REGION_INDEX)
 		info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
 	if (index == VFIO_PCI_BAR2_REGION_INDEX) {
-		memset(&sparse, 0, sizeof(sparse));
-		sparse.s.header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
-		sparse.s.header.version = 1;
-		sparse.s.nr_areas = 2;
-		sparse.a[0].offset = 0;
-		sparse.a[0].size = 0x1000;
-		sparse.a[1].offset = 0x3000;
-		sparse.a[1].size = 0x2000;
-		cap = &sparse;
-		cap_len = sizeof(sparse);
+		memset(sparse_buf, 0, sizeof(sparse_buf));
+		sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+		sparse->header.version = 1;
+		sparse->nr_areas = 2;
+		sparse->areas[0].offset = 0;
+		sparse->areas[0].size = 0x1000;
+		sparse->areas[1].offset = 0x3000;
+		sparse->areas[1].size = 0x2000;
+		cap = sparse_buf;
+		cap_len = sizeof(sparse_buf);
 	} else if (index == VFIO_PCI_BAR0_REGION_INDEX && m.msix_mappable) {
 		cap = &mappable;
 		cap_len = sizeof(mappable);
@@ -206,7 +208,9 @@ set_irqs(const struct vfio_irq_set *set)
 		memcpy(&fd, set->data, sizeof(fd));
 	}
 	m.set_irqs_calls++;
-	m.last_set = *set;
+	m.last_set.index = set->index;
+	m.last_set.flags = set->flags;
+	m.last_set.count = set->count;
 	m.last_set_fd = fd;
 	if (set->index == VFIO_PCI_REQ_IRQ_INDEX &&
 			(set->flags & VFIO_IRQ_SET_ACTION_TRIGGER) != 0)

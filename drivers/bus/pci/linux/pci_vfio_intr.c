@@ -370,6 +370,17 @@ req_notifier_teardown(struct rte_pci_device *dev)
 	handle_destroy(h);
 }
 
+static const char *
+intr_mode_name(enum rte_intr_mode mode)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(intr_modes); i++)
+		if (intr_modes[i].mode == mode)
+			return intr_modes[i].name;
+	return "unknown";
+}
+
 static const struct intr_mode *
 intr_mode_pick(const struct rte_pci_device *dev, uint32_t *count)
 {
@@ -396,8 +407,8 @@ pci_vfio_intr_setup(struct rte_pci_device *dev)
 
 	m = intr_mode_pick(dev, &count);
 	if (m == NULL && rte_eal_vfio_intr_mode() != RTE_INTR_MODE_NONE) {
-		PCI_LOG(ERR, "%s: --vfio-intr asks for an interrupt mode the device does not offer",
-			dev->name);
+		PCI_LOG(ERR, "%s: --vfio-intr asks for %s interrupts, which the device does not offer",
+			dev->name, intr_mode_name(rte_eal_vfio_intr_mode()));
 		rte_errno = ENOTSUP;
 		return -1;
 	}
