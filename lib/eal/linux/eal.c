@@ -107,6 +107,7 @@ static const struct eal_stage {
 	{ "runtime directory", eal_runtime_dir_init, eal_runtime_dir_cleanup },
 	{ "bus scan", bus_scan, bus_cleanup },
 	{ "IOVA mode", eal_iova_mode_select, NULL },
+	{ "memory", eal_memory_init, eal_memory_cleanup },
 	{ "bus probe", bus_probe, NULL },
 };
 
