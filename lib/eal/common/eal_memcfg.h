@@ -179,6 +179,12 @@ void eal_memalloc_free_run(struct rte_memseg_list *msl, void *addr,
 unsigned int eal_memory_socket_count(void);
 int eal_memory_socket_id(unsigned int idx);
 
+/**
+ * Log one line saying why size bytes could not be had on a node: which
+ * page sizes are exhausted, where they are mounted, what to do.
+ */
+void eal_memory_explain_exhausted(int socket_id, size_t size);
+
 /** Node of the calling thread (0 without libnuma). */
 int eal_memory_current_socket(void);
 

@@ -234,18 +234,6 @@ heap_grow(unsigned int heap_idx, size_t need, uint32_t seg_flags)
 	return -1;
 }
 
-static void
-explain_no_memory(int socket_id, size_t bytes)
-{
-	if (eal_mcfg->no_hugetlbfs)
-		EAL_LOG(ERR, "cannot get %zu bytes of memory on socket %d: the system (or the file system of %s) has no more free memory",
-			bytes, socket_id, eal_mcfg->in_memory ? "memfd" :
-				rte_eal_get_runtime_dir());
-	else
-		EAL_LOG(ERR, "cannot get %zu bytes of hugepage memory on socket %d: no free hugepages left (see free_hugepages in /sys/kernel/mm/hugepages/hugepages-*kB/); reserve more with 'echo N > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages', or use --no-huge",
-			bytes, socket_id);
-}
-
 void *
 malloc_heap_alloc(unsigned int heap_idx, size_t size, size_t align)
 {
@@ -397,7 +385,7 @@ malloc_heap_add_pinned(unsigned int heap_idx, uint64_t bytes)
 		if (chunk < RTE_PGSIZE_4K) {
 			EAL_LOG(ERR, "cannot allocate %" PRIu64 " MiB at init (-m/--socket-mem) on socket %d: got %" PRIu64 " MiB",
 				bytes >> 20, socket_id, (bytes - left) >> 20);
-			explain_no_memory(socket_id, (size_t)left);
+			eal_memory_explain_exhausted(socket_id, (size_t)left);
 			rte_errno = ENOMEM;
 			return -1;
 		}
@@ -408,7 +396,7 @@ malloc_heap_add_pinned(unsigned int heap_idx, uint64_t bytes)
 void
 malloc_heap_log_failure(unsigned int heap_idx, size_t size)
 {
-	explain_no_memory(heap_get(heap_idx)->socket_id, size);
+	eal_memory_explain_exhausted(heap_get(heap_idx)->socket_id, size);
 }
 
 void

@@ -98,6 +98,67 @@ eal_memory_current_socket(void)
 	return eal_mcfg != NULL ? eal_mcfg->heaps[0].socket_id : 0;
 }
 
+static unsigned long
+free_hugepages(uint64_t size)
+{
+	char path[128];
+	unsigned long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path),
+		"/sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/free_hugepages",
+		size >> 10);
+	f = fopen(path, "re");
+	if (f != NULL) {
+		if (fscanf(f, "%lu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+void
+eal_memory_explain_exhausted(int socket_id, size_t size)
+{
+	char sizes[256] = "", where[PATH_MAX] = "memfd (--in-memory)";
+	uint64_t smallest = 0, seen[RTE_MAX_HUGEPAGE_SIZES] = { 0 };
+	unsigned int i, k, n = 0;
+	size_t used = 0;
+
+	if (eal_mcfg->no_hugetlbfs) {
+		EAL_LOG(ERR, "cannot get %zu bytes of memory on socket %d: no more free memory in the system%s%s",
+			size, socket_id, eal_mcfg->in_memory ? "" :
+				" or in the file system of ",
+			eal_mcfg->in_memory ? "" : rte_eal_get_runtime_dir());
+		return;
+	}
+	for (i = 0; i < RTE_MAX_MEMSEG_LISTS; i++) {
+		const struct rte_memseg_list *msl = &eal_mcfg->lists[i];
+		const char *path = eal_mcfg->lists_priv[i].path;
+
+		if (!eal_list_in_use(msl) || msl->external ||
+				msl->socket_id != socket_id)
+			continue;
+		for (k = 0; k < n && seen[k] != msl->page_sz; k++)
+			;
+		if (k < n || n == RTE_DIM(seen))
+			continue;
+		seen[n++] = msl->page_sz;
+		if (smallest == 0 || msl->page_sz < smallest)
+			smallest = msl->page_sz;
+		if (path[0] != '\0' && strrchr(path, '/') != NULL)
+			snprintf(where, sizeof(where), "%.*s",
+				(int)(strrchr(path, '/') - path), path);
+		used += (size_t)snprintf(sizes + used, sizeof(sizes) - used,
+			"%s%lu free of %" PRIu64 " kB", used > 0 ? ", " : "",
+			free_hugepages(msl->page_sz), msl->page_sz >> 10);
+		if (used >= sizeof(sizes))
+			break;
+	}
+	EAL_LOG(ERR, "cannot get %zu bytes of hugepage memory on socket %d: hugepages exhausted (%s; mounted at %s); reserve more with 'echo N > /sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages' or use --no-huge",
+		size, socket_id, sizes, where, smallest >> 10);
+}
+
 /* A list to create: its page size, node and capacity. */
 struct list_plan {
 	uint64_t page_sz;
@@ -406,6 +467,8 @@ secondary_init(void)
 		EAL_LOG(INFO, "using the primary's IOVA mode (%s)",
 			eal_mcfg->iova_mode == RTE_IOVA_PA ? "PA" : "VA");
 	eal_iova_mode_set(eal_mcfg->iova_mode);
+	/* the primary decided how memory is backed */
+	eal_get_internal_configuration()->no_hugetlbfs = eal_mcfg->no_hugetlbfs;
 	rte_mcfg_mem_read_lock();
 	for (i = 0; i < RTE_MAX_MEMSEG_LISTS; i++) {
 		if (!eal_list_in_use(&eal_mcfg->lists[i]) ||
