@@ -360,7 +360,12 @@ test_iova_source_pa_mode(void **state)
 	assert_int_equal(rte_errno, ENOMEM);
 	assert_int_equal(src_state.releases, 3);
 	src_state.fail_at = 0;
+	/* pages still mapped at cleanup are released too */
+	src_state.calls = src_state.releases = 0;
+	assert_non_null(rte_malloc(NULL, 2 * (size_t)psz, 0));
+	pages = src_state.calls;
 	assert_int_equal(rte_eal_cleanup(), 0);
+	assert_int_equal(src_state.releases, pages);
 	assert_int_equal(eal_iova_source_set(NULL), 0);
 }
 

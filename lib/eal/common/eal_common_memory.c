@@ -79,10 +79,15 @@ rte_mcfg_mem_write_unlock(void)
 		pthread_rwlock_unlock(&eal_mcfg->mem_lock);
 }
 
-void
+int
 eal_mcfg_heap_lock(void)
 {
 	pthread_mutex_lock(&eal_mcfg->heap_lock);
+	/* a secondary must see every page the heap may touch */
+	if (eal_memalloc_sync_with_primary() == 0)
+		return 0;
+	pthread_mutex_unlock(&eal_mcfg->heap_lock);
+	return -1;
 }
 
 void

@@ -111,6 +111,9 @@ zone_alloc(size_t len, int socket_id, unsigned int align)
 			p = malloc_heap_alloc(i, len, a);
 	if (p == NULL && rte_eal_process_type() == RTE_PROC_PRIMARY)
 		malloc_heap_log_failure((unsigned int)idx, len);
+	else if (p == NULL)
+		EAL_LOG(ERR, "cannot allocate %zu bytes in a secondary process: no room in the pages the primary mapped (secondaries do not map pages; give the primary -m or --socket-mem)",
+			len);
 	return p;
 }
 
@@ -124,8 +127,8 @@ rte_memzone_reserve_aligned(const char *name, size_t len, int socket_id,
 
 	if (check_args(name, len, socket_id, flags, align) != 0)
 		return NULL;
-	eal_mcfg_heap_lock();
-	eal_memalloc_sync_with_primary();
+	if (eal_mcfg_heap_lock() != 0)
+		return NULL;
 	if (find(name) != NULL) {
 		EAL_LOG(ERR, "memzone '%s': reserve failed: name already in use",
 			name);
@@ -205,8 +208,8 @@ rte_memzone_lookup(const char *name)
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	eal_mcfg_heap_lock();
-	eal_memalloc_sync_with_primary();
+	if (eal_mcfg_heap_lock() != 0)
+		return NULL;
 	mz = find(name);
 	eal_mcfg_heap_unlock();
 	if (mz == NULL)
@@ -228,8 +231,8 @@ rte_memzone_free(const struct rte_memzone *mz)
 	}
 	i = (size_t)(mz - eal_mcfg->memzones);
 	zone = &eal_mcfg->memzones[i];
-	eal_mcfg_heap_lock();
-	eal_memalloc_sync_with_primary();
+	if (eal_mcfg_heap_lock() != 0)
+		return -1;
 	if (zone->addr != NULL)
 		elem = malloc_elem_from_data(zone->addr);
 	if (elem != NULL) {
@@ -253,8 +256,8 @@ rte_memzone_walk(void (*func)(const struct rte_memzone *mz, void *arg),
 
 	if (eal_mcfg == NULL || func == NULL)
 		return;
-	eal_mcfg_heap_lock();
-	eal_memalloc_sync_with_primary();
+	if (eal_mcfg_heap_lock() != 0)
+		return;
 	for (i = 0; i < RTE_MAX_MEMZONE; i++)
 		if (eal_mcfg->memzones[i].addr != NULL)
 			func(&eal_mcfg->memzones[i], arg);

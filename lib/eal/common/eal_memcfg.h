@@ -142,8 +142,11 @@ eal_list_in_use(const struct rte_memseg_list *msl)
 	return msl->len != 0;
 }
 
-/* Lock helpers that tolerate a missing configuration. */
-void eal_mcfg_heap_lock(void);
+/*
+ * Take the heap lock; a secondary then maps what the primary added.
+ * Returns 0, or -1 with rte_errno (lock not held) when that fails.
+ */
+int eal_mcfg_heap_lock(void);
 void eal_mcfg_heap_unlock(void);
 
 /* Process-shared lock/rwlock initialisation (primary). */

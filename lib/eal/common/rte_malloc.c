@@ -55,6 +55,9 @@ alloc_locked(size_t size, size_t align, int socket)
 			p = malloc_heap_alloc(i, size, align);
 	if (p == NULL && rte_eal_process_type() == RTE_PROC_PRIMARY)
 		malloc_heap_log_failure((unsigned int)first, size);
+	else if (p == NULL)
+		EAL_LOG(ERR, "cannot allocate %zu bytes in a secondary process: no room in the pages the primary mapped (secondaries do not map pages; give the primary -m or --socket-mem)",
+			size);
 	if (p == NULL)
 		rte_errno = ENOMEM;
 	return p;
@@ -73,8 +76,8 @@ rte_malloc_socket(const char *type, size_t size, unsigned int align,
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	eal_mcfg_heap_lock();
-	eal_memalloc_sync_with_primary();
+	if (eal_mcfg_heap_lock() != 0)
+		return NULL;
 	p = alloc_locked(size, RTE_MAX((size_t)align,
 		(size_t)RTE_CACHE_LINE_SIZE), socket);
 	eal_mcfg_heap_unlock();
@@ -130,8 +133,11 @@ rte_free(void *ptr)
 
 	if (ptr == NULL || eal_mcfg == NULL)
 		return;
-	eal_mcfg_heap_lock();
-	eal_memalloc_sync_with_primary();
+	if (eal_mcfg_heap_lock() != 0) {
+		EAL_LOG(ERR, "rte_free(%p): this process cannot map the primary's memory: %s",
+			ptr, rte_strerror(rte_errno));
+		return;
+	}
 	elem = malloc_elem_from_data(ptr);
 	if (elem != NULL)
 		malloc_heap_free(elem);
@@ -156,8 +162,8 @@ rte_realloc_socket(void *ptr, size_t size, unsigned int align, int socket)
 	}
 	if (check_args(size, align) != 0)
 		return NULL;
-	eal_mcfg_heap_lock();
-	eal_memalloc_sync_with_primary();
+	if (eal_mcfg_heap_lock() != 0)
+		return NULL;
 	elem = malloc_elem_from_data(ptr);
 	if (elem == NULL) {
 		eal_mcfg_heap_unlock();
@@ -209,7 +215,8 @@ rte_malloc_get_socket_stats(int socket, struct rte_malloc_socket_stats *stats)
 		rte_errno = EINVAL;
 		return -1;
 	}
-	eal_mcfg_heap_lock();
+	if (eal_mcfg_heap_lock() != 0)
+		return -1;
 	malloc_heap_stats((unsigned int)idx, stats);
 	eal_mcfg_heap_unlock();
 	return 0;
@@ -224,7 +231,8 @@ rte_malloc_validate(const void *ptr, size_t *size)
 		rte_errno = EINVAL;
 		return -1;
 	}
-	eal_mcfg_heap_lock();
+	if (eal_mcfg_heap_lock() != 0)
+		return -1;
 	elem = malloc_elem_from_data(ptr);
 	if (elem != NULL && size != NULL)
 		*size = malloc_elem_data_len(elem);

@@ -70,6 +70,19 @@ default_size(void)
 	return kb << 10;
 }
 
+/* Paths equal up to trailing slashes. */
+static int
+same_dir(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (lb > 1 && b[lb - 1] == '/')
+		lb--;
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
 /* The hugetlbfs mount for a size (and, if given, that path only). */
 static void
 find_mount(struct eal_hugepage_type *t, const char *huge_dir, uint64_t dflt)
@@ -87,7 +100,7 @@ find_mount(struct eal_hugepage_type *t, const char *huge_dir, uint64_t dflt)
 
 		if (strcmp(type, "hugetlbfs") != 0 || sz != t->size)
 			continue;
-		if (huge_dir[0] != '\0' && strcmp(dir, huge_dir) != 0)
+		if (huge_dir[0] != '\0' && !same_dir(dir, huge_dir))
 			continue;
 		snprintf(t->mount, sizeof(t->mount), "%s", dir);
 		break;

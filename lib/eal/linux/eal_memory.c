@@ -503,11 +503,25 @@ eal_memory_init(void)
 	return primary_init(cfg);
 }
 
+static int
+release_iova(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
+		void *arg)
+{
+	(void)arg;
+	if (!msl->external)
+		eal_iova_source_release(ms->addr, ms->len);
+	return 0;
+}
+
 void
 eal_memory_cleanup(void)
 {
 	if (eal_mcfg == NULL)
 		return;
+	/* pages go with the lists: the IOVA source drops what it holds */
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY &&
+			rte_eal_iova_mode() == RTE_IOVA_PA)
+		rte_memseg_walk_thread_unsafe(release_iova, NULL);
 	release_lists();
 	config_unmap();
 	eal_mem_event_callbacks_clear();
