@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -322,13 +323,97 @@ out:
 	return ret;
 }
 
+#define STRESS_THREADS 4
+#define STRESS_ROUNDS 2000
+
+struct stress {
+	unsigned int id;
+	int failed;
+};
+
+/* Allocate, fill with our id, check, free: blocks never overlap. */
+static void *
+stress_thread(void *arg)
+{
+	struct stress *st = arg;
+	unsigned char *mine[8] = { NULL };
+	size_t sizes[8] = { 0 };
+	unsigned int seed = st->id * 7919 + 1, r, k;
+	size_t i;
+
+	for (r = 0; r < STRESS_ROUNDS && !st->failed; r++) {
+		k = (seed = seed * 1103515245 + 12345) % 8;
+		if (mine[k] != NULL) {
+			for (i = 0; i < sizes[k]; i++)
+				if (mine[k][i] != (unsigned char)st->id)
+					st->failed = 1;
+			rte_free(mine[k]);
+		}
+		/* sizes up to a few pages, so that the heap grows and shrinks */
+		sizes[k] = 1 + (seed >> 8) % (3 * RTE_PGSIZE_4K + 100);
+		mine[k] = rte_malloc("stress", sizes[k], 0);
+		if (mine[k] == NULL) {
+			st->failed = 1;
+			break;
+		}
+		memset(mine[k], (int)st->id, sizes[k]);
+	}
+	for (k = 0; k < 8; k++)
+		rte_free(mine[k]);
+	return NULL;
+}
+
+static int
+count_seg(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
+		void *arg)
+{
+	(*(unsigned long *)arg)++;
+	return 0;
+}
+
+static int
+test_threads(void)
+{
+	struct rte_malloc_socket_stats before, after;
+	struct stress st[STRESS_THREADS];
+	pthread_t th[STRESS_THREADS];
+	unsigned long walked = 0;
+	unsigned int i, walks;
+	int socket = heap_socket(), ret = TEST_SUCCESS;
+
+	TEST_ASSERT_SUCCESS(rte_malloc_get_socket_stats(socket, &before), "st");
+	for (i = 0; i < STRESS_THREADS; i++) {
+		st[i].id = i + 1;
+		st[i].failed = 0;
+		TEST_ASSERT_SUCCESS(pthread_create(&th[i], NULL, stress_thread,
+			&st[i]), "thread %u", i);
+	}
+	/* walks run while pages come and go */
+	for (walks = 0; walks < 200; walks++)
+		rte_memseg_walk(count_seg, &walked);
+	for (i = 0; i < STRESS_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		if (st[i].failed) {
+			printf("thread %u saw a foreign byte or failed to allocate\n",
+				st[i].id);
+			ret = TEST_FAILED;
+		}
+	}
+	TEST_ASSERT_SUCCESS(rte_malloc_get_socket_stats(socket, &after), "st");
+	TEST_ASSERT_EQUAL(after.alloc_count, before.alloc_count, "leaked blocks");
+	TEST_ASSERT_EQUAL(after.heap_totalsz_bytes, before.heap_totalsz_bytes,
+		"heap kept pages");
+	return ret;
+}
+
 static int
 test_malloc(void)
 {
 	if (test_basic() != TEST_SUCCESS || test_zero_and_free() != TEST_SUCCESS ||
 			test_realloc() != TEST_SUCCESS ||
 			test_sockets() != TEST_SUCCESS ||
-			test_many() != TEST_SUCCESS || test_events() != TEST_SUCCESS)
+			test_many() != TEST_SUCCESS || test_events() != TEST_SUCCESS ||
+			test_threads() != TEST_SUCCESS)
 		return TEST_FAILED;
 	return TEST_SUCCESS;
 }
