@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+#ifndef _RTE_VFIO_H_
+#define _RTE_VFIO_H_
+
+/**
+ * @file
+ * VFIO: the EAL's access to devices and DMA through the kernel's VFIO
+ * interfaces, whatever the kernel offers:
+ *
+ * - group mode: /dev/vfio/vfio containers and /dev/vfio/<N> groups with an
+ *   IOMMU (type1v2 preferred, type1, sPAPR TCE);
+ * - no-IOMMU group mode: /dev/vfio/noiommu-<N> groups (no isolation, IOVA =
+ *   physical address);
+ * - cdev mode: /dev/iommu (IOMMUFD, one IOAS per container) and
+ *   /dev/vfio/devices/vfio<N>; no-IOMMU cdev (noiommu-vfio<N>) reports
+ *   RTE_VFIO_MODE_CDEV with RTE_IOVA_PA.
+ *
+ * Internal API for bus drivers and the EAL. Conventions: success returns 0
+ * (or a file descriptor >= 0); failure returns -1 with rte_errno set:
+ *
+ * - EINVAL: bad argument;
+ * - ENXIO: VFIO is not initialised (mode NONE);
+ * - ENOTSUP: not possible in the current mode or with this IOMMU type;
+ * - ENODEV: the device is not bound to a VFIO driver / not managed;
+ * - ENOENT: not found (container, mapping);
+ * - EEXIST: already assigned, or already mapped differently;
+ * - ENOSPC: a table is full (containers, groups, kernel DMA entries);
+ * - ENOMEM: out of memory;
+ * - EACCES/EPERM: the kernel refused for permissions (VF token, node mode);
+ * - EIO: the kernel refused for another reason (logged with strerror).
+ *
+ * Thread safety: every function may be called from any thread; calls on
+ * the same container are serialised by a per-container lock, and DMA map
+ * and unmap also hold the memory hotplug read lock.
+ */
+
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_compat.h>
+#include <rte_config.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Pass as container_fd to mean the default container. */
+#define RTE_VFIO_DEFAULT_CONTAINER_FD (-1)
+
+/** Name of the vfio-pci kernel module, for rte_vfio_enable(). */
+#define RTE_VFIO_PCI_MODULE "vfio_pci"
+
+/** Interface in use. */
+enum rte_vfio_mode {
+	RTE_VFIO_MODE_NONE = 0, /**< VFIO unavailable or not initialised. */
+	RTE_VFIO_MODE_GROUP,    /**< Container/group with an IOMMU. */
+	RTE_VFIO_MODE_NOIOMMU,  /**< Container/group without an IOMMU. */
+	RTE_VFIO_MODE_CDEV,     /**< Device cdev + IOMMUFD (with or without IOMMU). */
+};
+
+struct vfio_device_info;
+
+#if RTE_EXEC_ENV_LINUX
+
+/**
+ * Detect and initialise VFIO according to --vfio-mode. Idempotent: a
+ * second call returns 0 without doing anything.
+ *
+ * Without /sys/module/vfio the mode stays RTE_VFIO_MODE_NONE and the call
+ * still returns 0. A secondary process obtains the mode, container and
+ * IOVA mode from the primary.
+ *
+ * @param modname
+ *   Kernel module that must be loaded for devices (e.g. "vfio_pci"), or
+ *   NULL; only logged when absent.
+ * @return
+ *   0, or -1 with rte_errno: ENODEV a forced --vfio-mode is unusable (one
+ *   log line names the missing module, node or parameter), EACCES/EPERM
+ *   no permission on a node, EIO the primary did not answer (secondary),
+ *   ENOMEM.
+ */
+__rte_internal
+int rte_vfio_enable(const char *modname);
+
+/**
+ * @param modname
+ *   Kernel module name (e.g. "vfio_pci").
+ * @return
+ *   1 when VFIO is initialised (mode not NONE) and /sys/module/<modname>
+ *   exists, 0 otherwise.
+ */
+__rte_internal
+int rte_vfio_is_enabled(const char *modname);
+
+/**
+ * @return
+ *   The VFIO mode in use; RTE_VFIO_MODE_NONE before rte_vfio_enable() or
+ *   without VFIO.
+ */
+__rte_internal
+enum rte_vfio_mode rte_vfio_get_mode(void);
+
+/**
+ * IOVA mode devices need through VFIO; buses vote with it.
+ *
+ * @return
+ *   RTE_IOVA_VA when an IOMMU translates (group, cdev), RTE_IOVA_PA
+ *   without one (no-IOMMU group or cdev), RTE_IOVA_DC when VFIO is not
+ *   in use.
+ */
+__rte_internal
+enum rte_iova_mode rte_vfio_get_iova_mode(void);
+
+/**
+ * Open a device and make it usable for DMA.
+ *
+ * When rte_vfio_container_assign_device() assigned the device before, the
+ * descriptor opened then is returned and its container is kept; otherwise
+ * the device joins the default container (group mode: its group is
+ * attached and, for the first group, the IOMMU is set and EAL memory
+ * mapped; cdev mode: it is bound to the iommufd and attached to the IOAS).
+ * A VF token given with --vfio-vf-token is presented to the kernel.
+ *
+ * @param sysfs_base
+ *   Bus directory in sysfs, e.g. "/sys/bus/pci/devices".
+ * @param dev_addr
+ *   Device name in that directory, e.g. "0000:00:03.0".
+ * @param vfio_dev_fd
+ *   Receives the device descriptor.
+ * @return
+ *   0, or -1 with rte_errno: EINVAL bad argument, ENXIO VFIO not
+ *   initialised, ENODEV the device is not bound to VFIO (not an error for
+ *   a bus scan: skip the device), EACCES VF token refused, EPERM no
+ *   permission, ENOSPC too many groups, EIO the kernel refused (group not
+ *   viable, ...), ENOMEM.
+ */
+__rte_internal
+int rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
+		int *vfio_dev_fd);
+
+/**
+ * Close a device opened with rte_vfio_setup_device(); its group is
+ * released when its last device goes, and its container assignment is
+ * forgotten.
+ *
+ * @param sysfs_base
+ *   Bus directory in sysfs.
+ * @param dev_addr
+ *   Device name.
+ * @param vfio_dev_fd
+ *   Descriptor returned by rte_vfio_setup_device().
+ * @return
+ *   0, or -1 with rte_errno: EINVAL bad argument, ENXIO VFIO not
+ *   initialised, ENOENT the device is not open under this descriptor.
+ */
+__rte_internal
+int rte_vfio_release_device(const char *sysfs_base, const char *dev_addr,
+		int vfio_dev_fd);
+
+/**
+ * Query a device with VFIO_DEVICE_GET_INFO. Sets nothing up.
+ *
+ * @param vfio_dev_fd
+ *   Device descriptor.
+ * @param device_info
+ *   Receives the information (argsz is filled in by the call).
+ * @return
+ *   0, or -1 with rte_errno EINVAL (bad argument) or EIO.
+ */
+__rte_internal
+int rte_vfio_get_device_info(int vfio_dev_fd,
+		struct vfio_device_info *device_info);
+
+/**
+ * IOMMU group number of a device, from its iommu_group link.
+ *
+ * @param sysfs_base
+ *   Bus directory in sysfs.
+ * @param dev_addr
+ *   Device name.
+ * @param iommu_group_num
+ *   Receives the group number.
+ * @return
+ *   0, or -1 with rte_errno: EINVAL, ENXIO, ENOTSUP (cdev mode),
+ *   ENODEV (no IOMMU group: not bound to VFIO).
+ */
+__rte_internal
+int rte_vfio_get_group_num(const char *sysfs_base, const char *dev_addr,
+		int *iommu_group_num);
+
+/**
+ * VFIO device number N of <dev>/vfio-dev/vfio<N> (or noiommu-vfio<N>).
+ *
+ * @param sysfs_base
+ *   Bus directory in sysfs.
+ * @param dev_addr
+ *   Device name.
+ * @param vfio_device_num
+ *   Receives N.
+ * @return
+ *   0, or -1 with rte_errno: EINVAL, ENXIO, ENOTSUP (group modes),
+ *   ENODEV (no vfio-dev entry: not bound to VFIO).
+ */
+__rte_internal
+int rte_vfio_get_device_num(const char *sysfs_base, const char *dev_addr,
+		int *vfio_device_num);
+
+/**
+ * Default container: the /dev/vfio/vfio descriptor (group modes) or the
+ * iommufd (cdev). Never creates one.
+ *
+ * @return
+ *   The descriptor, or -1 with rte_errno ENXIO (VFIO not initialised).
+ */
+__rte_internal
+int rte_vfio_get_container_fd(void);
+
+/**
+ * Create a custom container (group modes: a new /dev/vfio/vfio; cdev: a
+ * new iommufd with its own IOAS). Custom containers are process-local.
+ *
+ * @return
+ *   Its descriptor, or -1 with rte_errno: ENXIO, ENOSPC (all
+ *   RTE_MAX_VFIO_CONTAINERS in use), EIO, ENOMEM.
+ */
+__rte_internal
+int rte_vfio_container_create(void);
+
+/**
+ * Destroy a custom container: its devices are closed, its groups released,
+ * its mappings removed.
+ *
+ * @param container_fd
+ *   Descriptor from rte_vfio_container_create().
+ * @return
+ *   0, or -1 with rte_errno: EINVAL (default container or bad value),
+ *   ENXIO, ENOENT (not a container).
+ */
+__rte_internal
+int rte_vfio_container_destroy(int container_fd);
+
+/**
+ * Open a device and attach it to a container now; a later
+ * rte_vfio_setup_device() returns the descriptor opened here.
+ *
+ * @param container_fd
+ *   Container descriptor (RTE_VFIO_DEFAULT_CONTAINER_FD for the default).
+ * @param sysfs_base
+ *   Bus directory in sysfs.
+ * @param dev_addr
+ *   Device name.
+ * @return
+ *   0, or -1 with rte_errno: EINVAL, ENXIO, ENOENT (no such container),
+ *   EEXIST (already assigned), ENODEV (not bound to VFIO), EACCES, EIO,
+ *   ENOSPC, ENOMEM.
+ */
+__rte_internal
+int rte_vfio_container_assign_device(int container_fd, const char *sysfs_base,
+		const char *dev_addr);
+
+/**
+ * Map user memory for DMA in a container.
+ *
+ * Mapping a range that is already mapped succeeds only when it is the same
+ * vaddr -> iova mapping. The range must lie in an IOVA window the kernel
+ * reports.
+ *
+ * @param container_fd
+ *   Container descriptor, or RTE_VFIO_DEFAULT_CONTAINER_FD.
+ * @param vaddr
+ *   Start of the memory in this process.
+ * @param iova
+ *   Device address (in no-IOMMU modes only recorded).
+ * @param len
+ *   Length in bytes, page aligned.
+ * @return
+ *   0, or -1 with rte_errno: EINVAL (zero length, wrap, misaligned,
+ *   outside the kernel's IOVA ranges), ENXIO, ENOENT (no such container),
+ *   EEXIST (overlaps a different mapping), ENOSPC (the kernel's DMA entry
+ *   limit is reached), ENOMEM (e.g. RLIMIT_MEMLOCK), EIO.
+ */
+__rte_internal
+int rte_vfio_container_dma_map(int container_fd, uint64_t vaddr,
+		uint64_t iova, uint64_t len);
+
+/**
+ * Unmap user memory mapped with rte_vfio_container_dma_map().
+ *
+ * type1 and iommufd unmap whole mappings only: a range that covers part of
+ * a mapping fails with ENOTSUP and changes nothing. No-IOMMU and sPAPR
+ * allow partial unmaps.
+ *
+ * @param container_fd
+ *   Container descriptor, or RTE_VFIO_DEFAULT_CONTAINER_FD.
+ * @param vaddr
+ *   Start of the memory as mapped.
+ * @param iova
+ *   Device address as mapped.
+ * @param len
+ *   Length in bytes.
+ * @return
+ *   0, or -1 with rte_errno: EINVAL (zero length, wrap), ENXIO, ENOENT (no
+ *   such container, or nothing mapped there), ENOTSUP (partial unmap the
+ *   backend cannot do), EIO.
+ */
+__rte_internal
+int rte_vfio_container_dma_unmap(int container_fd, uint64_t vaddr,
+		uint64_t iova, uint64_t len);
+
+#else /* !RTE_EXEC_ENV_LINUX: every call fails with ENOTSUP */
+
+#define RTE_VFIO_STUB(ret) { rte_errno = ENOTSUP; return ret; }
+static inline int rte_vfio_enable(const char *m __rte_unused) RTE_VFIO_STUB(-1)
+static inline int rte_vfio_is_enabled(const char *m __rte_unused) { return 0; }
+static inline enum rte_vfio_mode rte_vfio_get_mode(void) { return RTE_VFIO_MODE_NONE; }
+static inline enum rte_iova_mode rte_vfio_get_iova_mode(void) { return RTE_IOVA_DC; }
+static inline int rte_vfio_setup_device(const char *b __rte_unused,
+	const char *a __rte_unused, int *fd __rte_unused) RTE_VFIO_STUB(-1)
+static inline int rte_vfio_release_device(const char *b __rte_unused,
+	const char *a __rte_unused, int fd __rte_unused) RTE_VFIO_STUB(-1)
+static inline int rte_vfio_get_device_info(int fd __rte_unused,
+	struct vfio_device_info *i __rte_unused) RTE_VFIO_STUB(-1)
+static inline int rte_vfio_get_group_num(const char *b __rte_unused,
+	const char *a __rte_unused, int *n __rte_unused) RTE_VFIO_STUB(-1)
+static inline int rte_vfio_get_device_num(const char *b __rte_unused,
+	const char *a __rte_unused, int *n __rte_unused) RTE_VFIO_STUB(-1)
+static inline int rte_vfio_get_container_fd(void) RTE_VFIO_STUB(-1)
+static inline int rte_vfio_container_create(void) RTE_VFIO_STUB(-1)
+static inline int rte_vfio_container_destroy(int c __rte_unused) RTE_VFIO_STUB(-1)
+static inline int rte_vfio_container_assign_device(int c __rte_unused,
+	const char *b __rte_unused, const char *a __rte_unused) RTE_VFIO_STUB(-1)
+static inline int rte_vfio_container_dma_map(int c __rte_unused,
+	uint64_t v __rte_unused, uint64_t i __rte_unused,
+	uint64_t l __rte_unused) RTE_VFIO_STUB(-1)
+static inline int rte_vfio_container_dma_unmap(int c __rte_unused,
+	uint64_t v __rte_unused, uint64_t i __rte_unused,
+	uint64_t l __rte_unused) RTE_VFIO_STUB(-1)
+#undef RTE_VFIO_STUB
+
+#endif /* RTE_EXEC_ENV_LINUX */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _RTE_VFIO_H_ */
