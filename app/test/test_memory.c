@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -336,4 +338,83 @@ test_memory_cleanup(void)
 }
 
 REGISTER_TEST_COMMAND_EAL(memory_cleanup_autotest, test_memory_cleanup,
+	TEST_EAL_NONE);
+
+/*
+ * memory_iova_mode_autotest: PA works when /proc/self/pagemap shows page
+ * frames (root) and fails init with EINVAL and a clear message when it
+ * does not (an unprivileged process: frames read as 0).
+ */
+
+#define NOBODY 65534
+
+/* Run "dpdk-test <args> -- eal_init_child", as nobody if asked. */
+static int
+run_init_child(const char *const *args, int as_nobody, char *out, size_t len)
+{
+	char *argv[16];
+	int pipefd[2], status, n = 0;
+	size_t used = 0;
+	ssize_t r;
+	pid_t pid;
+
+	argv[n++] = (char *)(uintptr_t)test_self_path();
+	while (*args != NULL && n < 13)
+		argv[n++] = (char *)(uintptr_t)*args++;
+	argv[n++] = (char *)(uintptr_t)"--";
+	argv[n++] = (char *)(uintptr_t)"eal_init_child";
+	argv[n] = NULL;
+	if (pipe(pipefd) != 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], STDERR_FILENO);
+		close(pipefd[0]);
+		if (as_nobody && (setgroups(0, NULL) != 0 ||
+				setgid(NOBODY) != 0 || setuid(NOBODY) != 0))
+			_exit(200);
+		execv(argv[0], argv);
+		_exit(201);
+	}
+	close(pipefd[1]);
+	while (pid > 0 && used + 1 < len &&
+			(r = read(pipefd[0], out + used, len - used - 1)) > 0)
+		used += (size_t)r;
+	out[used] = '\0';
+	close(pipefd[0]);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static int
+test_memory_iova_mode(void)
+{
+	/* --in-memory: no runtime directory, which nobody may not create */
+	static const char *const pa[] = { "--in-memory", "--no-huge",
+		"--iova-mode=pa", NULL };
+	static const char *const va[] = { "--in-memory", "--no-huge",
+		"--iova-mode=va", NULL };
+	static char out[16384];
+	int root = getuid() == 0, code;
+
+	code = run_init_child(va, 0, out, sizeof(out));
+	TEST_ASSERT_EQUAL(code, 0, "--iova-mode=va: exit %d\n%s", code, out);
+	if (root) {
+		code = run_init_child(pa, 0, out, sizeof(out));
+		TEST_ASSERT_EQUAL(code, 0, "root, --iova-mode=pa: exit %d\n%s",
+			code, out);
+	}
+	code = run_init_child(pa, root, out, sizeof(out));
+	if (code == 200 || code == 201)
+		TEST_SKIP("cannot run %s as uid %d (exit %d): the unprivileged PA case needs it",
+			test_self_path(), NOBODY, code);
+	TEST_ASSERT_EQUAL(code, EINVAL, "unprivileged --iova-mode=pa: exit %d\n%s",
+		code, out);
+	TEST_ASSERT(strstr(out, "page frame numbers read as 0") != NULL,
+		"no clear message:\n%s", out);
+	return TEST_SUCCESS;
+}
+
+REGISTER_TEST_COMMAND_EAL(memory_iova_mode_autotest, test_memory_iova_mode,
 	TEST_EAL_NONE);
