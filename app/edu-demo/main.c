@@ -7,7 +7,8 @@
  * a pattern to the device's buffer and back by DMA, verify every byte,
  * raise and acknowledge an interrupt, and print one table row per device.
  *
- *   dpdk-edu-demo [EAL options] -- [--size N] [--poll] [--with-secondary]
+ *   dpdk-edu-demo [EAL options] -- [--size N] [--poll] [--dma-mask M]
+ *                                   [--with-secondary]
  *
  * --with-secondary: after its own round the primary runs the same binary
  * as a secondary process (--proc-type=secondary) that uses the devices the
@@ -16,6 +17,7 @@
  */
 
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,7 @@
 #define DEMO_IRQ_VALUE 0x5a
 
 struct demo_opts {
+	uint64_t dma_mask; /* 0: the driver's (dma_mask device argument) */
 	uint32_t size;
 	enum rte_edu_wait wait;
 	int with_secondary;
@@ -153,6 +156,8 @@ demo_round(const struct demo_opts *o)
 		struct demo_row row;
 		char verified[32];
 
+		if (o->dma_mask != 0)
+			rte_edu_set_dma_mask(edu, o->dma_mask);
 		demo_one(edu, i, o, &row);
 		if (row.ok)
 			snprintf(verified, sizeof(verified), "yes");
@@ -180,8 +185,8 @@ demo_round(const struct demo_opts *o)
 static int
 run_secondary(int eal_argc, char **eal_argv, const struct demo_opts *o)
 {
-	char size[16];
-	char *args[eal_argc + 8];
+	char size[16], mask[24];
+	char *args[eal_argc + 10];
 	int n = 0, i, status;
 	pid_t pid;
 
@@ -197,6 +202,11 @@ run_secondary(int eal_argc, char **eal_argv, const struct demo_opts *o)
 	args[n++] = size;
 	if (o->wait == RTE_EDU_WAIT_POLL)
 		args[n++] = (char *)(uintptr_t)"--poll";
+	if (o->dma_mask != 0) {
+		snprintf(mask, sizeof(mask), "0x%" PRIx64, o->dma_mask);
+		args[n++] = (char *)(uintptr_t)"--dma-mask";
+		args[n++] = mask;
+	}
 	args[n] = NULL;
 	fflush(stdout);
 	pid = fork();
@@ -221,12 +231,14 @@ parse_opts(int argc, char **argv, struct demo_opts *o)
 		{ "size", required_argument, NULL, 's' },
 		{ "poll", no_argument, NULL, 'p' },
 		{ "with-secondary", no_argument, NULL, 'S' },
+		{ "dma-mask", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
 	char *end;
 	int c;
 
+	o->dma_mask = 0;
 	o->size = DEMO_DEFAULT_SIZE;
 	o->wait = RTE_EDU_WAIT_INTR;
 	o->with_secondary = 0;
@@ -247,8 +259,16 @@ parse_opts(int argc, char **argv, struct demo_opts *o)
 		case 'S':
 			o->with_secondary = 1;
 			break;
+		case 'm':
+			o->dma_mask = strtoull(optarg, &end, 0);
+			if (*end != '\0' || o->dma_mask < 0xfff ||
+					((o->dma_mask + 1) & o->dma_mask) != 0) {
+				fprintf(stderr, "--dma-mask: a mask like 0xfffffff\n");
+				return -1;
+			}
+			break;
 		default:
-			fprintf(stderr, "usage: %s [EAL options] -- [--size N] [--poll] [--with-secondary]\n",
+			fprintf(stderr, "usage: %s [EAL options] -- [--size N] [--poll] [--dma-mask M] [--with-secondary]\n",
 				argv[0]);
 			return -1;
 		}

@@ -260,6 +260,32 @@ edu_intr_stop(struct rte_edu *edu)
 			edu->name, rte_strerror(rte_errno));
 }
 
+/* A mask is 2^n - 1 and covers at least the first page. */
+static int
+dma_mask_valid(uint64_t mask)
+{
+	return mask >= 0xfff && ((mask + 1) & mask) == 0;
+}
+
+int
+rte_edu_set_dma_mask(struct rte_edu *edu, uint64_t mask)
+{
+	if (edu == NULL || !dma_mask_valid(mask)) {
+		rte_errno = EINVAL;
+		return -1;
+	}
+	pthread_mutex_lock(&edu->dma_lock);
+	edu->dma_mask = mask;
+	pthread_mutex_unlock(&edu->dma_lock);
+	return 0;
+}
+
+uint64_t
+rte_edu_dma_mask(const struct rte_edu *edu)
+{
+	return edu->dma_mask;
+}
+
 static int
 dma_mask_parse(const struct rte_pci_device *pci, uint64_t *mask)
 {
@@ -272,9 +298,7 @@ dma_mask_parse(const struct rte_pci_device *pci, uint64_t *mask)
 		return 0;
 	errno = 0;
 	*mask = strtoull(s, &end, 0);
-	/* a mask is 2^n - 1 and covers at least the first page */
-	if (errno != 0 || *end != '\0' || *mask < 0xfff ||
-			((*mask + 1) & *mask) != 0) {
+	if (errno != 0 || *end != '\0' || !dma_mask_valid(*mask)) {
 		EDU_LOG(ERR, "%s: dma_mask=%s is not a mask like 0xfffffff",
 			pci->name, s);
 		rte_errno = EINVAL;

@@ -92,6 +92,31 @@ const char *rte_edu_name(const struct rte_edu *edu);
 uint32_t rte_edu_ident(const struct rte_edu *edu);
 
 /**
+ * State the highest address the device can reach (QEMU's dma_mask
+ * property, which the driver cannot read from the device). The default is
+ * the dma_mask device argument, else 0xfffffff. A mask narrower than the
+ * device's is always safe (buffers are then remapped behind an IOMMU);
+ * a wider one makes the device truncate addresses. Applies to buffers
+ * allocated and transfers started afterwards.
+ *
+ * @param edu
+ *   Device.
+ * @param mask
+ *   2^n - 1, at least 0xfff.
+ * @return
+ *   0, or -1 with rte_errno EINVAL.
+ */
+int rte_edu_set_dma_mask(struct rte_edu *edu, uint64_t mask);
+
+/**
+ * @param edu
+ *   Device.
+ * @return
+ *   The DMA mask in use.
+ */
+uint64_t rte_edu_dma_mask(const struct rte_edu *edu);
+
+/**
  * @param edu
  *   Device.
  * @return
