@@ -93,8 +93,7 @@ setup(void **state)
 	eal_reset_internal_config(cfg);
 	cfg->process_type = RTE_PROC_PRIMARY;
 	cfg->vfio_mode = m->req;
-	assert_int_equal(eal_intr_init(), 0);
-	assert_int_equal(eal_alarm_init(), 0);
+	assert_int_equal(eal_intr_init(), 0); /* and the alarms */
 	assert_int_equal(rte_vfio_enable(RTE_VFIO_PCI_MODULE), 0);
 	nb_probed = nb_removed = 0;
 	rte_pci_register(&drv);
@@ -107,7 +106,6 @@ teardown(void **state)
 	rte_bus_cleanup();
 	rte_pci_unregister(&drv);
 	eal_vfio_cleanup();
-	eal_alarm_cleanup();
 	eal_intr_cleanup();
 	eal_reset_internal_config(eal_get_internal_configuration());
 	return fake_teardown(state);
