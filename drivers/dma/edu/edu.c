@@ -214,14 +214,22 @@ rte_edu_intr_rearm(struct rte_edu *edu)
 static const char *
 intr_mode_name(const struct rte_intr_handle *h)
 {
+	static const struct {
+		enum rte_intr_handle_type type;
+		const char *name;
+	} names[] = {
+		{ RTE_INTR_HANDLE_VFIO_MSIX, "MSI-X" },
+		{ RTE_INTR_HANDLE_VFIO_MSI, "MSI" },
+		{ RTE_INTR_HANDLE_VFIO_LEGACY, "INTx" },
+	};
+	unsigned int i;
+
 	if (h == NULL)
 		return "none";
-	switch (rte_intr_type_get(h)) {
-	case RTE_INTR_HANDLE_VFIO_MSIX: return "MSI-X";
-	case RTE_INTR_HANDLE_VFIO_MSI: return "MSI";
-	case RTE_INTR_HANDLE_VFIO_LEGACY: return "INTx";
-	default: return "other";
-	}
+	for (i = 0; i < RTE_DIM(names); i++)
+		if (names[i].type == rte_intr_type_get(h))
+			return names[i].name;
+	return "other";
 }
 
 static int
