@@ -5,6 +5,7 @@
 #include <rte_bus.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_vfio.h>
 
 #include "eal_internal_cfg.h"
 #include "eal_log.h"
@@ -26,7 +27,8 @@ eal_iova_mode_set(enum rte_iova_mode mode)
 
 /*
  * Rules (doc/guides/prog_guide/iova.rst): --iova-mode wins; otherwise the
- * buses' common vote; otherwise VA, which needs no physical addresses.
+ * buses' common vote; otherwise what VFIO needs (PA without IOMMU);
+ * otherwise VA, which needs no physical addresses.
  */
 int
 eal_iova_mode_select(void)
@@ -40,6 +42,9 @@ eal_iova_mode_select(void)
 			mode == RTE_IOVA_VA ? "VA" : "PA");
 	} else {
 		mode = rte_bus_get_iommu_class();
+		/* no bus voted: VFIO without an IOMMU still needs PA */
+		if (mode == RTE_IOVA_DC)
+			mode = rte_vfio_get_iova_mode();
 		if (mode == RTE_IOVA_DC)
 			mode = RTE_IOVA_VA;
 	}

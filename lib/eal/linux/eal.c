@@ -105,8 +105,10 @@ static const struct eal_stage {
 } eal_stages[] = {
 	{ "device arguments", devargs_init, rte_devargs_clear },
 	{ "runtime directory", eal_runtime_dir_init, eal_runtime_dir_cleanup },
+	{ "VFIO enable", eal_vfio_enable, eal_vfio_cleanup },
 	{ "bus scan", bus_scan, bus_cleanup },
 	{ "IOVA mode", eal_iova_mode_select, NULL },
+	{ "VFIO memory init", eal_vfio_mem_init, eal_vfio_mem_cleanup },
 	{ "bus probe", bus_probe, NULL },
 };
 

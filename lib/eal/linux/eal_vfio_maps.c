@@ -210,3 +210,11 @@ vfio_maps_find(const struct vfio_maps *m, uint64_t iova)
 		return &m->v[i];
 	return NULL;
 }
+
+const struct vfio_map *
+vfio_maps_next(const struct vfio_maps *m, uint64_t iova)
+{
+	size_t i = maps_lower(m, iova);
+
+	return i < m->n ? &m->v[i] : NULL;
+}

@@ -112,4 +112,12 @@ void vfio_maps_remove(struct vfio_maps *m, uint64_t iova, uint64_t len);
 const struct vfio_map *vfio_maps_find(const struct vfio_maps *m,
 		uint64_t iova);
 
+/**
+ * @return
+ *   The first entry ending at or after iova (the one containing it, or
+ *   the next one), or NULL.
+ */
+const struct vfio_map *vfio_maps_next(const struct vfio_maps *m,
+		uint64_t iova);
+
 #endif /* _EAL_VFIO_MAPS_H_ */
