@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/*
+ * vfio_autotest: the rte_vfio API against the running kernel. The VM
+ * harness runs it with --vfio-mode=<mode> and QEMU edu devices bound to
+ * vfio-pci, listed in DPDK_VM_EDU_DEVS (space separated PCI addresses).
+ * Without VFIO it skips, saying why.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/vfio.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_vfio.h>
+
+#include "test.h"
+
+#define PCI_SYSFS "/sys/bus/pci/devices"
+#define EDU_ENV "DPDK_VM_EDU_DEVS"
+#define MAX_DEVS 8
+/* below EAL memory (IOVA as VA puts it high) and inside the vIOMMU's width */
+#define TEST_IOVA 0x10000000ULL
+#define TEST_PAGES 4
+
+static size_t pg;
+
+static bool
+fcntl_closed(int fd)
+{
+	return fcntl(fd, F_GETFD) == -1 && errno == EBADF;
+}
+
+static const char *
+mode_name(enum rte_vfio_mode m)
+{
+	switch (m) {
+	case RTE_VFIO_MODE_GROUP: return "group";
+	case RTE_VFIO_MODE_NOIOMMU: return "noiommu";
+	case RTE_VFIO_MODE_CDEV: return "cdev";
+	default: return "none";
+	}
+}
+
+/* --vfio-mode=<x> given to the runner, or NULL */
+static const char *
+requested_mode(void)
+{
+	char **argv = test_eal_argv();
+	int i;
+
+	for (i = 1; i < test_eal_argc(); i++) {
+		if (strncmp(argv[i], "--vfio-mode=", 12) == 0)
+			return argv[i] + 12;
+		if (strcmp(argv[i], "--vfio-mode") == 0 &&
+				i + 1 < test_eal_argc())
+			return argv[i + 1];
+	}
+	return NULL;
+}
+
+static int
+check_mode(void)
+{
+	enum rte_vfio_mode m = rte_vfio_get_mode();
+	enum rte_iova_mode iova = rte_vfio_get_iova_mode();
+	const char *req = requested_mode();
+
+	printf("VFIO mode %s, IOVA as %s\n", mode_name(m),
+		iova == RTE_IOVA_PA ? "PA" : "VA");
+	if (req != NULL && strcmp(req, "auto") != 0) {
+		if (strcmp(req, "noiommu") == 0)
+			TEST_ASSERT(m == RTE_VFIO_MODE_NOIOMMU ||
+				(m == RTE_VFIO_MODE_CDEV && iova == RTE_IOVA_PA),
+				"--vfio-mode=noiommu gave mode %s", mode_name(m));
+		else
+			TEST_ASSERT(strcmp(req, mode_name(m)) == 0,
+				"--vfio-mode=%s gave mode %s", req,
+				mode_name(m));
+	}
+	TEST_ASSERT_EQUAL(iova, m == RTE_VFIO_MODE_NOIOMMU ? RTE_IOVA_PA :
+		m == RTE_VFIO_MODE_GROUP ? RTE_IOVA_VA : iova,
+		"IOVA mode does not follow the mode");
+	TEST_ASSERT_EQUAL(rte_vfio_enable(RTE_VFIO_PCI_MODULE), 0,
+		"second rte_vfio_enable is not a no-op");
+	TEST_ASSERT(rte_vfio_is_enabled(RTE_VFIO_PCI_MODULE) == 1,
+		"vfio_pci not seen as enabled");
+	TEST_ASSERT(rte_vfio_get_container_fd() >= 0, "no default container");
+	return TEST_SUCCESS;
+}
+
+static int
+expect_err(int ret, int err, const char *what)
+{
+	TEST_ASSERT(ret == -1 && rte_errno == err,
+		"%s: got %d errno %d (%s), expected errno %d", what, ret,
+		rte_errno, strerror(rte_errno), err);
+	return TEST_SUCCESS;
+}
+
+/* user map semantics on one container */
+static int
+check_user_maps(int cfd, void *buf)
+{
+	uint64_t va = (uintptr_t)buf, len = TEST_PAGES * pg;
+	bool partial = rte_vfio_get_mode() == RTE_VFIO_MODE_NOIOMMU;
+
+	TEST_ASSERT_SUCCESS(rte_vfio_container_dma_map(cfd, va, TEST_IOVA,
+		len), "map: %s", strerror(rte_errno));
+	TEST_ASSERT_SUCCESS(rte_vfio_container_dma_map(cfd, va, TEST_IOVA,
+		len), "identical re-map: %s", strerror(rte_errno));
+	if (expect_err(rte_vfio_container_dma_map(cfd, va + pg, TEST_IOVA,
+			pg), EEXIST, "map over another vaddr") != 0)
+		return TEST_FAILED;
+	if (expect_err(rte_vfio_container_dma_map(cfd, va, TEST_IOVA, 0),
+			EINVAL, "zero length") != 0)
+		return TEST_FAILED;
+	if (expect_err(rte_vfio_container_dma_unmap(cfd, va, TEST_IOVA +
+			len, pg), ENOENT, "unmap of nothing") != 0)
+		return TEST_FAILED;
+	if (partial) {
+		TEST_ASSERT_SUCCESS(rte_vfio_container_dma_unmap(cfd, va,
+			TEST_IOVA, pg), "partial unmap: %s",
+			strerror(rte_errno));
+		va += pg;
+		len -= pg;
+	} else if (expect_err(rte_vfio_container_dma_unmap(cfd, va, TEST_IOVA,
+			pg), ENOTSUP, "partial unmap") != 0) {
+		return TEST_FAILED;
+	}
+	TEST_ASSERT_SUCCESS(rte_vfio_container_dma_unmap(cfd, va,
+		va - (uintptr_t)buf + TEST_IOVA, len), "unmap: %s",
+		strerror(rte_errno));
+	return expect_err(rte_vfio_container_dma_unmap(cfd, va,
+		va - (uintptr_t)buf + TEST_IOVA, len), ENOENT, "second unmap");
+}
+
+static int
+check_numbers(const char *dev)
+{
+	enum rte_vfio_mode m = rte_vfio_get_mode();
+	int num = -1;
+
+	if (m == RTE_VFIO_MODE_CDEV) {
+		TEST_ASSERT_SUCCESS(rte_vfio_get_device_num(PCI_SYSFS, dev,
+			&num), "%s: device number: %s", dev,
+			strerror(rte_errno));
+		return expect_err(rte_vfio_get_group_num(PCI_SYSFS, dev, &num),
+			ENOTSUP, "group number in cdev mode");
+	}
+	TEST_ASSERT_SUCCESS(rte_vfio_get_group_num(PCI_SYSFS, dev, &num),
+		"%s: group number: %s", dev, strerror(rte_errno));
+	return expect_err(rte_vfio_get_device_num(PCI_SYSFS, dev, &num),
+		ENOTSUP, "device number in group mode");
+}
+
+static int
+check_device(const char *dev)
+{
+	struct vfio_device_info info;
+	int fd, fd2;
+
+	if (check_numbers(dev) != 0)
+		return TEST_FAILED;
+	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd),
+		"%s: setup: %s", dev, strerror(rte_errno));
+	TEST_ASSERT_SUCCESS(rte_vfio_get_device_info(fd, &info),
+		"%s: device info: %s", dev, strerror(rte_errno));
+	TEST_ASSERT((info.flags & VFIO_DEVICE_FLAGS_PCI) != 0 &&
+		info.num_regions > VFIO_PCI_CONFIG_REGION_INDEX,
+		"%s: not a PCI device (flags %#x, %u regions)", dev, info.flags,
+		info.num_regions);
+	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd2),
+		"%s: second setup: %s", dev, strerror(rte_errno));
+	TEST_ASSERT_EQUAL(fd, fd2, "%s: second setup gave another fd", dev);
+	if (expect_err(rte_vfio_release_device(PCI_SYSFS, dev, fd + 1000),
+			ENOENT, "release with a wrong fd") != 0)
+		return TEST_FAILED;
+	TEST_ASSERT_SUCCESS(rte_vfio_release_device(PCI_SYSFS, dev, fd),
+		"%s: release: %s", dev, strerror(rte_errno));
+	TEST_ASSERT(fcntl_closed(fd), "%s: fd %d still open after release",
+		dev, fd);
+	return expect_err(rte_vfio_release_device(PCI_SYSFS, dev, fd), ENOENT,
+		"second release");
+}
+
+/* the default container keeps user maps across its groups coming and going */
+static int
+check_default_container(const char *dev, void *buf)
+{
+	uint64_t va = (uintptr_t)buf, len = TEST_PAGES * pg;
+	int fd;
+
+	TEST_ASSERT_SUCCESS(rte_vfio_container_dma_map(
+		RTE_VFIO_DEFAULT_CONTAINER_FD, va, TEST_IOVA, len),
+		"default container map: %s", strerror(rte_errno));
+	if (dev != NULL) {
+		TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd),
+			"%s: setup: %s", dev, strerror(rte_errno));
+		TEST_ASSERT_SUCCESS(rte_vfio_release_device(PCI_SYSFS, dev,
+			fd), "%s: release: %s", dev, strerror(rte_errno));
+		TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd),
+			"%s: setup again: %s", dev, strerror(rte_errno));
+	}
+	/* the kernel must still have it: unmap checks the unmapped size */
+	TEST_ASSERT_SUCCESS(rte_vfio_container_dma_unmap(
+		RTE_VFIO_DEFAULT_CONTAINER_FD, va, TEST_IOVA, len),
+		"default container unmap: %s", strerror(rte_errno));
+	if (dev != NULL)
+		TEST_ASSERT_SUCCESS(rte_vfio_release_device(PCI_SYSFS, dev,
+			fd), "%s: release: %s", dev, strerror(rte_errno));
+	return TEST_SUCCESS;
+}
+
+static int
+check_custom_container(const char *dev, void *buf)
+{
+	int cfd, fd, ret = TEST_FAILED;
+
+	cfd = rte_vfio_container_create();
+	TEST_ASSERT(cfd >= 0, "container create: %s", strerror(rte_errno));
+	if (dev != NULL) {
+		if (rte_vfio_container_assign_device(cfd, PCI_SYSFS, dev) != 0) {
+			printf("%s: assign: %s\n", dev, strerror(rte_errno));
+			goto destroy;
+		}
+		if (expect_err(rte_vfio_container_assign_device(cfd,
+				PCI_SYSFS, dev), EEXIST, "second assign") != 0)
+			goto destroy;
+		if (rte_vfio_setup_device(PCI_SYSFS, dev, &fd) != 0) {
+			printf("%s: setup after assign: %s\n", dev,
+				strerror(rte_errno));
+			goto destroy;
+		}
+	}
+	if (check_user_maps(cfd, buf) != 0)
+		goto destroy;
+	ret = TEST_SUCCESS;
+destroy:
+	TEST_ASSERT_SUCCESS(rte_vfio_container_destroy(cfd),
+		"container destroy: %s", strerror(rte_errno));
+	if (expect_err(rte_vfio_container_destroy(cfd), ENOENT,
+			"second destroy") != 0)
+		return TEST_FAILED;
+	if (dev != NULL && ret == TEST_SUCCESS &&
+			expect_err(rte_vfio_release_device(PCI_SYSFS, dev, fd),
+				ENOENT, "release after destroy") != 0)
+		return TEST_FAILED;
+	return ret;
+}
+
+static int
+test_vfio(void)
+{
+	char *list, *save = NULL, *dev;
+	char *devs[MAX_DEVS];
+	int n = 0, i, ret = TEST_FAILED;
+	void *buf;
+
+	if (rte_vfio_get_mode() == RTE_VFIO_MODE_NONE)
+		TEST_SKIP("VFIO is not available on this system (no vfio module, or no usable backend: see the EAL log)");
+	pg = (size_t)sysconf(_SC_PAGESIZE);
+	if (check_mode() != 0)
+		return TEST_FAILED;
+	if (expect_err(rte_vfio_container_destroy(
+			RTE_VFIO_DEFAULT_CONTAINER_FD), EINVAL,
+			"destroy default container") != 0)
+		return TEST_FAILED;
+	list = getenv(EDU_ENV) != NULL ? strdup(getenv(EDU_ENV)) : NULL;
+	for (dev = list != NULL ? strtok_r(list, " ", &save) : NULL;
+			dev != NULL && n < MAX_DEVS;
+			dev = strtok_r(NULL, " ", &save))
+		devs[n++] = dev;
+	if (n == 0)
+		printf("no devices in %s: container and mapping checks only\n",
+			EDU_ENV);
+	buf = mmap(NULL, TEST_PAGES * pg, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (buf == MAP_FAILED) {
+		free(list);
+		TEST_ASSERT(0, "mmap: %s", strerror(errno));
+	}
+	for (i = 0; i < n; i++)
+		if (check_device(devs[i]) != 0)
+			goto out;
+	if (check_default_container(n > 0 ? devs[0] : NULL, buf) != 0)
+		goto out;
+	if (check_custom_container(n > 1 ? devs[1] : n > 0 ? devs[0] : NULL,
+			buf) != 0)
+		goto out;
+	ret = TEST_SUCCESS;
+out:
+	munmap(buf, TEST_PAGES * pg);
+	free(list);
+	return ret;
+}
+
+REGISTER_TEST_COMMAND(vfio_autotest, test_vfio);
