@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <rte_bus.h>
@@ -90,12 +91,9 @@ vfio_sysfs_path(char *buf, size_t len, const char *path)
 bool
 vfio_dir_exists(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
 
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static bool

@@ -139,7 +139,7 @@ const char *eal_sysfs_root(void);
 /** "<root>/sys/..." where root is eal_sysfs_root(). */
 int vfio_sysfs_path(char *buf, size_t len, const char *path);
 
-/** 1 when path exists and is a directory (goes through open()). */
+/** 1 when path exists and is a directory (goes through stat()). */
 bool vfio_dir_exists(const char *path);
 
 /* group backend answers for the primary's mp handler */
@@ -161,6 +161,23 @@ enum vfio_mp_request {
 	VFIO_MP_CDEV,          /**< cdev number -> device fd or no fd */
 	VFIO_MP_IOAS_ID,       /**< cdev: IOAS of the default container */
 	VFIO_MP_REQUEST_MAX
+};
+
+/** Name of the multi-process action. */
+#define VFIO_MP_NAME "eal_vfio_mp_sync"
+
+/** Reply status. */
+enum vfio_mp_status {
+	VFIO_MP_OK = 0,
+	VFIO_MP_NO_FD = 1,   /**< the primary has no such object */
+	VFIO_MP_ERROR = -1,  /**< bad request or wrong mode */
+};
+
+/** Request and reply payload. */
+struct vfio_mp_param {
+	int32_t req;     /**< enum vfio_mp_request; echoed in the reply */
+	int32_t status;  /**< reply: enum vfio_mp_status */
+	int64_t value;   /**< request: group/cdev number; reply: the answer */
 };
 
 /** Register the primary's handler (ENOTSUP without channel is fine). */

@@ -233,17 +233,44 @@ get_pa_known(int fd)
 }
 
 static bool
-noiommu_nodes_exist(void)
+dir_has_prefix(const char *path, const char *prefix)
 {
-	DIR *dir = opendir(VFIO_CDEV_DIR);
+	DIR *dir = opendir(path);
 	struct dirent *e;
 	bool found = false;
 
 	if (dir == NULL)
 		return false;
 	while (!found && (e = readdir(dir)) != NULL)
-		found = strncmp(e->d_name, NOIOMMU_CDEV_PREFIX,
-			strlen(NOIOMMU_CDEV_PREFIX)) == 0;
+		found = strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+	closedir(dir);
+	return found;
+}
+
+/* a noiommu-vfio<N> device exists (sysfs class, or a PCI device's vfio-dev) */
+static bool
+noiommu_nodes_exist(void)
+{
+	char path[PATH_MAX], sub[PATH_MAX + 300];
+	struct dirent *e;
+	bool found;
+	DIR *dir;
+
+	if (vfio_sysfs_path(path, sizeof(path), "/sys/class/vfio-dev") == 0 &&
+			dir_has_prefix(path, NOIOMMU_CDEV_PREFIX))
+		return true;
+	if (vfio_sysfs_path(path, sizeof(path), "/sys/bus/pci/devices") != 0)
+		return false;
+	dir = opendir(path);
+	if (dir == NULL)
+		return false;
+	for (found = false; !found && (e = readdir(dir)) != NULL;) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s/%s", path, e->d_name,
+			VFIO_DEV_DIR);
+		found = dir_has_prefix(sub, NOIOMMU_CDEV_PREFIX);
+	}
 	closedir(dir);
 	return found;
 }

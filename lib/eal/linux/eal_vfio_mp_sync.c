@@ -25,22 +25,7 @@
 #include "eal_log.h"
 #include "eal_vfio.h"
 
-#define VFIO_MP_NAME "eal_vfio_mp_sync"
 #define VFIO_MP_TIMEOUT_S 5
-
-/* reply status */
-enum vfio_mp_status {
-	VFIO_MP_OK = 0,
-	VFIO_MP_NO_FD = 1,   /* the primary has no such object */
-	VFIO_MP_ERROR = -1,  /* bad request or wrong mode */
-};
-
-/* request and reply payload */
-struct vfio_mp_param {
-	int32_t req;     /* enum vfio_mp_request; echoed in the reply */
-	int32_t status;  /* reply: enum vfio_mp_status */
-	int64_t value;   /* request: group/cdev number; reply: the answer */
-};
 
 static const char *const req_names[VFIO_MP_REQUEST_MAX] = {
 	[VFIO_MP_CONTAINER] = "CONTAINER",
