@@ -103,4 +103,51 @@ int eal_vfio_mem_init(void);
 /** Undo eal_vfio_mem_init(): unmap EAL memory, stop following hotplug. */
 void eal_vfio_mem_cleanup(void);
 
+/**
+ * Prefix of the paths of the kernel's sysfs: paths are built as
+ * "<root>/sys/...". Tests point it at a fake tree.
+ *
+ * @return
+ *   The value of the environment variable RTE_EAL_SYSFS_ROOT, read at each
+ *   call, or "" when it is not set. Never NULL.
+ */
+const char *eal_sysfs_root(void);
+
+/**
+ * Open this process's multi-process socket and start the channel thread.
+ * The primary removes sockets of dead secondaries; a secondary checks that
+ * the primary's socket answers. Skipped with --in-memory (rte_mp_* then
+ * fail with ENOTSUP).
+ *
+ * @return
+ *   0, or -1 with rte_errno ENOENT (secondary: the primary's socket is
+ *   missing or refuses), EACCES, ENOMEM, EIO.
+ */
+int eal_mp_init(void);
+
+/** Undo eal_mp_init(): thread joined, socket closed and its file removed. */
+void eal_mp_cleanup(void);
+
+/**
+ * Start the interrupt thread and the alarm timer.
+ *
+ * @return
+ *   0, or -1 with rte_errno ENOMEM, EIO.
+ */
+int eal_intr_init(void);
+
+/** Undo eal_intr_init(): alarms cancelled, thread joined, fds closed. */
+void eal_intr_cleanup(void);
+
+/**
+ * Create the alarm timerfd and register it on the interrupt thread.
+ *
+ * @return
+ *   0, or -1 with rte_errno.
+ */
+int eal_alarm_init(void);
+
+/** Undo eal_alarm_init(), dropping pending alarms. */
+void eal_alarm_cleanup(void);
+
 #endif /* _EAL_PRIVATE_H_ */

@@ -133,9 +133,6 @@ enum rte_vfio_mode vfio_mode(void);
  */
 int vfio_default_device_fd(int num);
 
-/* lib/eal/linux/eal_sysfs.c (fake-kernel helper; also in eal_private.h) */
-const char *eal_sysfs_root(void);
-
 /** "<root>/sys/..." where root is eal_sysfs_root(). */
 int vfio_sysfs_path(char *buf, size_t len, const char *path);
 
