@@ -17,6 +17,7 @@
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
 
+#include <rte_bus.h>
 #include <rte_errno.h>
 #include <rte_uuid.h>
 #include <rte_vfio.h>
@@ -154,6 +155,59 @@ test_auto_mode_picks_the_mode(void **state)
 	assert_int_equal(rte_vfio_enable(NULL), 0);
 	/* the fake cdev kernels also offer groups: auto prefers cdev */
 	assert_int_equal(rte_vfio_get_mode(), m->mode);
+	assert_int_equal(rte_vfio_get_iova_mode(), m->iova);
+}
+
+/* a bus like fslmc with a DPRC: cannot work with cdev */
+static int
+bus_nothing(void)
+{
+	return 0;
+}
+
+static int
+bus_parse_none(const char *name, void *addr)
+{
+	(void)name;
+	(void)addr;
+	return 1;
+}
+static struct rte_device *
+bus_find_none(const struct rte_device *start, rte_dev_cmp_t cmp,
+		const void *data)
+{
+	(void)start;
+	(void)cmp;
+	(void)data;
+	return NULL;
+}
+static int
+bus_wants_group(void)
+{
+	return 1;
+}
+
+static struct rte_bus group_bus = {
+	.name = "needs_group",
+	.scan = bus_nothing,
+	.probe = bus_nothing,
+	.find_device = bus_find_none,
+	.parse = bus_parse_none,
+	.needs_vfio_group = bus_wants_group,
+};
+
+static void
+test_auto_mode_with_group_only_bus_picks_group(void **state)
+{
+	const struct vfio_mode_case *m = mode_of(state);
+
+	eal_vfio_cleanup();
+	eal_get_internal_configuration()->vfio_mode = EAL_VFIO_MODE_AUTO;
+	rte_bus_register(&group_bus);
+	assert_int_equal(rte_vfio_enable(NULL), 0);
+	rte_bus_unregister(&group_bus);
+	assert_int_equal(rte_vfio_get_mode(), m->noiommu ?
+		RTE_VFIO_MODE_NOIOMMU : RTE_VFIO_MODE_GROUP);
 	assert_int_equal(rte_vfio_get_iova_mode(), m->iova);
 }
 
@@ -665,6 +719,7 @@ main(void)
 		VFIO_ALL_MODES(test_no_vfio_module_is_mode_none),
 		VFIO_ALL_MODES(test_forced_mode_unusable_is_enodev),
 		VFIO_ALL_MODES(test_auto_mode_picks_the_mode),
+		VFIO_ALL_MODES(test_auto_mode_with_group_only_bus_picks_group),
 		VFIO_ALL_MODES(test_noiommu_mode_without_noiommu_is_enodev),
 		VFIO_ALL_MODES(test_noiommu_cdev_without_get_pa_falls_back_to_group),
 		VFIO_ALL_MODES(test_setup_release_device),
