@@ -11,11 +11,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/vfio.h>
@@ -28,6 +30,9 @@
 
 #define PCI_SYSFS "/sys/bus/pci/devices"
 #define EDU_ENV "DPDK_VM_EDU_DEVS"
+/* the primary tells its secondary which mode it must find */
+#define MODE_ENV "DPDK_TEST_VFIO_PRIMARY_MODE"
+#define CHILD_TEST "vfio_secondary_child"
 #define MAX_DEVS 8
 /* below EAL memory (IOVA as VA puts it high) and inside the vIOMMU's width */
 #define TEST_IOVA 0x10000000ULL
@@ -259,6 +264,94 @@ destroy:
 	return ret;
 }
 
+extern char **environ;
+
+/* this binary as a secondary of this process, running CHILD_TEST */
+static pid_t
+spawn_secondary(void)
+{
+	int n = test_eal_argc(), i, k = 0;
+	char *argv[n + 4];
+	pid_t pid;
+
+	argv[k++] = (char *)(uintptr_t)test_self_path();
+	argv[k++] = (char *)(uintptr_t)"--proc-type=secondary";
+	for (i = 1; i < n; i++)
+		if (strncmp(test_eal_argv()[i], "--proc-type", 11) != 0)
+			argv[k++] = test_eal_argv()[i];
+	argv[k++] = (char *)(uintptr_t)CHILD_TEST;
+	argv[k] = NULL;
+	if (posix_spawn(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+		return -1;
+	return pid;
+}
+
+/* a secondary gets the container and the device from this primary */
+static int
+check_secondary(const char *dev)
+{
+	char mode[8];
+	int status, fd;
+	pid_t pid;
+
+	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd),
+		"%s: setup: %s", dev, strerror(rte_errno));
+	snprintf(mode, sizeof(mode), "%d", (int)rte_vfio_get_mode());
+	setenv(MODE_ENV, mode, 1);
+	pid = spawn_secondary();
+	TEST_ASSERT(pid > 0, "cannot start a secondary");
+	TEST_ASSERT(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		WEXITSTATUS(status) == 0, "secondary failed (status %#x)",
+		status);
+	unsetenv(MODE_ENV);
+	TEST_ASSERT_SUCCESS(rte_vfio_release_device(PCI_SYSFS, dev, fd),
+		"%s: release: %s", dev, strerror(rte_errno));
+	return TEST_SUCCESS;
+}
+
+static int
+test_vfio_secondary_child(void)
+{
+	const char *want = getenv(MODE_ENV), *list = getenv(EDU_ENV);
+	struct vfio_device_info info;
+	char dev[64];
+	uint64_t len;
+	void *buf;
+	int fd, ret;
+
+	TEST_ASSERT(want != NULL && list != NULL, "not started by vfio_autotest");
+	TEST_ASSERT_EQUAL(rte_eal_process_type(), RTE_PROC_SECONDARY,
+		"not a secondary");
+	TEST_ASSERT_EQUAL((int)rte_vfio_get_mode(), atoi(want),
+		"secondary mode %s, primary %s",
+		mode_name(rte_vfio_get_mode()), want);
+	TEST_ASSERT(rte_vfio_get_container_fd() >= 0, "no container");
+	pg = (size_t)sysconf(_SC_PAGESIZE);
+	snprintf(dev, sizeof(dev), "%s", list);
+	dev[strcspn(dev, " ")] = '\0';
+	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd),
+		"secondary: %s: setup: %s", dev, strerror(rte_errno));
+	TEST_ASSERT_SUCCESS(rte_vfio_get_device_info(fd, &info),
+		"secondary: %s: device info: %s", dev, strerror(rte_errno));
+	len = TEST_PAGES * pg;
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	TEST_ASSERT(buf != MAP_FAILED, "mmap");
+	/* the shared container maps this process's memory */
+	ret = rte_vfio_container_dma_map(RTE_VFIO_DEFAULT_CONTAINER_FD,
+		(uintptr_t)buf, TEST_IOVA, len);
+	if (ret == 0)
+		ret = rte_vfio_container_dma_unmap(
+			RTE_VFIO_DEFAULT_CONTAINER_FD, (uintptr_t)buf,
+			TEST_IOVA, len);
+	munmap(buf, len);
+	TEST_ASSERT_SUCCESS(ret, "secondary: DMA map/unmap: %s",
+		strerror(rte_errno));
+	TEST_ASSERT_SUCCESS(rte_vfio_release_device(PCI_SYSFS, dev, fd),
+		"secondary: release: %s", strerror(rte_errno));
+	return TEST_SUCCESS;
+}
+
 static int
 test_vfio(void)
 {
@@ -298,6 +391,8 @@ test_vfio(void)
 	if (check_custom_container(n > 1 ? devs[1] : n > 0 ? devs[0] : NULL,
 			buf) != 0)
 		goto out;
+	if (n > 0 && check_secondary(devs[0]) != 0)
+		goto out;
 	ret = TEST_SUCCESS;
 out:
 	munmap(buf, TEST_PAGES * pg);
@@ -306,3 +401,4 @@ out:
 }
 
 REGISTER_TEST_COMMAND(vfio_autotest, test_vfio);
+REGISTER_TEST_COMMAND(vfio_secondary_child, test_vfio_secondary_child);
