@@ -110,6 +110,7 @@ static const struct eal_stage {
 	{ "VFIO enable", eal_vfio_enable, eal_vfio_cleanup },
 	{ "bus scan", bus_scan, bus_cleanup },
 	{ "IOVA mode", eal_iova_mode_select, NULL },
+	{ "memory", eal_memory_init, eal_memory_cleanup },
 	{ "VFIO memory init", eal_vfio_mem_init, eal_vfio_mem_cleanup },
 	{ "bus probe", bus_probe, NULL },
 };
