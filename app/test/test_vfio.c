@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,8 +23,11 @@
 
 #include <linux/vfio.h>
 
+#include <sys/ioctl.h>
+
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_malloc.h>
 #include <rte_vfio.h>
 
 #include "test.h"
@@ -264,6 +268,71 @@ destroy:
 	return ret;
 }
 
+/*
+ * EAL memory is mapped for DMA, also pages the heap maps later (hotplug):
+ * the same translation is "already mapped", and in group mode the kernel
+ * itself refuses another mapping at that IOVA.
+ */
+static int
+check_eal_memory(const char *dev, void *buf)
+{
+	struct vfio_iommu_type1_dma_map m = {
+		.argsz = sizeof(m),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)buf,
+		.size = pg,
+	};
+	enum rte_vfio_mode mode = rte_vfio_get_mode();
+	int fd, ret = TEST_FAILED, kret, kerr;
+	rte_iova_t iova;
+	char *p;
+
+	if (mode == RTE_VFIO_MODE_NOIOMMU ||
+			rte_vfio_get_iova_mode() == RTE_IOVA_PA)
+		return TEST_SUCCESS; /* no IOMMU: nothing to map */
+	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd),
+		"%s: setup: %s", dev, strerror(rte_errno));
+	/* more than the heap holds at start: new pages come */
+	p = rte_malloc(NULL, 16 << 20, pg);
+	if (p == NULL) {
+		printf("rte_malloc: %s\n", strerror(rte_errno));
+		goto release;
+	}
+	p += 8 << 20;
+	iova = rte_malloc_virt2iova(p);
+	if (iova == RTE_BAD_IOVA ||
+			rte_vfio_container_dma_map(RTE_VFIO_DEFAULT_CONTAINER_FD,
+				(uintptr_t)p, iova, pg) != 0) {
+		printf("EAL page %p (iova %#" PRIx64 ") not seen as mapped\n",
+			(void *)p, (uint64_t)iova);
+		goto free;
+	}
+	if (rte_vfio_container_dma_map(RTE_VFIO_DEFAULT_CONTAINER_FD,
+			(uintptr_t)buf, iova, pg) != -1 || rte_errno != EEXIST) {
+		printf("other memory at an EAL IOVA not refused\n");
+		goto free;
+	}
+	if (mode == RTE_VFIO_MODE_GROUP) {
+		m.iova = iova;
+		kret = ioctl(rte_vfio_get_container_fd(), VFIO_IOMMU_MAP_DMA,
+			&m);
+		kerr = errno;
+		if (kret == 0 || kerr != EEXIST) {
+			printf("kernel: IOVA %#" PRIx64 " of an EAL page is not mapped (%s)\n",
+				(uint64_t)iova, kret == 0 ? "map worked" :
+				strerror(kerr));
+			goto free;
+		}
+	}
+	ret = TEST_SUCCESS;
+free:
+	rte_free(p - (8 << 20));
+release:
+	TEST_ASSERT_SUCCESS(rte_vfio_release_device(PCI_SYSFS, dev, fd),
+		"%s: release: %s", dev, strerror(rte_errno));
+	return ret;
+}
+
 extern char **environ;
 
 /* this binary as a secondary of this process, running CHILD_TEST */
@@ -392,6 +461,8 @@ test_vfio(void)
 			buf) != 0)
 		goto out;
 	if (n > 0 && check_secondary(devs[0]) != 0)
+		goto out;
+	if (n > 0 && check_eal_memory(devs[0], buf) != 0)
 		goto out;
 	ret = TEST_SUCCESS;
 out:
