@@ -13,7 +13,7 @@
 #include "eal_private.h"
 #include "test_vfio_env.h"
 
-struct vfio_mode_case vfio_mode_cases[4] = {
+struct vfio_mode_case vfio_mode_cases[VFIO_NB_MODES] = {
 	{ "group", FAKE_MODE_GROUP, EAL_VFIO_MODE_GROUP, RTE_VFIO_MODE_GROUP,
 		RTE_IOVA_VA, true, false, false, true },
 	{ "noiommu", FAKE_MODE_NOIOMMU, EAL_VFIO_MODE_NOIOMMU,
@@ -22,6 +22,8 @@ struct vfio_mode_case vfio_mode_cases[4] = {
 		RTE_IOVA_VA, false, false, false, true },
 	{ "noiommu-cdev", FAKE_MODE_NOIOMMU_CDEV, EAL_VFIO_MODE_NOIOMMU,
 		RTE_VFIO_MODE_CDEV, RTE_IOVA_PA, false, true, false, true },
+	{ "spapr", FAKE_MODE_GROUP, EAL_VFIO_MODE_GROUP, RTE_VFIO_MODE_GROUP,
+		RTE_IOVA_VA, true, false, false, true, true },
 };
 
 #define MAX_BUFS 8
@@ -39,6 +41,7 @@ env_machine(const struct vfio_mode_case *m, unsigned int nb_pci)
 	struct internal_config *cfg = eal_get_internal_configuration();
 
 	assert_int_equal(fake_machine_setup(m->fake, nb_pci), 0);
+	fake_config()->spapr = m->spapr;
 	eal_reset_internal_config(cfg);
 	cfg->process_type = RTE_PROC_PRIMARY;
 	cfg->vfio_mode = m->req;

@@ -35,16 +35,18 @@ struct vfio_mode_case {
 	bool noiommu;
 	bool partial;                     /**< partial unmap accepted */
 	bool kernel_maps;                 /**< user maps reach the kernel */
+	bool spapr;                       /**< the container offers sPAPR TCE */
 };
 
-extern struct vfio_mode_case vfio_mode_cases[4];
+#define VFIO_NB_MODES 5
+extern struct vfio_mode_case vfio_mode_cases[VFIO_NB_MODES];
 
 /** A test run for every mode: name "<fn>/<mode>". */
 #define VFIO_MODE_TEST(fn, i, mode) { #fn "/" mode, fn, env_setup, \
 	env_teardown, &vfio_mode_cases[i] }
 #define VFIO_ALL_MODES(fn) VFIO_MODE_TEST(fn, 0, "group"), \
 	VFIO_MODE_TEST(fn, 1, "noiommu"), VFIO_MODE_TEST(fn, 2, "cdev"), \
-	VFIO_MODE_TEST(fn, 3, "noiommu-cdev")
+	VFIO_MODE_TEST(fn, 3, "noiommu-cdev"), VFIO_MODE_TEST(fn, 4, "spapr")
 
 #define ENV_NB_PCI 3
 #define DEV0 "0000:00:01.0"

@@ -33,6 +33,8 @@ static const unsigned long kernel_calls[] = {
 	VFIO_DEVICE_ATTACH_IOMMUFD_PT, IOMMU_IOAS_ALLOC, IOMMU_IOAS_MAP,
 	IOMMU_IOAS_UNMAP, IOMMU_IOAS_IOVA_RANGES, IOMMU_IOAS_NOIOMMU_GET_PA,
 	IOMMU_DESTROY,
+	/* sPAPR numbers not shared with the ones above */
+	VFIO_IOMMU_SPAPR_REGISTER_MEMORY, VFIO_IOMMU_SPAPR_TCE_REMOVE,
 };
 
 static const char *const node_paths[] = {

@@ -160,6 +160,14 @@ __wrap_rte_mp_request_sync(struct rte_mp_msg *req, struct rte_mp_reply *rep,
 
 /* ---- the primary's handler ------------------------------------------------ */
 
+/* the IOMMU type the group backend picks in a group mode */
+static int64_t
+iommu_type(const struct vfio_mode_case *m)
+{
+	return m->noiommu ? VFIO_NOIOMMU_IOMMU : m->spapr ?
+		VFIO_SPAPR_TCE_v2_IOMMU : VFIO_TYPE1v2_IOMMU;
+}
+
 static struct vfio_mp_param
 ask(int32_t req, int64_t value, int *fd)
 {
@@ -228,8 +236,7 @@ test_primary_answers(void **state)
 	assert_int_equal(p.value, m->iova);
 	p = ask(VFIO_MP_IOMMU_TYPE, 0, &fd);
 	if (m->group)
-		assert_int_equal(p.value, m->noiommu ? VFIO_NOIOMMU_IOMMU :
-			VFIO_TYPE1v2_IOMMU);
+		assert_int_equal(p.value, iommu_type(m));
 	else
 		assert_int_equal(p.status, VFIO_MP_ERROR);
 	p = ask(VFIO_MP_IOAS_ID, 0, &fd);
@@ -303,7 +310,7 @@ primary_group(const struct vfio_mode_case *m)
 	assert_true(primary.gfd >= 0);
 	assert_int_equal(ioctl(primary.gfd, VFIO_GROUP_SET_CONTAINER,
 		&primary.cfd), 0);
-	primary.type = m->noiommu ? VFIO_NOIOMMU_IOMMU : VFIO_TYPE1v2_IOMMU;
+	primary.type = iommu_type(m);
 	assert_int_equal(ioctl(primary.cfd, VFIO_SET_IOMMU,
 		(unsigned long)primary.type), 0);
 	primary.group_num = DEV0_GROUP;

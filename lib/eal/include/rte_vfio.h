@@ -295,8 +295,9 @@ int rte_vfio_container_dma_map(int container_fd, uint64_t vaddr,
  *
  * type1 and iommufd (no-IOMMU cdev included) unmap whole mappings only: a
  * range that covers part of a mapping fails with ENOTSUP and changes
- * nothing; a range covering several whole mappings is fine. No-IOMMU
- * groups and sPAPR allow partial unmaps.
+ * nothing; a range covering several whole mappings is fine. sPAPR too
+ * (its memory pre-registration is undone whole). No-IOMMU groups allow
+ * partial unmaps.
  *
  * @param container_fd
  *   Container descriptor, or RTE_VFIO_DEFAULT_CONTAINER_FD.

@@ -243,7 +243,7 @@ type1_unmap(struct vfio_container *c, uint64_t va __rte_unused,
 /* ---- sPAPR TCE v2 --------------------------------------------------------- */
 
 static enum vfio_result
-spapr_init(struct vfio_container *c, struct group_container *gc __rte_unused)
+spapr_init(struct vfio_container *c, struct group_container *gc)
 {
 	struct vfio_iommu_spapr_tce_info info = { .argsz = sizeof(info) };
 	struct vfio_iommu_spapr_tce_remove rm = { .argsz = sizeof(rm) };
@@ -269,6 +269,13 @@ spapr_init(struct vfio_container *c, struct group_container *gc __rte_unused)
 			(unsigned long long)cr.start_addr);
 		return VFIO_UNSUPPORTED;
 	}
+	/* mappings are checked against the window like type1 ranges */
+	gc->windows = malloc(sizeof(*gc->windows));
+	if (gc->windows == NULL)
+		return VFIO_NO_MEMORY;
+	gc->windows[0].start = 0;
+	gc->windows[0].end = SPAPR_WINDOW_SIZE - 1;
+	gc->n_windows = 1;
 	return VFIO_OK;
 }
 
@@ -297,10 +304,10 @@ spapr_unmap(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 	};
 	enum vfio_result r = type1_unmap(c, va, iova, len);
 
-	/* a part of a registered area cannot be unregistered: it stays */
+	/* whole mappings only: the registered area is exactly this one */
 	if (r == VFIO_OK &&
 			ioctl(c->fd, VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY, &reg) != 0)
-		EAL_LOG(DEBUG, "VFIO: sPAPR memory 0x%" PRIx64 " stays registered: %s",
+		EAL_LOG(ERR, "VFIO: sPAPR memory 0x%" PRIx64 " stays registered: %s",
 			va, strerror(errno));
 	return r;
 }
@@ -319,7 +326,12 @@ static const struct iommu_type iommu_types[] = {
 		type1_map, type1_unmap },
 	{ VFIO_TYPE1_IOMMU, "type1", false, false, type1_init,
 		type1_map, type1_unmap },
-	{ VFIO_SPAPR_TCE_v2_IOMMU, "sPAPR TCE v2", false, true, spapr_init,
+	/*
+	 * sPAPR clears any part of a window, but memory is pre-registered per
+	 * mapping and a registration can only be undone whole: whole
+	 * mappings only, like type1.
+	 */
+	{ VFIO_SPAPR_TCE_v2_IOMMU, "sPAPR TCE v2", false, false, spapr_init,
 		spapr_map, spapr_unmap },
 	{ VFIO_NOIOMMU_IOMMU, "none (no-IOMMU)", true, true, NULL,
 		noiommu_dma, noiommu_dma },
