@@ -116,6 +116,40 @@ struct vfio_backend_ops {
 const struct vfio_backend_ops *vfio_group_backend(void);
 const struct vfio_backend_ops *vfio_cdev_backend(void);
 
+/** Front end state (eal_vfio.c), shared with eal_vfio_mode.c and _dma.c. */
+struct vfio_state {
+	pthread_mutex_t lock;       /**< State and container table. */
+	bool enabled;               /**< rte_vfio_enable() done. */
+	bool tables_ready;
+	enum rte_vfio_mode mode;
+	enum rte_iova_mode iova_mode;
+	const struct vfio_backend_ops *ops; /**< NULL in mode NONE. */
+	struct vfio_container containers[RTE_MAX_VFIO_CONTAINERS];
+};
+
+extern struct vfio_state vfio_state;
+
+/* containers (eal_vfio.c) */
+
+/** Initialise the container locks and lists once. */
+void vfio_tables_init(void);
+
+/** Open c through the backend (fd >= 0: adopt the primary's). */
+enum vfio_result vfio_container_open(struct vfio_container *c,
+		bool is_default, int fd);
+
+/** Close c, its devices and mappings; caller holds c->lock. */
+void vfio_container_close(struct vfio_container *c);
+
+/** VFIO_NOT_INIT unless enabled with a mode; caller holds the state lock. */
+enum vfio_result vfio_check_ready(void);
+
+/**
+ * Find a container (RTE_VFIO_DEFAULT_CONTAINER_FD: the default one) and
+ * return it locked; the caller unlocks c->lock.
+ */
+enum vfio_result vfio_container_get(int fd, struct vfio_container **out);
+
 /* front end services for backends and mp sync (eal_vfio.c) */
 
 /** The container table entry of the default container. */

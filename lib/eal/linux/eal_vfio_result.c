@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include <rte_common.h>
+#include <rte_errno.h>
 
 #include "eal_vfio_result.h"
 
@@ -31,6 +32,17 @@ vfio_result_errno(enum vfio_result r)
 	if ((unsigned int)r >= RTE_DIM(result_errno))
 		return EIO;
 	return result_errno[r];
+}
+
+int
+vfio_result_ret(enum vfio_result r)
+{
+	int err = vfio_result_errno(r);
+
+	if (err == 0)
+		return 0;
+	rte_errno = err;
+	return -1;
 }
 
 /* kernel errno -> result: the errnos callers can act on keep their meaning */

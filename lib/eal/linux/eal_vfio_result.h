@@ -34,6 +34,12 @@ enum vfio_result {
 int vfio_result_errno(enum vfio_result r);
 
 /**
+ * The public functions' return: 0 for VFIO_OK and VFIO_ALREADY, else -1
+ * with rte_errno set from the table.
+ */
+int vfio_result_ret(enum vfio_result r);
+
+/**
  * @return
  *   The result for an errno a system call returned.
  */
