@@ -139,8 +139,9 @@ enable_primary(void)
 	const struct internal_config *cfg = eal_get_internal_configuration();
 	const struct vfio_request_row *req = &requests[cfg->vfio_mode];
 	enum vfio_result r = VFIO_NOT_MANAGED;
-	char why[RTE_DIM(backends)][160];
+	char why[160], whys[RTE_DIM(backends) * 180] = "";
 	const int *try = req->try;
+	size_t n = 0;
 	bool noiommu;
 	int i;
 
@@ -167,20 +168,24 @@ enable_primary(void)
 	}
 	for (i = 0; try[i] != BK_END; i++) {
 		const struct vfio_backend_row *row = &backends[try[i]];
+		int len;
 
-		why[i][0] = '\0';
-		r = row->get()->probe(noiommu, why[i], sizeof(why[i]));
+		why[0] = '\0';
+		r = row->get()->probe(noiommu, why, sizeof(why));
 		if (r == VFIO_OK)
 			return start_backend(row, noiommu, -1);
-		EAL_LOG(DEBUG, "VFIO: %s backend unusable: %s",
-			row->get()->name, why[i]);
+		/* one line at the end names what each backend misses */
+		len = snprintf(whys + n, sizeof(whys) - n, "%s%s: %s",
+			n > 0 ? "; " : "", row->get()->name, why);
+		if (len > 0 && (size_t)len < sizeof(whys) - n)
+			n += len;
 	}
 	if (cfg->vfio_mode != EAL_VFIO_MODE_AUTO) {
-		EAL_LOG(ERR, "--vfio-mode=%s: %s", req->opt, why[i - 1]);
+		EAL_LOG(ERR, "--vfio-mode=%s unusable: %s", req->opt, whys);
 		return r == VFIO_ACCESS || r == VFIO_PERM ? r :
 			VFIO_NOT_MANAGED;
 	}
-	EAL_LOG(NOTICE, "VFIO: not usable (%s)", why[i - 1]);
+	EAL_LOG(NOTICE, "VFIO: not usable (%s)", whys);
 	return VFIO_OK;
 }
 
