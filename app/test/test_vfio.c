@@ -28,6 +28,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_malloc.h>
+#include <rte_uuid.h>
 #include <rte_vfio.h>
 
 #include "test.h"
@@ -471,5 +472,140 @@ out:
 	return ret;
 }
 
+/*
+ * VF tokens on a real SR-IOV PF (the VM harness's --sriov, booted with
+ * vfio_pci.enable_sriov=1, dpdk-test given --vfio-vf-token=<uuid>): the PF
+ * opened with the token, the VF opens with it; other processes with
+ * another token or none are refused (group: always; cdev: Linux >= 6.17,
+ * earlier kernels bind without checking, which the EAL says at NOTICE).
+ */
+#define SRIOV_ENV "DPDK_VM_SRIOV_PF"
+#define VF_ENV "DPDK_TEST_VFIO_VF"
+#define VF_EXPECT_ENV "DPDK_TEST_VFIO_VF_EXPECT"
+#define VF_CHILD "vfio_vf_token_child"
+#define OTHER_TOKEN "0b0a1c2d-0000-4000-8000-000000000001"
+
+static int
+write_sysfs(const char *dev, const char *file, const char *val)
+{
+	char path[256];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", PCI_SYSFS, dev, file);
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -1;
+	ret = fputs(val, f) < 0 ? -1 : 0;
+	if (fclose(f) != 0)
+		ret = -1;
+	return ret;
+}
+
+/* a separate primary (--in-memory) with another token, or none */
+static int
+run_vf_child(const char *token_opt, const char *expect)
+{
+	char mode_opt[32];
+	char *argv[] = { (char *)(uintptr_t)test_self_path(),
+		(char *)(uintptr_t)"--in-memory", mode_opt,
+		(char *)(uintptr_t)token_opt, (char *)(uintptr_t)VF_CHILD,
+		NULL };
+	int status;
+	pid_t pid;
+
+	snprintf(mode_opt, sizeof(mode_opt), "--vfio-mode=%s",
+		mode_name(rte_vfio_get_mode()));
+	if (token_opt == NULL) {
+		argv[3] = (char *)(uintptr_t)VF_CHILD;
+		argv[4] = NULL;
+	}
+	setenv(VF_EXPECT_ENV, expect, 1);
+	if (posix_spawn(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+		return -1;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static int
+test_vfio_vf_token_child(void)
+{
+	const char *vf = getenv(VF_ENV), *expect = getenv(VF_EXPECT_ENV);
+	int fd, ret;
+
+	TEST_ASSERT(vf != NULL && expect != NULL, "not started by vfio_vf_token_autotest");
+	ret = rte_vfio_setup_device(PCI_SYSFS, vf, &fd);
+	printf("VF %s: %s\n", vf, ret == 0 ? "opened" : strerror(rte_errno));
+	if (ret == 0)
+		rte_vfio_release_device(PCI_SYSFS, vf, fd);
+	if (strcmp(expect, "EACCES") == 0)
+		TEST_ASSERT(ret == -1 && rte_errno == EACCES,
+			"VF opened without the right token");
+	return TEST_SUCCESS;
+}
+
+static int
+test_vfio_vf_token(void)
+{
+	const char *pf = getenv(SRIOV_ENV);
+	char link[256], path[256], *vf;
+	int pf_fd, vf_fd, ret = TEST_FAILED, refused;
+	rte_uuid_t token;
+	const char *expect;
+	ssize_t n;
+
+	rte_eal_vfio_get_vf_token(token);
+	if (rte_vfio_get_mode() == RTE_VFIO_MODE_NONE)
+		TEST_SKIP("VFIO is not available on this system");
+	if (pf == NULL || pf[0] == '\0' || rte_uuid_is_null(token))
+		TEST_SKIP("needs an SR-IOV PF bound to vfio-pci in %s and --vfio-vf-token",
+			SRIOV_ENV);
+	/* the PF opened with a token (and no VF user) takes it */
+	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, pf, &pf_fd),
+		"PF %s: setup: %s", pf, strerror(rte_errno));
+	if (write_sysfs(pf, "sriov_numvfs", "1") != 0) {
+		printf("PF %s: cannot create a VF (boot with vfio_pci.enable_sriov=1)\n",
+			pf);
+		goto release_pf;
+	}
+	snprintf(path, sizeof(path), "%s/%s/virtfn0", PCI_SYSFS, pf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0) {
+		printf("PF %s: no virtfn0\n", pf);
+		goto no_vfs;
+	}
+	link[n] = '\0';
+	vf = strrchr(link, '/') != NULL ? strrchr(link, '/') + 1 : link;
+	setenv(VF_ENV, vf, 1);
+	if (rte_vfio_setup_device(PCI_SYSFS, vf, &vf_fd) != 0) {
+		printf("VF %s with the token: %s\n", vf, strerror(rte_errno));
+		goto no_vfs;
+	}
+	rte_vfio_release_device(PCI_SYSFS, vf, vf_fd);
+	/* cdev before Linux 6.17 binds without checking any token */
+	expect = rte_vfio_get_mode() == RTE_VFIO_MODE_CDEV ? "any" : "EACCES";
+	refused = run_vf_child("--vfio-vf-token=" OTHER_TOKEN, expect);
+	if (refused != 0) {
+		printf("VF %s with another token: child status %d\n", vf,
+			refused);
+		goto no_vfs;
+	}
+	refused = run_vf_child(NULL, expect);
+	if (refused != 0) {
+		printf("VF %s without token: child status %d\n", vf, refused);
+		goto no_vfs;
+	}
+	ret = TEST_SUCCESS;
+no_vfs:
+	write_sysfs(pf, "sriov_numvfs", "0");
+release_pf:
+	TEST_ASSERT_SUCCESS(rte_vfio_release_device(PCI_SYSFS, pf, pf_fd),
+		"PF %s: release: %s", pf, strerror(rte_errno));
+	return ret;
+}
+
 REGISTER_TEST_COMMAND(vfio_autotest, test_vfio);
+REGISTER_TEST_COMMAND(vfio_vf_token_autotest, test_vfio_vf_token);
+REGISTER_TEST_COMMAND(vfio_vf_token_child, test_vfio_vf_token_child);
 REGISTER_TEST_COMMAND(vfio_secondary_child, test_vfio_secondary_child);

@@ -650,6 +650,9 @@ group_device_open(struct vfio_container *c, struct vfio_device *d)
 		if (errno == EACCES && !rte_uuid_is_null(token))
 			EAL_LOG(ERR, "VFIO: %s: VFIO_GROUP_GET_DEVICE_FD refused the VF token: %s",
 				d->addr, strerror(errno));
+		else if (errno == EACCES)
+			EAL_LOG(ERR, "VFIO: %s: VFIO_GROUP_GET_DEVICE_FD failed: %s (a VF of a PF bound to vfio-pci needs --vfio-vf-token)",
+				d->addr, strerror(errno));
 		else
 			EAL_LOG(ERR, "VFIO: %s: VFIO_GROUP_GET_DEVICE_FD failed: %s",
 				d->addr, strerror(errno));
