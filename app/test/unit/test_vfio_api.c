@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -710,6 +711,76 @@ test_container_destroy_removes_mappings(void **state)
 	assert_int_equal(rte_vfio_container_destroy(cfd), 0);
 }
 
+/* ---- concurrency -------------------------------------------------------- */
+
+#define THREAD_MAPS 256
+
+struct thread_arg {
+	int cfd;        /* container, or -1 for create/destroy churn */
+	uint64_t va;
+	uint64_t iova;
+	unsigned int failures;
+};
+
+static void *
+map_thread(void *p)
+{
+	struct thread_arg *a = p;
+	uint64_t pg = env_pg();
+	int i, c;
+
+	if (a->cfd == -2) {
+		/* containers come and go while others map */
+		for (i = 0; i < THREAD_MAPS / 4; i++) {
+			c = rte_vfio_container_create();
+			if (c < 0 || rte_vfio_container_destroy(c) != 0)
+				a->failures++;
+		}
+		return NULL;
+	}
+	for (i = 0; i < THREAD_MAPS; i++)
+		if (rte_vfio_container_dma_map(a->cfd, a->va + i * pg,
+				a->iova + i * pg, pg) != 0)
+			a->failures++;
+	for (i = 0; i < THREAD_MAPS; i++)
+		if (rte_vfio_container_dma_unmap(a->cfd, a->va + i * pg,
+				a->iova + i * pg, pg) != 0)
+			a->failures++;
+	return NULL;
+}
+
+static void
+test_concurrent_maps_and_containers(void **state)
+{
+	uint64_t pg = env_pg(), va = (uintptr_t)env_buf(4 * THREAD_MAPS);
+	struct thread_arg args[5];
+	pthread_t th[5];
+	int cfd, fd, i;
+
+	(void)state;
+	cfd = container_with_device(DEV1);
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	for (i = 0; i < 4; i++) {
+		args[i].cfd = i < 2 ? cfd : RTE_VFIO_DEFAULT_CONTAINER_FD;
+		args[i].va = va + i * THREAD_MAPS * pg;
+		args[i].iova = IOVA0 + i * THREAD_MAPS * pg;
+		args[i].failures = 0;
+	}
+	args[4].cfd = -2;
+	args[4].failures = 0;
+	for (i = 0; i < 5; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, map_thread,
+			&args[i]), 0);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(args[i].failures, 0);
+	}
+	assert_int_equal(kernel_count(cfd), 0);
+	assert_int_equal(kernel_count(rte_vfio_get_container_fd()), 0);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+	assert_int_equal(rte_vfio_container_destroy(cfd), 0);
+}
+
 int
 main(void)
 {
@@ -741,6 +812,7 @@ main(void)
 		VFIO_ALL_MODES(test_iova_outside_kernel_ranges_is_einval),
 		VFIO_ALL_MODES(test_default_container_replays_user_maps),
 		VFIO_ALL_MODES(test_container_destroy_removes_mappings),
+		VFIO_ALL_MODES(test_concurrent_maps_and_containers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

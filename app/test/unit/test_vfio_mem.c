@@ -260,6 +260,22 @@ test_eal_memory_follows_context_and_hotplug(void **state)
 	assert_null(callback);
 }
 
+/* a bus may set a device up before memory exists (group joins first) */
+static void
+test_group_joined_before_memory_init(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	int fd;
+
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(kernel_pages(), 0);
+	assert_int_equal(eal_vfio_mem_init(), 0);
+	assert_int_equal(kernel_pages(), maps_pages(m) ? FIRST_PAGES : 0);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+	eal_vfio_mem_cleanup();
+	assert_int_equal(kernel_pages(), 0);
+}
+
 static void
 test_eal_page_map_failure_rolls_back(void **state)
 {
@@ -350,6 +366,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		MEM_ALL_MODES(test_eal_memory_follows_context_and_hotplug),
+		MEM_ALL_MODES(test_group_joined_before_memory_init),
 		MEM_ALL_MODES(test_eal_page_map_failure_rolls_back),
 		MEM_ALL_MODES(test_user_map_over_eal_memory),
 		MEM_ALL_MODES(test_noiommu_cdev_iova_source),
