@@ -395,10 +395,8 @@ rte_vfio_get_device_num(const char *sysfs_base, const char *dev_addr,
 int
 rte_vfio_get_container_fd(void)
 {
-	if (!vfio_state.enabled || vfio_state.mode == RTE_VFIO_MODE_NONE) {
-		rte_errno = ENXIO;
-		return -1;
-	}
+	if (!vfio_state.enabled || vfio_state.mode == RTE_VFIO_MODE_NONE)
+		return vfio_result_ret(VFIO_NOT_INIT);
 	return vfio_default_container()->fd;
 }
 

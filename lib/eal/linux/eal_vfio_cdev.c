@@ -192,18 +192,15 @@ source_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
 
 	/* mapping pins the page; its key is the virtual address */
 	r = ioas_map(c, (uintptr_t)va, (uintptr_t)va, len);
-	if (r != VFIO_OK) {
-		rte_errno = vfio_result_errno(r);
-		return -1;
-	}
+	if (r != VFIO_OK)
+		return vfio_result_ret(r);
 	if (ioctl(c->fd, IOMMU_IOAS_NOIOMMU_GET_PA, &pa) != 0 ||
 			pa.length < len) {
 		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_NOIOMMU_GET_PA va %p failed: %s",
 			va, pa.length < len ? "not physically contiguous" :
 			strerror(errno));
 		ioas_unmap(c, (uintptr_t)va, len);
-		rte_errno = EIO;
-		return -1;
+		return vfio_result_ret(VFIO_KERNEL_ERROR);
 	}
 	*iova = pa.out_phys;
 	return 0;

@@ -197,8 +197,7 @@ eal_vfio_mem_init(void)
 	rte_mcfg_mem_read_unlock();
 	if (r != VFIO_OK) {
 		rte_mem_event_callback_unregister(VFIO_MEM_EVENT_NAME, NULL);
-		rte_errno = vfio_result_errno(r);
-		return -1;
+		return vfio_result_ret(r);
 	}
 	return 0;
 }
