@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -34,18 +35,33 @@ remove_ok(struct vfio_maps *m, uint64_t va, uint64_t iova, uint64_t len,
 	vfio_maps_remove(m, iova, len);
 }
 
-/* entries sorted, non-overlapping and non-empty */
+/* the i-th entry in IOVA order */
+static const struct vfio_map *
+entry(const struct vfio_maps *m, size_t i)
+{
+	const struct vfio_map *e = vfio_maps_first(m);
+
+	while (e != NULL && i-- > 0)
+		e = vfio_maps_after(m, e);
+	assert_non_null(e);
+	return e;
+}
+
+/* entries sorted, non-overlapping and non-empty, as many as counted */
 static void
 check_invariants(const struct vfio_maps *m)
 {
-	size_t i;
+	const struct vfio_map *e, *prev = NULL;
+	size_t n = 0;
 
-	for (i = 0; i < m->n; i++) {
-		assert_true(m->v[i].len > 0);
-		if (i > 0)
-			assert_true(m->v[i - 1].iova + m->v[i - 1].len <=
-				m->v[i].iova);
+	for (e = vfio_maps_first(m); e != NULL; e = vfio_maps_after(m, e)) {
+		assert_true(e->len > 0);
+		if (prev != NULL)
+			assert_true(prev->iova + prev->len <= e->iova);
+		prev = e;
+		n++;
 	}
+	assert_int_equal(n, m->n);
 }
 
 static void
@@ -140,7 +156,7 @@ test_partial_unmap_unsupported_keeps_entries(void **state)
 	assert_int_equal(vfio_maps_check_remove(&m, 0x0ff000, 0xf000, 2 * PG,
 		false), VFIO_UNSUPPORTED);
 	assert_int_equal(m.n, 1);
-	assert_int_equal(m.v[0].len, 4 * PG);
+	assert_int_equal(entry(&m, 0)->len, 4 * PG);
 	vfio_maps_fini(&m);
 }
 
@@ -159,8 +175,8 @@ test_unmap_whole_entries_at_once(void **state)
 	assert_int_equal(m.n, 4);
 	remove_ok(&m, 0x101000, 0x11000, 3 * PG, false);
 	assert_int_equal(m.n, 2);
-	assert_int_equal(m.v[0].iova, 0x10000);
-	assert_int_equal(m.v[1].iova, 0x14000);
+	assert_int_equal(entry(&m, 0)->iova, 0x10000);
+	assert_int_equal(entry(&m, 1)->iova, 0x14000);
 	vfio_maps_fini(&m);
 }
 
@@ -175,17 +191,17 @@ test_merge_and_partial_unmap(void **state)
 	add_ok(&m, 0x102000, 0x12000, PG);
 	add_ok(&m, 0x101000, 0x11000, PG);
 	assert_int_equal(m.n, 1);
-	assert_int_equal(m.v[0].len, 3 * PG);
+	assert_int_equal(entry(&m, 0)->len, 3 * PG);
 	/* contiguous in IOVA but not in VA: kept apart */
 	add_ok(&m, 0x900000, 0x13000, PG);
 	assert_int_equal(m.n, 2);
 	/* hole in the middle */
 	remove_ok(&m, 0x101000, 0x11000, PG, true);
 	assert_int_equal(m.n, 3);
-	assert_int_equal(m.v[0].iova, 0x10000);
-	assert_int_equal(m.v[0].len, PG);
-	assert_int_equal(m.v[1].iova, 0x12000);
-	assert_int_equal(m.v[1].va, 0x102000);
+	assert_int_equal(entry(&m, 0)->iova, 0x10000);
+	assert_int_equal(entry(&m, 0)->len, PG);
+	assert_int_equal(entry(&m, 1)->iova, 0x12000);
+	assert_int_equal(entry(&m, 1)->va, 0x102000);
 	/* head of one, whole of the next */
 	remove_ok(&m, 0x102000, 0x12000, PG, true);
 	assert_int_equal(m.n, 2);
@@ -193,8 +209,8 @@ test_merge_and_partial_unmap(void **state)
 	assert_int_equal(m.n, 2);
 	remove_ok(&m, 0x901000, 0x14000, PG, true);
 	assert_int_equal(m.n, 3);
-	assert_int_equal(m.v[2].iova, 0x15000);
-	assert_int_equal(m.v[2].va, 0x902000);
+	assert_int_equal(entry(&m, 2)->iova, 0x15000);
+	assert_int_equal(entry(&m, 2)->va, 0x902000);
 	check_invariants(&m);
 	vfio_maps_fini(&m);
 }
@@ -217,7 +233,7 @@ test_range_ending_at_top_of_space(void **state)
 	vfio_maps_fini(&m);
 }
 
-#define MANY 30000
+#define MANY 100000
 
 static void
 test_many_maps_random_order(void **state)
@@ -261,6 +277,88 @@ test_many_maps_random_order(void **state)
 	free(order);
 }
 
+/* ---- random operations against a page-by-page model ------------------- */
+
+#define MODEL_PAGES 512
+#define MODEL_OPS 20000
+
+/* va of each IOVA page, 0 when unmapped */
+static uint64_t model[MODEL_PAGES];
+
+static void
+check_model(const struct vfio_maps *m)
+{
+	uint64_t seen[MODEL_PAGES] = { 0 };
+	const struct vfio_map *e, *prev = NULL;
+	uint64_t i;
+
+	for (e = vfio_maps_first(m); e != NULL; e = vfio_maps_after(m, e)) {
+		/* merged as far as possible */
+		if (prev != NULL)
+			assert_false(prev->iova + prev->len == e->iova &&
+				prev->va + prev->len == e->va);
+		for (i = 0; i < e->len / PG; i++)
+			seen[e->iova / PG + i] = e->va + i * PG;
+		prev = e;
+	}
+	assert_memory_equal(seen, model, sizeof(model));
+	check_invariants(m);
+}
+
+static void
+test_random_ops_match_page_model(void **state)
+{
+	struct vfio_maps m;
+	int op;
+
+	(void)state;
+	memset(model, 0, sizeof(model));
+	vfio_maps_init(&m, true);
+	srand(7);
+	for (op = 0; op < MODEL_OPS; op++) {
+		uint64_t first = (uint64_t)rand() % MODEL_PAGES;
+		uint64_t n = 1 + (uint64_t)rand() % 16;
+		/* few translations, so that identical re-maps happen */
+		uint64_t delta = (1 + (uint64_t)rand() % 3) << 32;
+		uint64_t iova = first * PG, va = iova + delta, i;
+		bool any = false, all = true, same = true;
+		enum vfio_result want, got;
+
+		if (first + n > MODEL_PAGES)
+			n = MODEL_PAGES - first;
+		for (i = first; i < first + n; i++) {
+			any |= model[i] != 0;
+			all &= model[i] != 0;
+			same &= model[i] == 0 || model[i] == va + (i - first) * PG;
+		}
+		if (rand() % 2 == 0) {
+			want = !any ? VFIO_OK : all && same ? VFIO_ALREADY :
+				VFIO_EXISTS;
+			got = vfio_maps_check_add(&m, va, iova, n * PG, NULL);
+			assert_int_equal(got, want);
+			if (got == VFIO_OK) {
+				assert_int_equal(vfio_maps_reserve(&m), VFIO_OK);
+				vfio_maps_add(&m, va, iova, n * PG);
+				for (i = first; i < first + n; i++)
+					model[i] = va + (i - first) * PG;
+			}
+		} else {
+			want = any && same ? VFIO_OK : VFIO_NOT_FOUND;
+			got = vfio_maps_check_remove(&m, va, iova, n * PG,
+				true);
+			assert_int_equal(got, want);
+			if (got == VFIO_OK) {
+				assert_int_equal(vfio_maps_reserve(&m), VFIO_OK);
+				vfio_maps_remove(&m, iova, n * PG);
+				for (i = first; i < first + n; i++)
+					model[i] = 0;
+			}
+		}
+		check_model(&m);
+	}
+	vfio_maps_fini(&m);
+}
+
 int
 main(void)
 {
@@ -274,6 +372,7 @@ main(void)
 		cmocka_unit_test(test_merge_and_partial_unmap),
 		cmocka_unit_test(test_range_ending_at_top_of_space),
 		cmocka_unit_test(test_many_maps_random_order),
+		cmocka_unit_test(test_random_ops_match_page_model),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -151,14 +151,13 @@ static enum vfio_result
 container_replay(struct vfio_container *c)
 {
 	enum vfio_result r;
-	size_t i;
+	const struct vfio_map *e;
 
 	r = vfio_mem_sync(c);
 	if (r != VFIO_OK)
 		return r;
-	for (i = 0; i < c->user_maps.n; i++) {
-		const struct vfio_map *e = &c->user_maps.v[i];
-
+	for (e = vfio_maps_first(&c->user_maps); e != NULL;
+			e = vfio_maps_after(&c->user_maps, e)) {
 		r = vfio_state.ops->dma_map(c, e->va, e->iova, e->len);
 		if (r != VFIO_OK)
 			return r;

@@ -7,9 +7,9 @@
 
 /*
  * DMA mapping bookkeeping: a set of non-overlapping [iova, iova + len)
- * ranges with the virtual address behind each, kept in an array sorted by
- * IOVA. Lookup is a binary search (O(log n)); insertion and removal move
- * the tail of the array. No fixed limit: the array grows as needed.
+ * ranges with the virtual address behind each, in a balanced search tree
+ * ordered by IOVA (a treap: random priorities keep it O(log n) deep).
+ * Lookup, insertion and removal are O(log n); there is no fixed limit.
  *
  * Nothing here talks to the kernel. The usual sequence is: check (pure),
  * reserve (the only step that allocates), kernel call, then add/remove,
@@ -29,11 +29,17 @@ struct vfio_map {
 	uint64_t len;
 };
 
-/** Sorted set of mappings. */
+struct vfio_map_node;
+
+/** Number of nodes vfio_maps_reserve() keeps ready. */
+#define VFIO_MAPS_SPARE 2
+
+/** Set of mappings. */
 struct vfio_maps {
-	struct vfio_map *v; /**< Sorted by iova, non-overlapping. */
-	size_t n;           /**< Entries in use. */
-	size_t cap;         /**< Entries allocated. */
+	struct vfio_map_node *root;
+	struct vfio_map_node *spare[VFIO_MAPS_SPARE]; /**< For add/remove. */
+	size_t n;           /**< Entries. */
+	uint32_t seed;      /**< Priorities. */
 	bool merge;         /**< Join neighbours contiguous in va and iova. */
 };
 
@@ -53,7 +59,7 @@ void vfio_maps_init(struct vfio_maps *m, bool merge);
 /** Free the set's memory; it is empty afterwards. */
 void vfio_maps_fini(struct vfio_maps *m);
 
-/** Forget every entry (memory is kept). */
+/** Forget every entry. */
 void vfio_maps_clear(struct vfio_maps *m);
 
 /**
@@ -84,7 +90,7 @@ enum vfio_result vfio_maps_check_remove(const struct vfio_maps *m,
 		uint64_t va, uint64_t iova, uint64_t len, bool partial);
 
 /**
- * Make room so that the next add or remove cannot fail.
+ * Make sure the next add or remove cannot fail (keeps spare nodes).
  *
  * @return
  *   VFIO_OK or VFIO_NO_MEMORY.
@@ -100,7 +106,7 @@ void vfio_maps_add(struct vfio_maps *m, uint64_t va, uint64_t iova,
 
 /**
  * Remove a range accepted by vfio_maps_check_remove() after
- * vfio_maps_reserve() (cutting one entry in two needs a slot). Cannot
+ * vfio_maps_reserve() (cutting one entry in two needs a node). Cannot
  * fail.
  */
 void vfio_maps_remove(struct vfio_maps *m, uint64_t iova, uint64_t len);
@@ -119,5 +125,12 @@ const struct vfio_map *vfio_maps_find(const struct vfio_maps *m,
  */
 const struct vfio_map *vfio_maps_next(const struct vfio_maps *m,
 		uint64_t iova);
+
+/** @return the entry with the lowest IOVA, or NULL. */
+const struct vfio_map *vfio_maps_first(const struct vfio_maps *m);
+
+/** @return the entry after e in IOVA order, or NULL. */
+const struct vfio_map *vfio_maps_after(const struct vfio_maps *m,
+		const struct vfio_map *e);
 
 #endif /* _EAL_VFIO_MAPS_H_ */

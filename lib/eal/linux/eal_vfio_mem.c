@@ -82,17 +82,17 @@ page_unmap(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 		vfio_maps_remove(&c->mem_maps, iova, len);
 }
 
-/* unmap every EAL page, newest first */
+/* unmap every EAL page */
 static void
 mem_unmap_all(struct vfio_container *c)
 {
-	while (c->mem_maps.n > 0) {
-		const struct vfio_map *e = &c->mem_maps.v[c->mem_maps.n - 1];
+	const struct vfio_map *e;
 
+	for (e = vfio_maps_first(&c->mem_maps); e != NULL;
+			e = vfio_maps_after(&c->mem_maps, e))
 		if (ops()->dma_ready(c))
 			ops()->dma_unmap(c, e->va, e->iova, e->len);
-		c->mem_maps.n--;
-	}
+	vfio_maps_clear(&c->mem_maps);
 	c->mem_mapped = false;
 }
 
