@@ -171,8 +171,8 @@ ioas_check_ranges(struct vfio_container *c, uint64_t iova, uint64_t len)
 	for (i = 0; i < cc->n_ranges; i++)
 		if (iova >= cc->ranges[i].start && last <= cc->ranges[i].last)
 			return VFIO_OK;
-	EAL_LOG(ERR, "VFIO: IOVA 0x%" PRIx64 "-0x%" PRIx64 " is outside the IOAS's usable ranges (%u ranges%s)",
-		iova, last, cc->n_ranges, cc->n_ranges == 0 ? "" : ", see IOMMU_IOAS_IOVA_RANGES");
+	EAL_LOG(ERR, "VFIO: IOVA 0x%" PRIx64 "-0x%" PRIx64 " is outside the IOAS's usable ranges (%u ranges, see IOMMU_IOAS_IOVA_RANGES)",
+		iova, last, cc->n_ranges);
 	return VFIO_INVALID;
 }
 

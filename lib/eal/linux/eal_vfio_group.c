@@ -91,11 +91,53 @@ kernel_error(const char *what, const char *obj, int err)
 
 /* ---- type1 ---------------------------------------------------------------- */
 
+/* usable IOVA windows; room is what the kernel gave from this capability */
+static void
+cap_iova_range(struct group_container *gc, const void *cap, size_t room)
+{
+	const struct vfio_iommu_type1_info_cap_iova_range *cr = cap;
+	size_t bytes = (size_t)cr->nr_iovas * sizeof(cr->iova_ranges[0]);
+
+	if (sizeof(*cr) + bytes > room)
+		return;
+	free(gc->windows);
+	gc->n_windows = 0;
+	gc->windows = malloc(bytes > 0 ? bytes : 1);
+	if (gc->windows == NULL)
+		return; /* no check then: the kernel still refuses bad IOVAs */
+	memcpy(gc->windows, cr->iova_ranges, bytes);
+	gc->n_windows = cr->nr_iovas;
+}
+
+static void
+cap_dma_avail(struct group_container *gc __rte_unused, const void *cap,
+		size_t room __rte_unused)
+{
+	const struct vfio_iommu_type1_info_dma_avail *a = cap;
+
+	EAL_LOG(DEBUG, "VFIO: type1 accepts %u more DMA mappings (dma_entry_limit)",
+		a->avail);
+}
+
+/* the type1 capabilities we read */
+static const struct {
+	uint16_t id;
+	size_t size;
+	void (*parse)(struct group_container *gc, const void *cap, size_t room);
+} type1_caps[] = {
+	{ VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE,
+		sizeof(struct vfio_iommu_type1_info_cap_iova_range),
+		cap_iova_range },
+	{ VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL,
+		sizeof(struct vfio_iommu_type1_info_dma_avail), cap_dma_avail },
+};
+
 static void
 type1_parse_caps(struct group_container *gc,
 		const struct vfio_iommu_type1_info *info, size_t sz)
 {
 	uint32_t off = info->cap_offset;
+	unsigned int i;
 	int n;
 
 	for (n = 0; off != 0 && n < CAP_CHAIN_MAX; n++) {
@@ -104,30 +146,10 @@ type1_parse_caps(struct group_container *gc,
 		if (off + sizeof(*h) > sz)
 			return;
 		h = (const void *)((const char *)info + off);
-		if (h->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE &&
-				off + sizeof(struct vfio_iommu_type1_info_cap_iova_range) <= sz) {
-			const struct vfio_iommu_type1_info_cap_iova_range *cr =
-				(const void *)h;
-			size_t bytes = (size_t)cr->nr_iovas * sizeof(cr->iova_ranges[0]);
-
-			if (off + sizeof(*cr) + bytes > sz)
-				return;
-			free(gc->windows);
-			gc->windows = malloc(bytes > 0 ? bytes : 1);
-			if (gc->windows == NULL) {
-				gc->n_windows = 0;
-				return;
-			}
-			memcpy(gc->windows, cr->iova_ranges, bytes);
-			gc->n_windows = cr->nr_iovas;
-		} else if (h->id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL &&
-				off + sizeof(struct vfio_iommu_type1_info_dma_avail) <= sz) {
-			const struct vfio_iommu_type1_info_dma_avail *a =
-				(const void *)h;
-
-			EAL_LOG(DEBUG, "VFIO: type1 accepts %u more DMA mappings (dma_entry_limit)",
-				a->avail);
-		}
+		for (i = 0; i < RTE_DIM(type1_caps); i++)
+			if (h->id == type1_caps[i].id &&
+					off + type1_caps[i].size <= sz)
+				type1_caps[i].parse(gc, h, sz - off);
 		off = h->next;
 	}
 }
