@@ -19,8 +19,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <linux/iommufd.h>
 #include <linux/vfio.h>
 
 #include <sys/ioctl.h>
@@ -605,7 +607,196 @@ release_pf:
 	return ret;
 }
 
+/*
+ * vfio_perf_autotest: numbers, not pass/fail thresholds (DESIGN section
+ * 10). Prints the cost of user maps (bookkeeping alone, where the mode
+ * lets the kernel out), of map + unmap against the same kernel work done
+ * by a bare ioctl loop, and of device setup.
+ */
+#define PERF_MAPS_MAX 100000
+#define PERF_KERNEL_MAPS 2000
+#define PERF_SETUPS 20
+#define PERF_IOVA 0x40000000ULL
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* n single-page maps then unmaps on cfd; ns per map and per unmap */
+static int
+perf_api(int cfd, uint64_t va, int n, double *map_ns, double *unmap_ns)
+{
+	uint64_t t0, t1, t2;
+	int i;
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		if (rte_vfio_container_dma_map(cfd, va + 2 * i * pg,
+				PERF_IOVA + 2 * i * pg, pg) != 0)
+			return -1;
+	t1 = now_ns();
+	for (i = 0; i < n; i++)
+		if (rte_vfio_container_dma_unmap(cfd, va + 2 * i * pg,
+				PERF_IOVA + 2 * i * pg, pg) != 0)
+			return -1;
+	t2 = now_ns();
+	*map_ns = (double)(t1 - t0) / n;
+	*unmap_ns = (double)(t2 - t1) / n;
+	return 0;
+}
+
+/* the same kernel work without the library: type1 or an IOAS of our own */
+static int
+perf_raw(int cfd, uint64_t va, int n, double *map_ns, double *unmap_ns)
+{
+	bool cdev = rte_vfio_get_mode() == RTE_VFIO_MODE_CDEV;
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	uint64_t t0, t1, t2;
+	int i, ret;
+
+	if (cdev && ioctl(cfd, IOMMU_IOAS_ALLOC, &alloc) != 0)
+		return -1;
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		uint64_t iova = PERF_IOVA + 2 * i * pg, v = va + 2 * i * pg;
+
+		if (cdev) {
+			struct iommu_ioas_map m = { .size = sizeof(m),
+				.flags = IOMMU_IOAS_MAP_FIXED_IOVA |
+					IOMMU_IOAS_MAP_READABLE |
+					IOMMU_IOAS_MAP_WRITEABLE,
+				.ioas_id = alloc.out_ioas_id, .user_va = v,
+				.length = pg, .iova = iova };
+
+			ret = ioctl(cfd, IOMMU_IOAS_MAP, &m);
+		} else {
+			struct vfio_iommu_type1_dma_map m = {
+				.argsz = sizeof(m),
+				.flags = VFIO_DMA_MAP_FLAG_READ |
+					VFIO_DMA_MAP_FLAG_WRITE,
+				.vaddr = v, .iova = iova, .size = pg };
+
+			ret = ioctl(cfd, VFIO_IOMMU_MAP_DMA, &m);
+		}
+		if (ret != 0)
+			return -1;
+	}
+	t1 = now_ns();
+	for (i = 0; i < n; i++) {
+		uint64_t iova = PERF_IOVA + 2 * i * pg;
+
+		if (cdev) {
+			struct iommu_ioas_unmap u = { .size = sizeof(u),
+				.ioas_id = alloc.out_ioas_id, .iova = iova,
+				.length = pg };
+
+			ret = ioctl(cfd, IOMMU_IOAS_UNMAP, &u);
+		} else {
+			struct vfio_iommu_type1_dma_unmap u = {
+				.argsz = sizeof(u), .iova = iova, .size = pg };
+
+			ret = ioctl(cfd, VFIO_IOMMU_UNMAP_DMA, &u);
+		}
+		if (ret != 0)
+			return -1;
+	}
+	t2 = now_ns();
+	*map_ns = (double)(t1 - t0) / n;
+	*unmap_ns = (double)(t2 - t1) / n;
+	if (cdev) {
+		struct iommu_destroy d = { .size = sizeof(d),
+			.id = alloc.out_ioas_id };
+
+		ioctl(cfd, IOMMU_DESTROY, &d);
+	}
+	return 0;
+}
+
+static int
+test_vfio_perf(void)
+{
+	static const int sizes[] = { 10, 1000, PERF_MAPS_MAX };
+	const char *list = getenv(EDU_ENV);
+	enum rte_vfio_mode mode = rte_vfio_get_mode();
+	double map_ns, unmap_ns, rmap_ns, runmap_ns;
+	int cfd, fd, i, ret = TEST_FAILED;
+	uint64_t t0, len;
+	char dev[64];
+	void *buf;
+
+	if (mode == RTE_VFIO_MODE_NONE)
+		TEST_SKIP("VFIO is not available on this system");
+	pg = (size_t)sysconf(_SC_PAGESIZE);
+	len = 2ULL * PERF_MAPS_MAX * pg;
+	/* address space only: the maps below never touch the memory */
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	TEST_ASSERT(buf != MAP_FAILED, "mmap: %s", strerror(errno));
+	printf("VFIO perf, mode %s\n", mode_name(mode));
+	/* bookkeeping alone: a group container without group has no kernel context */
+	cfd = rte_vfio_container_create();
+	if (cfd < 0)
+		goto unmap;
+	if (mode != RTE_VFIO_MODE_CDEV) {
+		for (i = 0; i < (int)RTE_DIM(sizes); i++) {
+			if (perf_api(cfd, (uintptr_t)buf, sizes[i], &map_ns,
+					&unmap_ns) != 0)
+				goto destroy;
+			printf("  bookkeeping, %6d maps: map %8.0f ns, unmap %8.0f ns\n",
+				sizes[i], map_ns, unmap_ns);
+		}
+	}
+	if (list == NULL || list[0] == '\0' || mode == RTE_VFIO_MODE_NOIOMMU) {
+		ret = TEST_SUCCESS;
+		goto destroy;
+	}
+	snprintf(dev, sizeof(dev), "%s", list);
+	dev[strcspn(dev, " ")] = '\0';
+	/* kernel mappings (they pin: touch the pages first) */
+	memset(buf, 0, 2ULL * PERF_KERNEL_MAPS * pg);
+	/*
+	 * The same kernel work on both sides: type1 needs a group for its
+	 * context; the bare IOAS of cdev has no device, so ours has none.
+	 */
+	if (mode != RTE_VFIO_MODE_CDEV &&
+			rte_vfio_container_assign_device(cfd, PCI_SYSFS, dev) != 0)
+		goto destroy;
+	if (perf_api(cfd, (uintptr_t)buf, PERF_KERNEL_MAPS, &map_ns,
+			&unmap_ns) != 0 ||
+			perf_raw(cfd, (uintptr_t)buf, PERF_KERNEL_MAPS, &rmap_ns,
+			&runmap_ns) != 0)
+		goto destroy;
+	printf("  kernel, %d maps: map %.0f ns (bare ioctl %.0f, ratio %.2f), unmap %.0f ns (bare ioctl %.0f, ratio %.2f)\n",
+		PERF_KERNEL_MAPS, map_ns, rmap_ns, map_ns / rmap_ns, unmap_ns,
+		runmap_ns, unmap_ns / runmap_ns);
+	if (mode != RTE_VFIO_MODE_CDEV)
+		TEST_ASSERT_SUCCESS(rte_vfio_release_device(PCI_SYSFS, dev,
+			-1), "release: %s", strerror(rte_errno));
+	t0 = now_ns();
+	for (i = 0; i < PERF_SETUPS; i++) {
+		if (rte_vfio_setup_device(PCI_SYSFS, dev, &fd) != 0 ||
+				rte_vfio_release_device(PCI_SYSFS, dev, fd) != 0)
+			goto destroy;
+	}
+	printf("  device setup + release: %.0f us\n",
+		(double)(now_ns() - t0) / PERF_SETUPS / 1000);
+	ret = TEST_SUCCESS;
+destroy:
+	if (ret != TEST_SUCCESS)
+		printf("vfio perf: %s\n", strerror(rte_errno));
+	rte_vfio_container_destroy(cfd);
+unmap:
+	munmap(buf, len);
+	return ret;
+}
+
 REGISTER_TEST_COMMAND(vfio_autotest, test_vfio);
+REGISTER_TEST_COMMAND(vfio_perf_autotest, test_vfio_perf);
 REGISTER_TEST_COMMAND(vfio_vf_token_autotest, test_vfio_vf_token);
 REGISTER_TEST_COMMAND(vfio_vf_token_child, test_vfio_vf_token_child);
 REGISTER_TEST_COMMAND(vfio_secondary_child, test_vfio_secondary_child);
