@@ -27,10 +27,6 @@
 #include "eal_vfio_maps.h"
 #include "eal_vfio_result.h"
 
-#ifndef RTE_MAX_VFIO_CONTAINERS
-#define RTE_MAX_VFIO_CONTAINERS 64
-#endif
-
 /** Index of the default container in the container table. */
 #define VFIO_DEFAULT_CONTAINER 0
 
