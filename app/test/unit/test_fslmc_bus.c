@@ -345,15 +345,11 @@ static const char *const dprc2_scan_order[] = {
 static char sysfs_root[64];
 
 static void
-mkpath(const char *fmt, ...)
+mkpath(const char *rel)
 {
-	char path[PATH_MAX], rel[1024];
-	va_list ap;
+	char path[PATH_MAX];
 	char *p;
 
-	va_start(ap, fmt);
-	vsnprintf(rel, sizeof(rel), fmt, ap);
-	va_end(ap);
 	snprintf(path, sizeof(path), "%s/%s", sysfs_root, rel);
 	for (p = path + strlen(sysfs_root) + 1; *p != '\0'; p++) {
 		if (*p != '/')
@@ -393,7 +389,7 @@ add_device(const char *dir, const char *name)
 {
 	char rel[1024], target[1024];
 
-	mkpath("%s", dir);
+	mkpath(dir);
 	snprintf(rel, sizeof(rel), "%s/driver_override", dir);
 	write_file(rel, "vfio-fsl-mc\n");
 	snprintf(rel, sizeof(rel), "%s/modalias", dir);
