@@ -6,6 +6,7 @@
 #   unit      cmocka tests against the fake kernel
 #   autotest  dpdk-test autotests on this machine
 #   vm        real-kernel tests in a QEMU VM, one per (suite x VFIO mode)
+#   uapi      kernel/linux/uapi against the VM kernel tree (devtools/check-uapi.sh)
 # then the same unit suite under AddressSanitizer + UBSan, and a clang build.
 # Skip parts with DPDK_TEST_SKIP="vm asan clang" (for local iterations only).
 set -euo pipefail
@@ -42,6 +43,8 @@ meson test -C build --suite unit --suite autotest --print-errorlogs
 if [[ $skip != *" vm "* ]]; then
 	step "real-kernel suite in QEMU"
 	meson test -C build --suite vm --print-errorlogs --num-processes 1
+	step "uapi headers against the VM's kernel tree (cached by the vm suite)"
+	devtools/check-uapi.sh
 fi
 
 if [[ $skip != *" asan "* ]]; then

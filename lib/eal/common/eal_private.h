@@ -78,4 +78,14 @@ void eal_iova_mode_set(enum rte_iova_mode mode);
  */
 int eal_is_initialized(void);
 
+/**
+ * Prefix of the paths of the kernel's sysfs: paths are built as
+ * "<root>/sys/...". Tests point it at a fake tree.
+ *
+ * @return
+ *   The value of the environment variable RTE_EAL_SYSFS_ROOT, read at each
+ *   call, or "" when it is not set. Never NULL.
+ */
+const char *eal_sysfs_root(void);
+
 #endif /* _EAL_PRIVATE_H_ */
