@@ -88,4 +88,41 @@ int eal_is_initialized(void);
  */
 const char *eal_sysfs_root(void);
 
+/**
+ * Open this process's multi-process socket and start the channel thread.
+ * The primary removes sockets of dead secondaries; a secondary checks that
+ * the primary's socket answers. Skipped with --in-memory (rte_mp_* then
+ * fail with ENOTSUP).
+ *
+ * @return
+ *   0, or -1 with rte_errno ENOENT (secondary: the primary's socket is
+ *   missing or refuses), EACCES, ENOMEM, EIO.
+ */
+int eal_mp_init(void);
+
+/** Undo eal_mp_init(): thread joined, socket closed and its file removed. */
+void eal_mp_cleanup(void);
+
+/**
+ * Start the interrupt thread and the alarm timer.
+ *
+ * @return
+ *   0, or -1 with rte_errno ENOMEM, EIO.
+ */
+int eal_intr_init(void);
+
+/** Undo eal_intr_init(): alarms cancelled, thread joined, fds closed. */
+void eal_intr_cleanup(void);
+
+/**
+ * Create the alarm timerfd and register it on the interrupt thread.
+ *
+ * @return
+ *   0, or -1 with rte_errno.
+ */
+int eal_alarm_init(void);
+
+/** Undo eal_alarm_init(), dropping pending alarms. */
+void eal_alarm_cleanup(void);
+
 #endif /* _EAL_PRIVATE_H_ */

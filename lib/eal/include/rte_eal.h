@@ -201,17 +201,23 @@ void rte_mp_action_unregister(const char *name);
 int rte_mp_sendmsg(struct rte_mp_msg *msg);
 
 /**
- * Send a request and wait for the replies.
+ * Send a request and wait for the replies. A peer without a handler for
+ * the name answers at once and is not counted in reply->nb_sent.
+ * Must not be called from an action handler (use
+ * rte_mp_request_async() there).
  *
  * @param req
  *   Request.
  * @param reply
- *   Replies; reply->msgs must be freed by the caller (also on failure).
+ *   Replies; reply->msgs must be freed by the caller (also on failure);
+ *   descriptors in the replies belong to the caller.
  * @param ts
  *   Timeout.
  * @return
  *   0 when every peer answered, or -1 with rte_errno ETIMEDOUT (some did
- *   not; the others' replies are in reply), EINVAL, ENOTSUP, EIO.
+ *   not; the others' replies are in reply), EINVAL, ENOTSUP, EIO (a
+ *   secondary cannot reach the primary), ENOMEM, EDEADLK (called from
+ *   the multi-process thread).
  */
 int rte_mp_request_sync(struct rte_mp_msg *req, struct rte_mp_reply *reply,
 		const struct timespec *ts);
@@ -238,9 +244,11 @@ int rte_mp_request_async(struct rte_mp_msg *req, const struct timespec *ts,
  * @param msg
  *   Reply; its name must be the request's.
  * @param peer
- *   Peer address given to the handler.
+ *   Peer address given to the handler (valid during the handler call
+ *   only).
  * @return
- *   0, or -1 with rte_errno EINVAL, EIO.
+ *   0, or -1 with rte_errno EINVAL (bad message, name differs from the
+ *   request's, or not called from the request's handler), ENOTSUP, EIO.
  */
 int rte_mp_reply(struct rte_mp_msg *msg, const char *peer);
 

@@ -105,6 +105,8 @@ static const struct eal_stage {
 } eal_stages[] = {
 	{ "device arguments", devargs_init, rte_devargs_clear },
 	{ "runtime directory", eal_runtime_dir_init, eal_runtime_dir_cleanup },
+	{ "multi-process channel", eal_mp_init, eal_mp_cleanup },
+	{ "interrupt thread", eal_intr_init, eal_intr_cleanup },
 	{ "bus scan", bus_scan, bus_cleanup },
 	{ "IOVA mode", eal_iova_mode_select, NULL },
 	{ "bus probe", bus_probe, NULL },
