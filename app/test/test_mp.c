@@ -115,21 +115,28 @@ silent(const struct rte_mp_msg *msg, const void *peer __rte_unused)
 	return 0;
 }
 
+/* Peers a request reaches: 1 from a secondary, the secondaries' count. */
+static int peers = 1;
+
 static struct {
 	sem_t sem;
 	int nb_sent, nb_received, ok;
-	uint8_t first;
 } async_res;
 
+/* Every reply is the echo (+1) of the request. */
 static int
 async_clb(const struct rte_mp_msg *req, const struct rte_mp_reply *reply)
 {
+	int i;
+
 	async_res.nb_sent = reply->nb_sent;
 	async_res.nb_received = reply->nb_received;
-	async_res.ok = reply->nb_received == 0 ||
-		(strcmp(reply->msgs[0].name, req->name) == 0 &&
-		 reply->msgs[0].len_param == req->len_param);
-	async_res.first = reply->nb_received > 0 ? reply->msgs[0].param[0] : 0;
+	async_res.ok = 1;
+	for (i = 0; i < reply->nb_received; i++)
+		if (strcmp(reply->msgs[i].name, req->name) != 0 ||
+				reply->msgs[i].len_param != req->len_param ||
+				reply->msgs[i].param[0] != req->param[0] + 1)
+			async_res.ok = 0;
 	sem_post(&async_res.sem);
 	return 0;
 }
@@ -141,17 +148,21 @@ check_echo(const char *name)
 	const uint8_t p[3] = { 1, 2, 3 };
 	struct rte_mp_reply reply;
 	struct rte_mp_msg m;
-	int ret;
+	int ret, i;
 
 	msg_init(&m, name, p, sizeof(p));
 	ret = rte_mp_request_sync(&m, &reply, &ts_answer);
 	TEST_ASSERT_SUCCESS(ret, "%s: %s", name, rte_strerror(rte_errno));
-	TEST_ASSERT(reply.nb_sent == 1 && reply.nb_received == 1,
-		"%s: sent %d received %d", name, reply.nb_sent, reply.nb_received);
-	TEST_ASSERT(strcmp(reply.msgs[0].name, name) == 0 &&
-		reply.msgs[0].len_param == 3 && reply.msgs[0].num_fds == 0 &&
-		reply.msgs[0].param[0] == 2 && reply.msgs[0].param[2] == 4,
-		"%s: wrong reply", name);
+	TEST_ASSERT(reply.nb_sent == peers && reply.nb_received == peers,
+		"%s: sent %d received %d, expected %d", name, reply.nb_sent,
+		reply.nb_received, peers);
+	for (i = 0; i < reply.nb_received; i++)
+		TEST_ASSERT(strcmp(reply.msgs[i].name, name) == 0 &&
+			reply.msgs[i].len_param == 3 &&
+			reply.msgs[i].num_fds == 0 &&
+			reply.msgs[i].param[0] == 2 &&
+			reply.msgs[i].param[2] == 4,
+			"%s: wrong reply %d", name, i);
 	free(reply.msgs);
 	return TEST_SUCCESS;
 }
@@ -167,10 +178,10 @@ check_async_echo(const char *name)
 		"async %s: %s", name, rte_strerror(rte_errno));
 	TEST_ASSERT_SUCCESS(sem_wait_failsafe(&async_res.sem),
 		"async %s: no callback", name);
-	TEST_ASSERT(async_res.nb_sent == 1 && async_res.nb_received == 1 &&
-		async_res.ok && async_res.first == 42,
-		"async %s: sent %d received %d first %u", name, async_res.nb_sent,
-		async_res.nb_received, async_res.first);
+	TEST_ASSERT(async_res.nb_sent == peers &&
+		async_res.nb_received == peers && async_res.ok,
+		"async %s: sent %d received %d (ok %d), expected %d", name,
+		async_res.nb_sent, async_res.nb_received, async_res.ok, peers);
 	return TEST_SUCCESS;
 }
 
@@ -185,14 +196,14 @@ check_timeout(const char *name)
 	TEST_ASSERT_EQUAL(rte_mp_request_sync(&m, &reply, &ts_silent), -1,
 		"%s answered", name);
 	TEST_ASSERT_EQUAL(rte_errno, ETIMEDOUT, "errno %d", rte_errno);
-	TEST_ASSERT(reply.nb_sent == 1 && reply.nb_received == 0,
+	TEST_ASSERT(reply.nb_sent == peers && reply.nb_received == 0,
 		"%s: sent %d received %d", name, reply.nb_sent, reply.nb_received);
 	free(reply.msgs);
 	TEST_ASSERT_SUCCESS(rte_mp_request_async(&m, &ts_silent, async_clb),
 		"async %s", name);
 	TEST_ASSERT_SUCCESS(sem_wait_failsafe(&async_res.sem),
 		"async %s: no callback at timeout", name);
-	TEST_ASSERT(async_res.nb_sent == 1 && async_res.nb_received == 0,
+	TEST_ASSERT(async_res.nb_sent == peers && async_res.nb_received == 0,
 		"async %s: sent %d received %d", name, async_res.nb_sent,
 		async_res.nb_received);
 	return TEST_SUCCESS;
@@ -652,16 +663,16 @@ check_garbage(void)
 	return TEST_SUCCESS;
 }
 
-/* The secondary writes into our pipe through the end we sent. */
+/* Each secondary writes into our pipe through the end we sent. */
 static int
 check_pipe_to_secondary(void)
 {
 	struct rte_mp_reply reply;
 	struct rte_mp_msg m;
-	char buf[64];
+	char buf[256], expect[256] = "";
 	size_t got = 0;
 	ssize_t r;
-	int pfd[2], ret;
+	int pfd[2], ret, i;
 	struct pollfd p;
 
 	TEST_ASSERT_SUCCESS(pipe2(pfd, O_CLOEXEC), "pipe");
@@ -671,8 +682,12 @@ check_pipe_to_secondary(void)
 	ret = rte_mp_request_sync(&m, &reply, &ts_answer);
 	close(pfd[1]);
 	TEST_ASSERT_SUCCESS(ret, "s_pipe: %s", rte_strerror(rte_errno));
-	TEST_ASSERT(reply.nb_received == 1 && reply.msgs[0].len_param == 2 &&
-		memcmp(reply.msgs[0].param, "ok", 2) == 0, "s_pipe reply");
+	TEST_ASSERT_EQUAL(reply.nb_received, peers, "s_pipe: %d replies",
+		reply.nb_received);
+	for (i = 0; i < reply.nb_received; i++)
+		TEST_ASSERT(reply.msgs[i].len_param == 2 &&
+			memcmp(reply.msgs[i].param, "ok", 2) == 0,
+			"s_pipe reply %d", i);
 	free(reply.msgs);
 	for (;;) {
 		p.fd = pfd[0];
@@ -686,7 +701,9 @@ check_pipe_to_secondary(void)
 	}
 	close(pfd[0]);
 	buf[got] = '\0';
-	TEST_ASSERT(strcmp(buf, FROM_SECONDARY) == 0, "pipe carried '%s'", buf);
+	for (i = 0; i < peers; i++)
+		strcat(expect, FROM_SECONDARY);
+	TEST_ASSERT(strcmp(buf, expect) == 0, "pipe carried '%s'", buf);
 	return TEST_SUCCESS;
 }
 
@@ -757,20 +774,31 @@ check_no_peers(void)
 	return TEST_SUCCESS;
 }
 
+/* n secondaries at once: every request reaches all and collects all. */
 static int
-check_with_secondary(void)
+check_with_secondaries(int n)
 {
 	struct rte_mp_msg m;
-	pid_t pid;
-	int code, ret = TEST_FAILED;
+	pid_t pid[4];
+	int i, code, ret = TEST_FAILED;
 
-	pid = spawn_self(CHILD_TEST, -1);
-	TEST_ASSERT(pid > 0, "spawn secondary");
-	if (sem_wait_failsafe(&ready_sem) != 0) {
-		printf("secondary never became ready\n");
+	TEST_ASSERT(n <= (int)RTE_DIM(pid), "too many secondaries");
+	for (i = 0; i < n; i++) {
+		pid[i] = spawn_self(CHILD_TEST, -1);
+		TEST_ASSERT(pid[i] > 0, "spawn secondary");
+	}
+	for (i = 0; i < n; i++) {
+		if (sem_wait_failsafe(&ready_sem) != 0) {
+			printf("secondary never became ready\n");
+			goto wait;
+		}
+	}
+	peers = n;
+	if (count_secondary_sockets() != n) {
+		printf("%d secondary sockets, expected %d\n",
+			count_secondary_sockets(), n);
 		goto wait;
 	}
-	TEST_ASSERT_EQUAL(count_secondary_sockets(), 1, "secondary socket");
 	if (check_echo("s_echo") == TEST_SUCCESS &&
 			check_async_echo("s_echo") == TEST_SUCCESS &&
 			check_pipe_to_secondary() == TEST_SUCCESS &&
@@ -781,41 +809,67 @@ wait:
 	msg_init(&m, "s_done", NULL, 0);
 	if (rte_mp_sendmsg(&m) != 0)
 		ret = TEST_FAILED;
-	code = wait_exit(pid);
-	TEST_ASSERT_EQUAL(code, 0, "secondary exit code %d", code);
+	for (i = 0; i < n; i++) {
+		code = wait_exit(pid[i]);
+		if (code != 0) {
+			printf("secondary %d exit code %d\n", (int)pid[i], code);
+			ret = TEST_FAILED;
+		}
+	}
 	TEST_ASSERT_EQUAL(count_secondary_sockets(), 0,
 		"secondary left its socket");
 	return ret;
 }
 
-/* A secondary refuses to start when the primary's socket is missing. */
+/* Run a secondary that only initialises; its exit code, stderr in out. */
+static int
+run_init_child(char *out, size_t len)
+{
+	size_t used = 0;
+	ssize_t r;
+	pid_t pid;
+	int pfd[2];
+
+	if (pipe2(pfd, O_CLOEXEC) != 0)
+		return -1;
+	pid = spawn_self("eal_init_child", pfd[1]);
+	close(pfd[1]);
+	while (pid > 0 && used + 1 < len &&
+			(r = read(pfd[0], out + used, len - used - 1)) > 0)
+		used += (size_t)r;
+	out[used] = '\0';
+	close(pfd[0]);
+	return pid > 0 ? wait_exit(pid) : -1;
+}
+
+/*
+ * A secondary refuses to start when the primary's socket is missing, or
+ * is a file nobody is bound to (refuses), while the primary lock is held.
+ */
 static int
 check_secondary_needs_socket(void)
 {
 	static char out[16384];
 	char moved[PATH_MAX];
-	int pfd[2], code;
-	size_t used = 0;
-	ssize_t r;
-	pid_t pid;
+	int refusing, code;
 
 	FMT(moved, "%s.moved", primary_sock);
 	TEST_ASSERT_SUCCESS(rename(primary_sock, moved), "rename");
-	TEST_ASSERT_SUCCESS(pipe2(pfd, O_CLOEXEC), "pipe");
-	pid = spawn_self("eal_init_child", pfd[1]);
-	close(pfd[1]);
-	while (pid > 0 && used + 1 < sizeof(out) &&
-			(r = read(pfd[0], out + used, sizeof(out) - used - 1)) > 0)
-		used += (size_t)r;
-	out[used] = '\0';
-	close(pfd[0]);
-	code = pid > 0 ? wait_exit(pid) : -1;
+	for (refusing = 0; refusing <= 1; refusing++) {
+		if (refusing && make_stale_socket(primary_sock) != 0)
+			break;
+		code = run_init_child(out, sizeof(out));
+		if (refusing)
+			unlink(primary_sock);
+		if (code != ENOENT ||
+				strstr(out, "cannot reach the primary") == NULL)
+			break;
+	}
 	TEST_ASSERT_SUCCESS(rename(moved, primary_sock), "rename back");
-	TEST_ASSERT_EQUAL(code, ENOENT, "secondary exit %d, stderr:\n%s", code,
-		out);
-	TEST_ASSERT(strstr(out, "cannot reach the primary") != NULL,
-		"stderr:\n%s", out);
-	TEST_ASSERT_EQUAL(count_secondary_sockets(), 0, "refused secondary left a socket");
+	TEST_ASSERT_EQUAL(refusing, 2, "%s primary socket: secondary exit %d, stderr:\n%s",
+		refusing ? "refusing" : "missing", code, out);
+	TEST_ASSERT_EQUAL(count_secondary_sockets(), 0,
+		"refused secondary left a socket");
 	return TEST_SUCCESS;
 }
 
@@ -856,14 +910,14 @@ primary_steps(void)
 		return TEST_FAILED;
 	if (check_api_errors() != TEST_SUCCESS ||
 			check_no_peers() != TEST_SUCCESS ||
-			check_with_secondary() != TEST_SUCCESS ||
+			check_with_secondaries(2) != TEST_SUCCESS ||
 			check_garbage() != TEST_SUCCESS)
 		return TEST_FAILED;
 	foreign = check_foreign_uid();
 	if (foreign == TEST_FAILED)
 		return TEST_FAILED;
 	/* still serving after all that */
-	ret = check_with_secondary();
+	ret = check_with_secondaries(1);
 	if (ret == TEST_SUCCESS)
 		ret = check_secondary_needs_socket();
 	return ret == TEST_SUCCESS ? foreign : ret;

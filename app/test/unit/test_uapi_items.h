@@ -16,6 +16,9 @@
  * Items are grouped by the kernel that introduced them, so that a list is
  * compared only when the reference has it.
  *
+ * Not listed because newer kernels renamed it (6.14 reserved the value):
+ * VFIO_TYPE1_NESTING_IOMMU.
+ *
  * Not listed because we extend them beyond the reference kernels (checked
  * against the design's layout in test_uapi_ours.c instead): the size of
  * struct vfio_device_bind_iommufd and its token_uuid_ptr (6.17),
@@ -43,7 +46,7 @@ struct uapi_item {
 #define UAPI_VFIO_ITEMS(S, F, A, C) \
 	C(VFIO_API_VERSION) C(VFIO_TYPE1_IOMMU) C(VFIO_SPAPR_TCE_IOMMU) \
 	C(VFIO_TYPE1v2_IOMMU) C(VFIO_DMA_CC_IOMMU) C(VFIO_EEH) \
-	C(VFIO_TYPE1_NESTING_IOMMU) C(VFIO_SPAPR_TCE_v2_IOMMU) \
+	C(VFIO_SPAPR_TCE_v2_IOMMU) \
 	C(VFIO_NOIOMMU_IOMMU) C(VFIO_UNMAP_ALL) C(VFIO_UPDATE_VADDR) \
 	C(VFIO_TYPE) C(VFIO_BASE) \
 	S(vfio_info_cap_header) F(vfio_info_cap_header, id) \

@@ -551,7 +551,8 @@ request_send(struct mp_pending *p, const struct rte_mp_msg *req)
 	if (!is_primary() && sent == 0) {
 		TAILQ_REMOVE(&mp.pending, p, next);
 		pthread_mutex_unlock(&mp.lock);
-		EAL_LOG(ERR, "multi-process request '%s': the primary is not reachable",
+		/* mp_send_peer() logged why */
+		EAL_LOG(DEBUG, "multi-process request '%s': the primary is not reachable",
 			req->name);
 		pending_free(p, 1);
 		rte_errno = EIO;

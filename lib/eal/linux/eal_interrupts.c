@@ -334,7 +334,7 @@ static void
 source_dispatch(int fd, uint32_t events)
 {
 	struct intr_callback_list removed = TAILQ_HEAD_INITIALIZER(removed);
-	struct intr_callback *c, *tmp;
+	struct intr_callback *c, *tmp, *last;
 	struct rte_intr_handle handle;
 	struct intr_source *src;
 	int ack;
@@ -356,15 +356,23 @@ source_dispatch(int fd, uint32_t events)
 		return;
 	}
 	src->active = 1;
-	TAILQ_FOREACH(c, &src->callbacks, next) {
+	/*
+	 * Callbacks registered during the round wait for the next event;
+	 * entries are not freed while active, so "last" stays valid.
+	 */
+	last = TAILQ_LAST(&src->callbacks, intr_callback_list);
+	for (c = TAILQ_FIRST(&src->callbacks); c != NULL;
+			c = TAILQ_NEXT(c, next)) {
 		rte_intr_callback_fn cb = c->cb;
 		void *arg = c->arg;
 
-		if (c->pending_delete)
-			continue;
-		pthread_mutex_unlock(&intr.lock);
-		cb(arg);
-		pthread_mutex_lock(&intr.lock);
+		if (!c->pending_delete) {
+			pthread_mutex_unlock(&intr.lock);
+			cb(arg);
+			pthread_mutex_lock(&intr.lock);
+		}
+		if (c == last)
+			break;
 	}
 	for (c = TAILQ_FIRST(&src->callbacks); c != NULL; c = tmp) {
 		tmp = TAILQ_NEXT(c, next);
