@@ -112,9 +112,11 @@ setup(void **state)
 static int
 init(void)
 {
-	char *argv[] = { (char *)(uintptr_t)"unit", prefix_opt, NULL };
+	/* unit tests never depend on the host's hugepages */
+	char *argv[] = { (char *)(uintptr_t)"unit", prefix_opt,
+		(char *)(uintptr_t)"--no-huge", NULL };
 
-	return rte_eal_init(2, argv);
+	return rte_eal_init(3, argv);
 }
 
 static void

@@ -109,6 +109,7 @@ static const struct eal_stage {
 	{ "interrupt thread", eal_intr_init, eal_intr_cleanup },
 	{ "bus scan", bus_scan, bus_cleanup },
 	{ "IOVA mode", eal_iova_mode_select, NULL },
+	{ "memory", eal_memory_init, eal_memory_cleanup },
 	{ "bus probe", bus_probe, NULL },
 };
 
