@@ -1109,9 +1109,10 @@ static int
 eal_start(const char *extra)
 {
 	char *argv[] = { (char *)(uintptr_t)"unit",
-		(char *)(uintptr_t)"--in-memory", (char *)(uintptr_t)extra, NULL };
+		(char *)(uintptr_t)"--in-memory", (char *)(uintptr_t)"--no-huge",
+		(char *)(uintptr_t)extra, NULL };
 
-	return rte_eal_init(extra != NULL ? 3 : 2, argv);
+	return rte_eal_init(extra != NULL ? 4 : 3, argv);
 }
 
 static void
