@@ -16,6 +16,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -36,6 +37,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_log.h>
+#include <rte_memory.h>
 #include <rte_vfio.h>
 
 #include <bus_fslmc_driver.h>
@@ -183,10 +185,10 @@ eal_start(const char *mode)
 	char opt[64];
 	char *argv[] = { (char *)(uintptr_t)"unit",
 		(char *)(uintptr_t)"--in-memory", (char *)(uintptr_t)"--no-huge",
-		opt, NULL };
+		(char *)(uintptr_t)"-m", (char *)(uintptr_t)"8", opt, NULL };
 
 	snprintf(opt, sizeof(opt), "--vfio-mode=%s", mode);
-	return rte_eal_init(4, argv);
+	return rte_eal_init(6, argv);
 }
 
 static void
@@ -375,6 +377,55 @@ test_dma_map_lands_in_the_groups_container(void **state)
 	assert_int_equal(rte_eal_cleanup(), 0);
 }
 
+/* Each page of EAL memory is mapped vaddr -> iova in the container. */
+struct seg_check {
+	struct fake_dma *maps;
+	int nb;
+	unsigned int pages;
+};
+
+static int
+seg_mapped(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
+		void *arg)
+{
+	struct seg_check *c = arg;
+	int i;
+
+	(void)msl;
+	c->pages++;
+	for (i = 0; i < c->nb; i++) {
+		const struct fake_dma *m = &c->maps[i];
+
+		if (ms->iova >= m->iova && ms->iova + ms->len <= m->iova + m->size &&
+				(uintptr_t)ms->addr - m->vaddr == ms->iova - m->iova)
+			return 0;
+	}
+	fail_msg("page %p (IOVA 0x%" PRIx64 ", %zu bytes) is not mapped",
+		ms->addr, ms->iova, ms->len);
+	return -1;
+}
+
+static void
+test_eal_memory_mapped_when_group_joins(void **state)
+{
+	struct seg_check c;
+
+	(void)state;
+	machine(FAKE_MODE_GROUP);
+	assert_true(eal_start("group") >= 0);
+	memset(&c, 0, sizeof(c));
+	c.nb = fake_container_mappings(rte_vfio_get_container_fd(), NULL, 0);
+	assert_true(c.nb > 0);
+	c.maps = calloc(c.nb, sizeof(*c.maps));
+	assert_non_null(c.maps);
+	assert_int_equal(fake_container_mappings(rte_vfio_get_container_fd(),
+		c.maps, c.nb), c.nb);
+	assert_int_equal(rte_memseg_walk(seg_mapped, &c), 0);
+	assert_true(c.pages > 0); /* there was memory to check */
+	free(c.maps);
+	assert_int_equal(rte_eal_cleanup(), 0);
+}
+
 /* ---- failures ----------------------------------------------------------- */
 
 static const struct {
@@ -486,6 +537,7 @@ main(void)
 		T(test_without_vfio_bus_is_disabled),
 		T(test_portal_mapped_from_dpmcp),
 		T(test_dma_map_lands_in_the_groups_container),
+		T(test_eal_memory_mapped_when_group_joins),
 		T(test_kernel_failure_at_each_step_leaves_nothing),
 		T(test_init_fails_cleanly_on_kernel_failure),
 		T(test_group_not_viable_fails_cleanly),
