@@ -180,15 +180,22 @@ teardown(void **state)
 }
 
 static int
-eal_start(const char *mode)
+eal_start_args(const char *mode, const char *extra)
 {
 	char opt[64];
 	char *argv[] = { (char *)(uintptr_t)"unit",
 		(char *)(uintptr_t)"--in-memory", (char *)(uintptr_t)"--no-huge",
-		(char *)(uintptr_t)"-m", (char *)(uintptr_t)"8", opt, NULL };
+		(char *)(uintptr_t)"-m", (char *)(uintptr_t)"8", opt,
+		(char *)(uintptr_t)extra, NULL };
 
 	snprintf(opt, sizeof(opt), "--vfio-mode=%s", mode);
-	return rte_eal_init(6, argv);
+	return rte_eal_init(extra != NULL ? 7 : 6, argv);
+}
+
+static int
+eal_start(const char *mode)
+{
+	return eal_start_args(mode, NULL);
 }
 
 static void
@@ -299,6 +306,20 @@ test_group_mode_probes_each_type(void **state)
 	assert_all_probed();
 	assert_group_setup();
 	assert_logged("fslmc: dprc.2: IOMMU group 42, 13 objects open, MC portal dpmcp.1");
+	assert_int_equal(rte_eal_cleanup(), 0);
+	assert_all_closed();
+}
+
+/* vfio-fsl-mc matches names exactly: a VF token (vfio-pci) must not reach it */
+static void
+test_vf_token_option_does_not_break_fslmc(void **state)
+{
+	(void)state;
+	machine(FAKE_MODE_GROUP);
+	assert_true(eal_start_args("group",
+		"--vfio-vf-token=14d63f20-8445-11ea-8900-1f9ce7d5650d") >= 0);
+	assert_all_probed();
+	assert_group_setup();
 	assert_int_equal(rte_eal_cleanup(), 0);
 	assert_all_closed();
 }
@@ -533,6 +554,7 @@ main(void)
 		T(test_auto_without_dprc_keeps_cdev),
 		T(test_cdev_mode_disables_bus_with_message),
 		T(test_group_mode_probes_each_type),
+		T(test_vf_token_option_does_not_break_fslmc),
 		T(test_noiommu_mode_votes_pa),
 		T(test_without_vfio_bus_is_disabled),
 		T(test_portal_mapped_from_dpmcp),

@@ -195,6 +195,20 @@ device_find(const char *sysfs_base, const char *addr,
 	return NULL;
 }
 
+/*
+ * VF tokens are parsed by vfio-pci only; other VFIO drivers (fsl-mc)
+ * refuse a device name that carries one.
+ */
+static bool
+addr_is_pci(const char *addr)
+{
+	unsigned int dom, bus, dev, fn;
+	int end = 0;
+
+	return sscanf(addr, "%x:%x:%x.%x%n", &dom, &bus, &dev, &fn, &end) == 4 &&
+		addr[end] == '\0';
+}
+
 /* open a device into c; caller holds c->lock */
 static enum vfio_result
 device_add(struct vfio_container *c, const char *sysfs_base,
@@ -215,6 +229,7 @@ device_add(struct vfio_container *c, const char *sysfs_base,
 	rte_strlcpy(d->addr, addr, sizeof(d->addr));
 	d->num = num;
 	d->fd = -1;
+	d->pci = addr_is_pci(addr);
 	was_ready = vfio_state.ops->dma_ready(c);
 	r = vfio_state.ops->device_open(c, d);
 	if (r != VFIO_OK)

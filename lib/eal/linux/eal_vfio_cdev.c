@@ -454,15 +454,18 @@ cdev_container_close(struct vfio_container *c)
 /* ---- devices -------------------------------------------------------------- */
 
 static enum vfio_result
-cdev_bind(struct vfio_container *c, int fd, const char *addr)
+cdev_bind(struct vfio_container *c, int fd, const struct vfio_device *d)
 {
+	const char *addr = d->addr;
 	struct vfio_device_bind_iommufd b = {
 		.argsz = BIND_ARGSZ_NO_TOKEN,
 		.iommufd = c->fd,
 	};
 	rte_uuid_t token;
 
-	rte_eal_vfio_get_vf_token(token);
+	memset(token, 0, sizeof(token));
+	if (d->pci)
+		rte_eal_vfio_get_vf_token(token);
 	if (!rte_uuid_is_null(token)) {
 		b.argsz = sizeof(b);
 		b.flags = VFIO_DEVICE_BIND_FLAG_TOKEN;
@@ -512,7 +515,7 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d)
 		}
 		return kernel_error("open", path, errno);
 	}
-	r = cdev_bind(c, fd, d->addr);
+	r = cdev_bind(c, fd, d);
 	if (r != VFIO_OK)
 		goto close_fd;
 	at.pt_id = cc->ioas_id;

@@ -658,7 +658,9 @@ group_device_open(struct vfio_container *c, struct vfio_device *d)
 	r = group_get(c, d->num, &g);
 	if (r != VFIO_OK)
 		return r;
-	rte_eal_vfio_get_vf_token(token);
+	memset(token, 0, sizeof(token));
+	if (d->pci)
+		rte_eal_vfio_get_vf_token(token);
 	if (rte_uuid_is_null(token)) {
 		snprintf(name, sizeof(name), "%s", d->addr);
 	} else {
