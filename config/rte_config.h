@@ -10,7 +10,6 @@
 
 /* Fixed limits. */
 #define RTE_DEV_NAME_MAX_LEN 64
-#define RTE_BUS_NAME_MAX_LEN 32
 #define RTE_LOG_TYPE_MAX 128
 #define RTE_MP_MAX_FD_NUM 8
 #define RTE_MP_MAX_NAME_LEN 64

@@ -14,6 +14,7 @@
 #include <rte_bus.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_vfio.h>
 
 #include "eal_internal_cfg.h"
 #include "eal_log.h"
@@ -125,6 +126,7 @@ eal_iova_pa_available(void)
  * The rules, in order (doc/guides/prog_guide/memory.rst):
  *   --iova-mode given        -> that mode (PA needs physical addresses)
  *   buses vote PA or VA      -> that mode (PA needs physical addresses)
+ *   VFIO without IOMMU       -> PA (rte_vfio_get_iova_mode())
  *   no preference            -> VA
  * "Physical addresses" means an IOVA source is installed or
  * /proc/self/pagemap reports page frames (root / CAP_SYS_ADMIN).
@@ -146,6 +148,11 @@ eal_iova_mode_select(void)
 	} else {
 		mode = rte_bus_get_iommu_class();
 		why = "voted by the buses";
+		if (mode == RTE_IOVA_DC) {
+			/* no bus voted: VFIO without an IOMMU still needs PA */
+			mode = rte_vfio_get_iova_mode();
+			why = "needed by VFIO";
+		}
 		if (mode == RTE_IOVA_DC) {
 			mode = RTE_IOVA_VA;
 			why = "default: no bus needs PA";

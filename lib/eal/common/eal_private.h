@@ -81,6 +81,31 @@ void eal_iova_mode_set(enum rte_iova_mode mode);
 int eal_is_initialized(void);
 
 /**
+ * "VFIO enable" stage: rte_vfio_enable() for vfio-pci (mode selection,
+ * default container, multi-process handler).
+ *
+ * @return
+ *   0, or -1 with rte_errno (see rte_vfio_enable()).
+ */
+int eal_vfio_enable(void);
+
+/** Undo eal_vfio_enable(): close every device, group and container. */
+void eal_vfio_cleanup(void);
+
+/**
+ * "VFIO memory init" stage (primary): map EAL memory into the default
+ * container and follow memory hotplug. No-op in a secondary or without
+ * VFIO.
+ *
+ * @return
+ *   0, or -1 with rte_errno (ENOMEM, ENOSPC, EIO ...).
+ */
+int eal_vfio_mem_init(void);
+
+/** Undo eal_vfio_mem_init(): unmap EAL memory, stop following hotplug. */
+void eal_vfio_mem_cleanup(void);
+
+/**
  * Memory init stage: reserve the segment lists, publish (primary) or map
  * (secondary) the shared memory configuration, allocate -m/--socket-mem.
  *
