@@ -33,6 +33,7 @@
 
 #include "eal_memory_iova.h"
 #include "fault.h"
+#include "unit_rundir.h"
 
 /* With _FILE_OFFSET_BITS=64 the C library names end in 64: wrap both. */
 void *__real_mmap(void *a, size_t l, int p, int f, int fd, off_t o);
@@ -118,17 +119,9 @@ static char rundir[PATH_MAX];
 static int
 setup(void **state)
 {
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-
 	(void)state;
-	snprintf(prefix_opt, sizeof(prefix_opt), "--file-prefix=unit_mem_%d",
-		(int)getpid());
-	if (getuid() == 0)
-		snprintf(rundir, sizeof(rundir), "/var/run/dpdk/%s",
-			prefix_opt + 14);
-	else
-		snprintf(rundir, sizeof(rundir), "%s/dpdk/%s",
-			xdg != NULL ? xdg : "/tmp", prefix_opt + 14);
+	unit_rundir("unit_mem", prefix_opt, sizeof(prefix_opt), rundir,
+		sizeof(rundir));
 	fault_reset();
 	no_free_pages = 0;
 	rte_eal_cleanup(); /* after a failed test */
