@@ -510,7 +510,7 @@ run_vf_child(const char *token_opt, const char *expect)
 {
 	char mode_opt[32];
 	char *argv[] = { (char *)(uintptr_t)test_self_path(),
-		(char *)(uintptr_t)"--in-memory", mode_opt,
+		(char *)(uintptr_t)"--in-memory", (char *)(uintptr_t)"--no-pci", mode_opt,
 		(char *)(uintptr_t)token_opt, (char *)(uintptr_t)VF_CHILD,
 		NULL };
 	int status;
@@ -519,8 +519,8 @@ run_vf_child(const char *token_opt, const char *expect)
 	snprintf(mode_opt, sizeof(mode_opt), "--vfio-mode=%s",
 		mode_name(rte_vfio_get_mode()));
 	if (token_opt == NULL) {
-		argv[3] = (char *)(uintptr_t)VF_CHILD;
-		argv[4] = NULL;
+		argv[4] = (char *)(uintptr_t)VF_CHILD;
+		argv[5] = NULL;
 	}
 	setenv(VF_EXPECT_ENV, expect, 1);
 	if (posix_spawn(&pid, argv[0], NULL, NULL, argv, environ) != 0)

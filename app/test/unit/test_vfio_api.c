@@ -491,6 +491,28 @@ test_vf_token_opens_the_vf(void **state)
 	assert_int_equal(rte_vfio_release_device(env_pci(), PF_ADDR, pf), 0);
 }
 
+/* Linux refuses a token (EINVAL) for a device that is not a PF or a VF */
+static void
+test_vf_token_not_given_to_other_devices(void **state)
+{
+	const struct vfio_mode_case *m = mode_of(state);
+	unsigned int binds;
+	int fd;
+
+	if (!m->group)
+		fake_config()->bind_token = true; /* Linux 6.17 */
+	set_token(TOKEN);
+	binds = fake_ioctl_calls(VFIO_DEVICE_BIND_IOMMUFD);
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(fake_device_open_count(DEV0), 1);
+	/* cdev: bound at once, not refused and retried without the token */
+	if (!m->group)
+		assert_int_equal(fake_ioctl_calls(VFIO_DEVICE_BIND_IOMMUFD),
+			binds + 1);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+	set_token(NULL);
+}
+
 static void
 test_cdev_token_refused_binds_without_it(void **state)
 {
@@ -804,6 +826,7 @@ main(void)
 		VFIO_ALL_MODES(test_default_container_cannot_be_destroyed),
 		VFIO_ALL_MODES(test_container_table_full_is_enospc),
 		VFIO_ALL_MODES(test_vf_token_opens_the_vf),
+		VFIO_ALL_MODES(test_vf_token_not_given_to_other_devices),
 		VFIO_ALL_MODES(test_cdev_token_refused_binds_without_it),
 		VFIO_ALL_MODES(test_map_semantics),
 		VFIO_ALL_MODES(test_unmap_spanning_whole_mappings),

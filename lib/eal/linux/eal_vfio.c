@@ -17,6 +17,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -196,17 +197,24 @@ device_find(const char *sysfs_base, const char *addr,
 }
 
 /*
- * VF tokens are parsed by vfio-pci only; other VFIO drivers (fsl-mc)
- * refuse a device name that carries one.
+ * vfio-pci accepts a VF token only from an SR-IOV PF or a VF and refuses
+ * it (EINVAL) for any other device; other VFIO drivers (fsl-mc) match
+ * device names exactly. So present it to PFs and VFs only.
  */
 static bool
-addr_is_pci(const char *addr)
+takes_vf_token(const char *sysfs_base, const char *addr)
 {
-	unsigned int dom, bus, dev, fn;
-	int end = 0;
+	static const char * const sriov_entries[] = { "physfn", "sriov_totalvfs" };
+	char path[PATH_MAX];
+	size_t i;
 
-	return sscanf(addr, "%x:%x:%x.%x%n", &dom, &bus, &dev, &fn, &end) == 4 &&
-		addr[end] == '\0';
+	for (i = 0; i < RTE_DIM(sriov_entries); i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s", sysfs_base, addr,
+			sriov_entries[i]);
+		if (access(path, F_OK) == 0)
+			return true;
+	}
+	return false;
 }
 
 /* open a device into c; caller holds c->lock */
@@ -229,7 +237,7 @@ device_add(struct vfio_container *c, const char *sysfs_base,
 	rte_strlcpy(d->addr, addr, sizeof(d->addr));
 	d->num = num;
 	d->fd = -1;
-	d->pci = addr_is_pci(addr);
+	d->vf_token = takes_vf_token(sysfs_base, addr);
 	was_ready = vfio_state.ops->dma_ready(c);
 	r = vfio_state.ops->device_open(c, d);
 	if (r != VFIO_OK)

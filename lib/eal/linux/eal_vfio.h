@@ -49,7 +49,7 @@ struct vfio_device {
 	int fd;          /**< Device descriptor. */
 	int num;         /**< IOMMU group (group backend) or cdev number. */
 	bool setup;      /**< Handed out by rte_vfio_setup_device(). */
-	bool pci;        /**< A PCI device: vfio-pci takes a VF token. */
+	bool vf_token;   /**< SR-IOV PF or VF: --vfio-vf-token applies. */
 	void *bk;        /**< Backend's per-device data. */
 };
 

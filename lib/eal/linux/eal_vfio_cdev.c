@@ -464,7 +464,7 @@ cdev_bind(struct vfio_container *c, int fd, const struct vfio_device *d)
 	rte_uuid_t token;
 
 	memset(token, 0, sizeof(token));
-	if (d->pci)
+	if (d->vf_token)
 		rte_eal_vfio_get_vf_token(token);
 	if (!rte_uuid_is_null(token)) {
 		b.argsz = sizeof(b);

@@ -659,7 +659,7 @@ group_device_open(struct vfio_container *c, struct vfio_device *d)
 	if (r != VFIO_OK)
 		return r;
 	memset(token, 0, sizeof(token));
-	if (d->pci)
+	if (d->vf_token)
 		rte_eal_vfio_get_vf_token(token);
 	if (rte_uuid_is_null(token)) {
 		snprintf(name, sizeof(name), "%s", d->addr);
