@@ -10,12 +10,12 @@
 
 /* Fixed limits. */
 #define RTE_DEV_NAME_MAX_LEN 64
-#define RTE_BUS_NAME_MAX_LEN 32
 #define RTE_LOG_TYPE_MAX 128
 #define RTE_MP_MAX_FD_NUM 8
 #define RTE_MP_MAX_NAME_LEN 64
 #define RTE_MP_MAX_PARAM_LEN 256
 #define RTE_MAX_HUGEPAGE_SIZES 3
 #define RTE_CACHE_LINE_SIZE 64
+#define RTE_MAX_MEMZONE 2560
 
 #endif /* _RTE_CONFIG_H_ */

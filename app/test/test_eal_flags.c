@@ -34,10 +34,24 @@ struct flags_case {
 	const char *args[MAX_CASE_ARGS]; /* NULL-terminated */
 	int exit_code;                   /* 0 or the expected rte_errno */
 	const char *message;             /* expected in stderr, or NULL */
+	/*
+	 * 0: the case is about something else; on a host without hugepages
+	 * it runs with --no-huge added. 1: it needs hugepages; on a host
+	 * without them it must fail with ENOMEM and say what to do.
+	 */
+	int huge;
 };
 
+/* What a hugepage case prints on a host without hugepages. */
+#define NO_HUGEPAGES_MESSAGE "or use --no-huge"
+
 static const struct flags_case valid_cases[] = {
-	{ { NULL }, 0, NULL },
+	{ { NULL }, 0, NULL, 1 },
+	{ { "--no-huge", NULL }, 0, NULL },
+	{ { "--no-huge", "-m", "64", NULL }, 0, NULL },
+	{ { "--in-memory", "--no-huge", NULL }, 0, NULL },
+	{ { "--socket-mem=16", NULL }, 0, NULL, 1 },
+	{ { "--in-memory", "-m", "16", NULL }, 0, NULL, 1 },
 	{ { "--no-pci", NULL }, 0, NULL },
 	{ { "--log-level=debug", NULL }, 0, "primary process" },
 	{ { "--log-level", "lib.eal:8", NULL }, 0, "primary process" },
@@ -53,7 +67,7 @@ static const struct flags_case valid_cases[] = {
 	{ { "-a", "testdev0,mode=x", "-a", "test:testdev1", NULL }, 0, NULL },
 	{ { "-b", "testdev2", NULL }, 0, NULL },
 	{ { "--in-memory", NULL }, 0, NULL },
-	{ { "-m", "64", NULL }, 0, NULL },
+	{ { "-m", "64", NULL }, 0, NULL, 1 },
 };
 
 static const struct flags_case invalid_cases[] = {
@@ -94,7 +108,35 @@ static const struct flags_case invalid_cases[] = {
 	{ { "-a", "testdev0", "-a", "testdev0", NULL }, EEXIST, "already listed" },
 	{ { "--proc-type=secondary", NULL }, ENOENT,
 	  "no primary process is running" },
+	{ { "--no-huge", "--socket-mem=64", NULL }, EINVAL,
+	  "--no-huge and --socket-mem" },
+	{ { "--socket-mem=1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1", NULL }, EINVAL,
+	  "at most" },
 };
+
+/* Hugepages reserved and a hugetlbfs mount: the default memory works. */
+static int
+host_has_hugepages(void)
+{
+	char line[512];
+	unsigned long nr = 0, v;
+	int mounted = 0;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "HugePages_Total: %lu", &v) == 1)
+			nr = v;
+	if (f != NULL)
+		fclose(f);
+	f = fopen("/proc/mounts", "r");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, " hugetlbfs ") != NULL)
+			mounted = 1;
+	if (f != NULL)
+		fclose(f);
+	return nr > 0 && mounted;
+}
 
 static void
 runtime_dir_of(const char *prefix, char *buf, size_t len)
@@ -109,10 +151,11 @@ runtime_dir_of(const char *prefix, char *buf, size_t len)
 
 /* Run dpdk-test with args + prefix; return the exit code, stderr in out. */
 static int
-run_child(const char *const *args, const char *prefix, char *out, size_t len)
+run_child(const char *const *args, const char *prefix, int add_no_huge,
+		char *out, size_t len)
 {
 	char prefix_opt[128];
-	char *argv[MAX_CASE_ARGS + 5];
+	char *argv[MAX_CASE_ARGS + 6];
 	posix_spawn_file_actions_t fa;
 	int pipefd[2], status, n = 0;
 	size_t used = 0;
@@ -122,6 +165,8 @@ run_child(const char *const *args, const char *prefix, char *out, size_t len)
 	argv[n++] = (char *)(uintptr_t)test_self_path();
 	snprintf(prefix_opt, sizeof(prefix_opt), "--file-prefix=%s", prefix);
 	argv[n++] = prefix_opt;
+	if (add_no_huge)
+		argv[n++] = (char *)(uintptr_t)"--no-huge";
 	while (*args != NULL)
 		argv[n++] = (char *)(uintptr_t)*args++;
 	argv[n++] = (char *)(uintptr_t)"--";
@@ -164,24 +209,31 @@ static int
 run_cases(const struct flags_case *cases, size_t n, const char *kind)
 {
 	static char out[16384];
+	int huge = host_has_hugepages();
 	char prefix[64];
 	size_t i, j;
 
 	for (i = 0; i < n; i++) {
-		int code;
+		int exit_code = cases[i].exit_code, code;
+		const char *message = cases[i].message;
 
+		if (cases[i].huge && !huge) {
+			exit_code = ENOMEM;
+			message = NO_HUGEPAGES_MESSAGE;
+		}
 		snprintf(prefix, sizeof(prefix), "eal_flags_%d_%s_%zu",
 			(int)getpid(), kind, i);
-		code = run_child(cases[i].args, prefix, out, sizeof(out));
-		printf("%s case %zu:", kind, i);
+		code = run_child(cases[i].args, prefix,
+			!huge && !cases[i].huge, out, sizeof(out));
+		printf("%s case %zu:%s", kind, i,
+			!huge && !cases[i].huge ? " (--no-huge)" : "");
 		for (j = 0; cases[i].args[j] != NULL; j++)
 			printf(" %s", cases[i].args[j]);
 		printf(" -> exit %d\n", code);
-		TEST_ASSERT_EQUAL(code, cases[i].exit_code,
-			"expected exit %d; child stderr:\n%s", cases[i].exit_code, out);
-		TEST_ASSERT(cases[i].message == NULL ||
-			strstr(out, cases[i].message) != NULL,
-			"stderr lacks \"%s\":\n%s", cases[i].message, out);
+		TEST_ASSERT_EQUAL(code, exit_code,
+			"expected exit %d; child stderr:\n%s", exit_code, out);
+		TEST_ASSERT(message == NULL || strstr(out, message) != NULL,
+			"stderr lacks \"%s\":\n%s", message, out);
 		TEST_ASSERT(dir_is_clean(prefix),
 			"runtime directory for prefix %s left behind", prefix);
 	}
@@ -198,24 +250,26 @@ check_roles(void)
 	static const char *const primary[] = { NULL };
 	static char out[16384];
 	char prefix[64], opt[96];
-	char *argv[] = { (char *)(uintptr_t)"dpdk-test", opt, NULL };
+	char *argv[] = { (char *)(uintptr_t)"dpdk-test", opt,
+		(char *)(uintptr_t)"--no-huge", NULL };
 	int ret = TEST_SUCCESS, code;
 
 	snprintf(prefix, sizeof(prefix), "eal_flags_%d_roles", (int)getpid());
 	snprintf(opt, sizeof(opt), "--file-prefix=%s", prefix);
-	TEST_ASSERT(rte_eal_init(2, argv) >= 0, "primary init: %s",
-		rte_strerror(rte_errno));
-	code = run_child(primary, prefix, out, sizeof(out));
+	TEST_ASSERT(rte_eal_init(host_has_hugepages() ? 2 : 3, argv) >= 0,
+		"primary init: %s", rte_strerror(rte_errno));
+	/* secondaries take the primary's memory layout: no memory options */
+	code = run_child(primary, prefix, 0, out, sizeof(out));
 	if (code != EBUSY || strstr(out, "already running") == NULL) {
 		printf("second primary: exit %d, stderr:\n%s\n", code, out);
 		ret = TEST_FAILED;
 	}
-	code = run_child(secondary, prefix, out, sizeof(out));
+	code = run_child(secondary, prefix, 0, out, sizeof(out));
 	if (code != 0) {
 		printf("secondary: exit %d, stderr:\n%s\n", code, out);
 		ret = TEST_FAILED;
 	}
-	code = run_child(autorole, prefix, out, sizeof(out));
+	code = run_child(autorole, prefix, 0, out, sizeof(out));
 	if (code != 0 || strstr(out, "this process is a secondary") == NULL) {
 		printf("auto: exit %d, stderr:\n%s\n", code, out);
 		ret = TEST_FAILED;

@@ -439,10 +439,12 @@ out:
 static int
 eal_start(void)
 {
+	/* no hugepages needed: this is not about memory */
 	char *argv[] = { (char *)(uintptr_t)"dpdk-test",
-		(char *)(uintptr_t)"--in-memory", NULL };
+		(char *)(uintptr_t)"--in-memory", (char *)(uintptr_t)"--no-huge",
+		NULL };
 
-	return rte_eal_init(2, argv) < 0 ? -1 : 0;
+	return rte_eal_init(3, argv) < 0 ? -1 : 0;
 }
 
 static int

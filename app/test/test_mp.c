@@ -877,12 +877,13 @@ static int
 check_in_memory(void)
 {
 	char *argv[] = { (char *)(uintptr_t)"dpdk-test",
-		(char *)(uintptr_t)"--in-memory", NULL };
+		(char *)(uintptr_t)"--in-memory", (char *)(uintptr_t)"--no-huge",
+		NULL };
 	struct rte_mp_reply reply;
 	struct rte_mp_msg m;
 	int ok;
 
-	TEST_ASSERT(rte_eal_init(2, argv) >= 0, "in-memory init");
+	TEST_ASSERT(rte_eal_init(3, argv) >= 0, "in-memory init");
 	msg_init(&m, "t_echo", NULL, 0);
 	ok = rte_mp_action_register("t_echo", echo_plus_one) == -1 &&
 		rte_errno == ENOTSUP &&
@@ -927,7 +928,9 @@ static int
 test_mp(void)
 {
 	char opt[96], stale[PATH_MAX];
-	char *argv[] = { (char *)(uintptr_t)"dpdk-test", opt, NULL };
+	/* no hugepages needed (secondaries take the primary's memory) */
+	char *argv[] = { (char *)(uintptr_t)"dpdk-test", opt,
+		(char *)(uintptr_t)"--no-huge", NULL };
 	pid_t dead;
 	int ret;
 
@@ -952,7 +955,7 @@ test_mp(void)
 	FMT(stale, "%s/mp_socket_%d_0", rtdir, (int)dead);
 	TEST_ASSERT_SUCCESS(make_stale_socket(stale), "stale socket");
 
-	TEST_ASSERT(rte_eal_init(2, argv) >= 0, "primary init: %s",
+	TEST_ASSERT(rte_eal_init(3, argv) >= 0, "primary init: %s",
 		rte_strerror(rte_errno));
 	TEST_ASSERT_EQUAL(strcmp(rte_eal_get_runtime_dir(), rtdir), 0,
 		"runtime dir %s", rte_eal_get_runtime_dir());

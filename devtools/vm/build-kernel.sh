@@ -95,6 +95,7 @@ if [ ! -f "$VM_CACHE/src/$version/.unpacked" ]; then
 		vm_die "cannot unpack $VM_SRC_TARBALL"
 	[ -f "$srcdir/Makefile" ] || vm_die "$srcdir/Makefile missing after unpacking"
 	touch "$VM_CACHE/src/$version/.unpacked"
+	vm_log "unpacked in $(($(date +%s) - start)) s"
 fi
 
 # 2. Object directory: reused between fragments (incremental rebuilds),
@@ -120,6 +121,7 @@ kmake tinyconfig
 	"$objdir/.config" "$VM_FRAGMENT") >>"$log" 2>&1 ||
 	vm_die "merge_config.sh failed (log: $log)"
 kmake olddefconfig
+t_config=$(date +%s)
 
 # 4. Every option of the fragment must be in the final .config as requested.
 missing=()
@@ -152,6 +154,7 @@ fi
 vm_log "building bzImage with -j$jobs (log: $log)"
 kmake -j"$jobs" bzImage
 [ -f "$objdir/arch/x86/boot/bzImage" ] || vm_die "bzImage not produced (log: $log)"
+vm_log "compiled in $(($(date +%s) - t_config)) s"
 
 # 6. Publish atomically.
 mkdir -p "$VM_CACHE/kernels"
@@ -168,5 +171,5 @@ end=$(date +%s)
 } >"$tmp/info"
 rm -rf "$kdir"
 mv "$tmp" "$kdir"
-vm_log "kernel built in $((end - start)) s: $(du -h "$kdir/bzImage" | cut -f1)"
+vm_log "kernel ready in $((end - start)) s (all steps): $(du -h "$kdir/bzImage" | cut -f1)"
 echo "$kdir/bzImage"

@@ -15,6 +15,7 @@
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VM_FRAGMENT=${DPDK_VM_FRAGMENT:-$VM_DIR/kernel.config}
 VM_SRC_PKG=linux-source-6.12
+# shellcheck disable=SC2034 # used by build-kernel.sh
 VM_SRC_TARBALL=/usr/src/$VM_SRC_PKG.tar.xz
 # Bump when the way a kernel is built changes (forces a rebuild).
 VM_BUILD_ABI=1
@@ -47,8 +48,8 @@ vm_init_cache()
 }
 
 # Install the Debian packages given as arguments unless all are installed.
-# apt-get update runs at most once per process.
-VM_APT_UPDATED=0
+# apt-get update runs at most once (also across run.sh -> build-kernel.sh).
+VM_APT_UPDATED=${DPDK_VM_APT_UPDATED:-0}
 vm_ensure_packages()
 {
 	local pkg missing=()
@@ -69,6 +70,7 @@ vm_ensure_packages()
 	if [ "$VM_APT_UPDATED" -eq 0 ]; then
 		apt-get "${aptopt[@]}" update >&2 || vm_die "apt-get update failed"
 		VM_APT_UPDATED=1
+		export DPDK_VM_APT_UPDATED=1
 	fi
 	apt-get "${aptopt[@]}" install -y --no-install-recommends "${missing[@]}" >&2 ||
 		vm_die "apt-get install ${missing[*]} failed"

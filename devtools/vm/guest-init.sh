@@ -15,6 +15,8 @@
 
 PATH=/bin
 export PATH
+# Applet links; files copied with run.sh --bin are not overwritten.
+/bin/busybox --install -s /bin
 umask 022
 
 # shellcheck source=/dev/null
@@ -44,8 +46,10 @@ exec </dev/console >/dev/console 2>&1
 mkdir -p /dev/pts /dev/shm /dev/hugepages /var
 mount -t devpts devpts /dev/pts 2>/dev/null
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm || fail "cannot mount /dev/shm"
-mount -t tmpfs -o mode=1777 tmpfs /tmp || fail "cannot mount /tmp"
-mount -t tmpfs -o mode=0755 tmpfs /run || fail "cannot mount /run"
+# /tmp and /run stay in the (writable, tmpfs) root file system: files that
+# run.sh --file copied below them must not be hidden by a mount.
+chmod 1777 /tmp
+chmod 0755 /run
 ln -sf /run /var/run
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 hostname dpdk-vm
@@ -90,6 +94,7 @@ pci_find()
 [ -d /sys/bus/pci/drivers/vfio-pci ] || fail "vfio-pci driver not in the kernel"
 edu_devs=$(pci_find 0x1234 0x11e8 | tr '\n' ' ')
 edu_devs=${edu_devs% }
+# shellcheck disable=SC2086 # split on purpose
 set -- $edu_devs
 [ $# -eq "$VM_EDU_COUNT" ] ||
 	fail "expected $VM_EDU_COUNT edu devices (1234:11e8), found $#: '$edu_devs'"
@@ -162,10 +167,12 @@ export DPDK_VM_VFIO_CDEVS="${cdevs# }"
 export DPDK_VM_SRIOV_PF="$sriov_pf"
 export DPDK_VM_HUGEPAGES="$VM_HUGEPAGES"
 export DPDK_VM_EDU_DMA_MASK="$VM_EDU_DMA_MASK"
+export DPDK_VM_IOMMU_AW_BITS="$VM_AW_BITS"
 export DPDK_VM_BINS="$VM_BINS"
 export HOME=/root
 export TERM=dumb
 [ -n "$VM_LD_LIBRARY_PATH" ] && export LD_LIBRARY_PATH="$VM_LD_LIBRARY_PATH"
+# shellcheck source=/dev/null
 [ -f /etc/dpdk-vm-env ] && . /etc/dpdk-vm-env
 mkdir -p /root
 
@@ -176,7 +183,7 @@ mkdir -p /root
 echo "dpdk-vm guest: mode=$VM_MODE edu=[$edu_devs] groups=[${groups# }] cdevs=[${cdevs# }] hugepages=$VM_HUGEPAGES"
 read -r up _ </proc/uptime
 echo "@@DPDK_VM_CMD_BEGIN:$VM_NONCE@@ uptime=$up"
-cd /tmp
+cd /tmp || fail "cannot cd /tmp"
 /bin/sh /etc/dpdk-vm-cmd </dev/null
 rc=$?
 read -r up _ </proc/uptime

@@ -33,10 +33,11 @@ for a in $DPDK_VM_EDU_DEVS; do
 	d=/sys/bus/pci/devices/$a
 	drv=$(basename "$(readlink "$d/driver")")
 	# Vendor and device id from the config space, through sysfs.
-	ids=$(hexdump -n 4 -e '2/2 "%04x "' "$d/config")
+	# shellcheck disable=SC2046,SC2005 # echo squeezes the blanks
+	ids=$(echo $(hexdump -n 4 -e '2/2 "%04x "' "$d/config"))
 	echo "$a: driver=$drv ids=[$ids] group=$(basename "$(readlink "$d/iommu_group")")"
 	[ "$drv" = vfio-pci ] || err "$a bound to $drv"
-	[ "$ids" = "1234 11e8 " ] || err "$a: config space reads '$ids'"
+	[ "$ids" = "1234 11e8" ] || err "$a: config space reads '$ids'"
 	case $DPDK_VM_MODE in
 	group)
 		try_open "/dev/vfio/$(basename "$(readlink "$d/iommu_group")")"

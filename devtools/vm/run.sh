@@ -37,7 +37,12 @@ options:
                      it (repeatable)
   --env NAME=VALUE   set an environment variable for COMMAND (repeatable)
   --edu N            number of edu devices (default 2)
-  --edu-dma-mask M   edu dma_mask property (default: QEMU's, 0xfffffff)
+  --edu-dma-mask M   dma_mask property of the edu devices (default
+                     0xffffffffffffffff; QEMU's own default, 0xfffffff,
+                     clamps every DMA address to 28 bits, which breaks
+                     IOVA-as-VA and any guest-physical address >= 256 MiB)
+  --iommu-aw-bits N  address width of the vIOMMU, 39 or 48 (default 48 so
+                     that any user-space virtual address can be an IOVA)
   --mem MB           guest memory (default 512)
   --smp N            guest CPUs (default 2)
   --hugepages N      2 MiB hugepages to reserve (default 64)
@@ -62,7 +67,9 @@ exit status: the status of COMMAND; $RC_HARNESS when the harness failed
 2 for a usage error.
 guest environment: DPDK_VM_MODE, DPDK_VM_EDU_DEVS (PCI addresses),
 DPDK_VM_IOMMU_GROUPS, DPDK_VM_VFIO_CDEVS, DPDK_VM_SRIOV_PF,
-DPDK_VM_HUGEPAGES, DPDK_VM_EDU_DMA_MASK, DPDK_VM_BINS.
+DPDK_VM_HUGEPAGES, DPDK_VM_EDU_DMA_MASK, DPDK_VM_IOMMU_AW_BITS (empty
+without vIOMMU), DPDK_VM_BINS; LD_LIBRARY_PATH lists the library
+directories copied into the guest.
 EOF
 }
 
@@ -79,7 +86,8 @@ bins=()
 files=()
 envs=()
 edu=2
-edu_dma_mask=
+edu_dma_mask=0xffffffffffffffff
+aw_bits=48
 mem=512
 smp=2
 hugepages=64
@@ -108,6 +116,7 @@ while [ $# -gt 0 ]; do
 	--env) need_arg "$1" $#; envs+=("$2"); shift ;;
 	--edu) need_arg "$1" $#; edu=$2; shift ;;
 	--edu-dma-mask) need_arg "$1" $#; edu_dma_mask=$2; shift ;;
+	--iommu-aw-bits) need_arg "$1" $#; aw_bits=$2; shift ;;
 	--mem) need_arg "$1" $#; mem=$2; shift ;;
 	--smp) need_arg "$1" $#; smp=$2; shift ;;
 	--hugepages) need_arg "$1" $#; hugepages=$2; shift ;;
@@ -140,10 +149,9 @@ done
 for e in "${envs[@]}"; do
 	[[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || usage_error "--env wants NAME=VALUE, got '$e'"
 done
-if [ -n "$edu_dma_mask" ]; then
-	[[ $edu_dma_mask =~ ^(0x[0-9a-fA-F]+|[0-9]+)$ ]] ||
-		usage_error "bad --edu-dma-mask '$edu_dma_mask'"
-fi
+[[ $edu_dma_mask =~ ^(0x[0-9a-fA-F]+|[0-9]+)$ ]] ||
+	usage_error "bad --edu-dma-mask '$edu_dma_mask'"
+[[ $aw_bits =~ ^(39|48)$ ]] || usage_error "--iommu-aw-bits must be 39 or 48"
 
 vm_ensure_packages qemu-system-x86 busybox-static cpio gzip
 vm_init_cache
@@ -162,12 +170,19 @@ fi
 
 # --- initramfs ------------------------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dpdk-vm.XXXXXX")
+vm_pid=
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup()
 {
+	if [ -n "$vm_pid" ]; then
+		kill -TERM "$vm_pid" 2>/dev/null
+		wait "$vm_pid" 2>/dev/null
+	fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'vm_log "interrupted, stopping the VM"; exit 130' INT
+trap 'vm_log "terminated, stopping the VM"; exit 143' TERM
 root=$tmp/root
 mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,run,root,mnt,usr}
 ln -s bin "$root/sbin"
@@ -179,9 +194,9 @@ if ldd "$busybox" >/dev/null 2>&1; then
 	vm_die "$busybox is not static (package busybox-static needed)"
 fi
 cp "$busybox" "$root/bin/busybox"
-for applet in $("$busybox" --list); do
-	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
-done
+# The other applet links are made by /init (busybox --install), which is
+# much faster than hundreds of ln(1) here.
+ln -s busybox "$root/bin/sh"
 
 declare -A libdirs=()
 # copy_file SRC DST: copy SRC (following links) to DST inside the root.
@@ -212,6 +227,8 @@ add_libs()
 		/*) lib=${line%% (*} ;;
 		*) continue ;;
 		esac
+		# Lexical clean-up only (keep the soname as the file name).
+		lib=$(realpath -s -m "$lib")
 		[ -e "$root$lib" ] && continue
 		copy_file "$lib" "$lib"
 		libdirs[$(dirname "$lib")]=1
@@ -254,7 +271,8 @@ ld_path=$(IFS=:; echo "${!libdirs[*]}")
 	echo "VM_MODE=$mode"
 	echo "VM_NONCE=$nonce"
 	echo "VM_EDU_COUNT=$edu"
-	echo "VM_EDU_DMA_MASK=${edu_dma_mask:-0xfffffff}"
+	echo "VM_EDU_DMA_MASK=$edu_dma_mask"
+	echo "VM_AW_BITS=$( [ "$mode" != noiommu ] && [ $viommu -eq 1 ] && echo "$aw_bits")"
 	echo "VM_HUGEPAGES=$hugepages"
 	echo "VM_SRIOV=$sriov"
 	echo "VM_VERBOSE=$verbose"
@@ -281,29 +299,34 @@ chmod 755 "$root/init"
 # --- accelerator ------------------------------------------------------------------
 # kvm_works: /dev/kvm usable and a probe boot of the kernel under KVM
 # reaches the point where it looks for init. The answer is cached per host
-# boot, QEMU version and kernel.
+# boot and QEMU version.
 kvm_works()
 {
 	local key probe_log
 	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
-	key="$(cat /proc/sys/kernel/random/boot_id) $(qemu-system-x86_64 --version | head -n 1) $(cksum <"$kernel")"
+	key="$(cat /proc/sys/kernel/random/boot_id) $(qemu-system-x86_64 --version | head -n 1)"
 	if [ -f "$VM_CACHE/kvm-probe" ] && [ "$(head -n 1 "$VM_CACHE/kvm-probe")" = "$key" ]; then
-		[ "$(sed -n 2p "$VM_CACHE/kvm-probe")" = yes ]
-		return
+		[ "$(sed -n 2p "$VM_CACHE/kvm-probe")" = yes ] && return 0
+		vm_log "KVM does not work here (cached probe result $VM_CACHE/kvm-probe), using TCG"
+		return 1
 	fi
 	probe_log=$tmp/kvm-probe.log
 	local result=no
 	# No init in the probe: the kernel panics after a full boot and QEMU
 	# exits (-no-reboot). A KVM that does not work fails or hangs before.
-	timeout -k 5 30 qemu-system-x86_64 -accel kvm -cpu host \
+	local qrc=0
+	timeout -k 5 20 qemu-system-x86_64 -accel kvm -cpu host \
 		-machine q35,kernel-irqchip=split -m 128 -smp 1 -nographic \
 		-no-reboot -vga none -nic none -kernel "$kernel" \
 		-append "console=ttyS0 panic=-1 rdinit=/dpdk-vm-kvm-probe" \
-		</dev/null >"$probe_log" 2>&1 || true
+		</dev/null >"$probe_log" 2>&1 || qrc=$?
 	if grep -q 'Linux version' "$probe_log" && grep -q 'Kernel panic' "$probe_log"; then
 		result=yes
+	elif [ $qrc -eq 124 ]; then
+		vm_log "KVM probe: no kernel boot within 20 s under KVM, using TCG"
 	else
-		vm_log "KVM probe failed, using TCG: $(grep -v '^$' "$probe_log" | head -n 1)"
+		vm_log "KVM probe failed (status $qrc), using TCG:" \
+			"$(tr -cd '[:print:]\n' <"$probe_log" | grep -m1 qemu || true)"
 	fi
 	printf '%s\n%s\n' "$key" "$result" >"$VM_CACHE/kvm-probe"
 	[ $result = yes ]
@@ -315,6 +338,7 @@ kvm) [ -c /dev/kvm ] || vm_die "--kvm: /dev/kvm missing" ;;
 esac
 
 # --- QEMU -----------------------------------------------------------------------------
+# shellcheck disable=SC2054 # commas separate QEMU sub-options
 qemu=(qemu-system-x86_64 -machine q35,kernel-irqchip=split -m "$mem"
 	-smp "$smp" -nographic -no-reboot -vga none -nic none)
 if [ $accel = kvm ]; then
@@ -323,17 +347,18 @@ else
 	qemu+=(-accel tcg)
 fi
 cmdline="console=ttyS0 panic=-1 rdinit=/init"
-if [ $mode = noiommu ]; then
+if [ "$mode" = noiommu ]; then
 	cmdline="$cmdline vfio.enable_unsafe_noiommu_mode=1"
 elif [ $viommu -eq 1 ]; then
 	# The vIOMMU must come before the devices it translates for.
-	qemu+=(-device intel-iommu,intremap=on,caching-mode=on)
+	qemu+=(-device "intel-iommu,intremap=on,caching-mode=on,aw-bits=$aw_bits")
 	cmdline="$cmdline intel_iommu=on"
 fi
 for ((i = 0; i < edu; i++)); do
-	qemu+=(-device "edu${edu_dma_mask:+,dma_mask=$edu_dma_mask}")
+	qemu+=(-device "edu,dma_mask=$edu_dma_mask")
 done
 if [ $sriov -eq 1 ]; then
+	# shellcheck disable=SC2054
 	qemu+=(-device nvme-subsys,id=dpdkvmsubsys
 		-device nvme,serial=dpdkvm0,subsys=dpdkvmsubsys,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=4)
 	cmdline="$cmdline vfio_pci.enable_sriov=1"
@@ -344,15 +369,18 @@ qemu+=(-kernel "$kernel" -initrd "$tmp/initramfs.cpio.gz"
 vm_log "mode=$mode accel=$accel edu=$edu mem=${mem}M timeout=${timeout_s}s kernel=$kernel"
 console=$tmp/console.log
 start=$(date +%s.%N)
-set +e
+# QEMU runs in the background so that a signal to this script (Ctrl-C,
+# meson's timeout) stops the VM at once (see cleanup).
+: >"$console"
+timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null >"$console" 2>&1 &
+vm_pid=$!
 if [ $verbose -eq 1 ]; then
-	timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null 2>&1 | tee "$console" >&2
-	qrc=${PIPESTATUS[0]}
-else
-	timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null >"$console" 2>&1
-	qrc=$?
+	tail -n +1 -f --pid="$vm_pid" "$console" >&2 &
 fi
-set -e
+qrc=0
+wait "$vm_pid" || qrc=$?
+vm_pid=
+[ $verbose -eq 1 ] && wait
 end=$(date +%s.%N)
 elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 [ -n "$save_log" ] && cp "$console" "$save_log"
@@ -382,7 +410,7 @@ fi
 
 if grep -q 'EDU: clamping DMA' "$console"; then
 	vm_log "WARNING: the edu device clamped DMA addresses to its dma_mask" \
-		"(${edu_dma_mask:-0xfffffff}): $(grep -m1 'EDU: clamping DMA' "$console")"
+		"($edu_dma_mask): $(grep -m1 'EDU: clamping DMA' "$console")"
 fi
 
 rc_line=$(grep -aEo "$rc_re.*" "$console" | tail -n 1 || true)

@@ -33,6 +33,7 @@
 #include <rte_errno.h>
 
 #include "fault.h"
+#include "unit_rundir.h"
 
 #define FAIL_IF_ARMED(name) do { \
 	int err_ = fault_check(name); \
@@ -138,17 +139,8 @@ count_dir(const char *path)
 static int
 setup(void **state)
 {
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	const char *prefix;
-
-	snprintf(prefix_opt, sizeof(prefix_opt), "--file-prefix=unit_mp_%d",
-		(int)getpid());
-	prefix = strchr(prefix_opt, '=') + 1;
-	if (getuid() == 0)
-		snprintf(rundir, sizeof(rundir), "/var/run/dpdk/%s", prefix);
-	else
-		snprintf(rundir, sizeof(rundir), "%s/dpdk/%s",
-			xdg != NULL ? xdg : "/tmp", prefix);
+	unit_rundir("unit_mp", prefix_opt, sizeof(prefix_opt), rundir,
+		sizeof(rundir));
 	fault_reset();
 	return 0;
 }
@@ -156,9 +148,11 @@ setup(void **state)
 static int
 init(void)
 {
-	char *argv[] = { (char *)(uintptr_t)"unit", prefix_opt, NULL };
+	/* unit tests never depend on the host's hugepages */
+	char *argv[] = { (char *)(uintptr_t)"unit", prefix_opt,
+		(char *)(uintptr_t)"--no-huge", NULL };
 
-	return rte_eal_init(2, argv);
+	return rte_eal_init(3, argv);
 }
 
 struct init_fault {

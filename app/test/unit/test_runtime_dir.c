@@ -26,6 +26,7 @@
 #include <rte_errno.h>
 
 #include "fault.h"
+#include "unit_rundir.h"
 
 int __real_mkdir(const char *path, mode_t mode);
 int __wrap_mkdir(const char *path, mode_t mode);
@@ -94,17 +95,8 @@ static char rundir[PATH_MAX];
 static int
 setup(void **state)
 {
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	const char *prefix;
-
-	snprintf(prefix_opt, sizeof(prefix_opt), "--file-prefix=unit_rd_%d",
-		(int)getpid());
-	prefix = strchr(prefix_opt, '=') + 1;
-	if (getuid() == 0)
-		snprintf(rundir, sizeof(rundir), "/var/run/dpdk/%s", prefix);
-	else
-		snprintf(rundir, sizeof(rundir), "%s/dpdk/%s",
-			xdg != NULL ? xdg : "/tmp", prefix);
+	unit_rundir("unit_rd", prefix_opt, sizeof(prefix_opt), rundir,
+		sizeof(rundir));
 	fault_reset();
 	return 0;
 }
@@ -112,9 +104,11 @@ setup(void **state)
 static int
 init(void)
 {
-	char *argv[] = { (char *)(uintptr_t)"unit", prefix_opt, NULL };
+	/* unit tests never depend on the host's hugepages */
+	char *argv[] = { (char *)(uintptr_t)"unit", prefix_opt,
+		(char *)(uintptr_t)"--no-huge", NULL };
 
-	return rte_eal_init(2, argv);
+	return rte_eal_init(3, argv);
 }
 
 static void

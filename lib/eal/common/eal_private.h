@@ -15,6 +15,8 @@
 
 #include <rte_eal.h>
 
+#include "eal_memory_iova.h"
+
 /**
  * Create the runtime directory and settle the process role: the primary
  * holds a write lock on "<runtime dir>/config" for its whole life; a
@@ -77,6 +79,56 @@ void eal_iova_mode_set(enum rte_iova_mode mode);
  *   1 between a successful rte_eal_init() and rte_eal_cleanup().
  */
 int eal_is_initialized(void);
+
+/**
+ * "VFIO enable" stage: rte_vfio_enable() for vfio-pci (mode selection,
+ * default container, multi-process handler).
+ *
+ * @return
+ *   0, or -1 with rte_errno (see rte_vfio_enable()).
+ */
+int eal_vfio_enable(void);
+
+/** Undo eal_vfio_enable(): close every device, group and container. */
+void eal_vfio_cleanup(void);
+
+/**
+ * "VFIO memory init" stage (primary): map EAL memory into the default
+ * container and follow memory hotplug. No-op in a secondary or without
+ * VFIO.
+ *
+ * @return
+ *   0, or -1 with rte_errno (ENOMEM, ENOSPC, EIO ...).
+ */
+int eal_vfio_mem_init(void);
+
+/** Undo eal_vfio_mem_init(): unmap EAL memory, stop following hotplug. */
+void eal_vfio_mem_cleanup(void);
+
+/**
+ * Memory init stage: reserve the segment lists, publish (primary) or map
+ * (secondary) the shared memory configuration, allocate -m/--socket-mem.
+ *
+ * @return
+ *   0, or -1 with rte_errno ENOMEM (no hugepages, see the log), EINVAL,
+ *   EEXIST (secondary: the primary's addresses are taken here), EIO.
+ */
+int eal_memory_init(void);
+
+/** Undo eal_memory_init(): unmap everything, remove backing files. */
+void eal_memory_cleanup(void);
+
+/**
+ * Secondary process: map the pages the primary mapped since the last
+ * call and unmap those it freed, so that this process sees the shared
+ * segment table. Called from the secondary's allocation and lookup
+ * paths; also meant for a multi-process handler. No-op in the primary.
+ *
+ * @return
+ *   0, or -1 with rte_errno (EEXIST an address is taken in this
+ *   process, EIO a backing file cannot be opened or mapped).
+ */
+int eal_memalloc_sync_with_primary(void);
 
 /**
  * Prefix of the paths of the kernel's sysfs: paths are built as

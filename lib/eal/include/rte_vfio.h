@@ -120,7 +120,8 @@ enum rte_iova_mode rte_vfio_get_iova_mode(void);
  * Open a device and make it usable for DMA.
  *
  * When rte_vfio_container_assign_device() assigned the device before, the
- * descriptor opened then is returned and its container is kept; otherwise
+ * descriptor opened then is returned and its container is kept (the same
+ * holds for a device already set up: its descriptor is returned); otherwise
  * the device joins the default container (group mode: its group is
  * attached and, for the first group, the IOMMU is set and EAL memory
  * mapped; cdev mode: it is bound to the iommufd and attached to the IOAS).
@@ -146,7 +147,8 @@ int rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 /**
  * Close a device opened with rte_vfio_setup_device(); its group is
  * released when its last device goes, and its container assignment is
- * forgotten.
+ * forgotten. A device assigned with rte_vfio_container_assign_device()
+ * but never set up is released with vfio_dev_fd -1.
  *
  * @param sysfs_base
  *   Bus directory in sysfs.
@@ -291,9 +293,11 @@ int rte_vfio_container_dma_map(int container_fd, uint64_t vaddr,
 /**
  * Unmap user memory mapped with rte_vfio_container_dma_map().
  *
- * type1 and iommufd unmap whole mappings only: a range that covers part of
- * a mapping fails with ENOTSUP and changes nothing. No-IOMMU and sPAPR
- * allow partial unmaps.
+ * type1 and iommufd (no-IOMMU cdev included) unmap whole mappings only: a
+ * range that covers part of a mapping fails with ENOTSUP and changes
+ * nothing; a range covering several whole mappings is fine. sPAPR too
+ * (its memory pre-registration is undone whole). No-IOMMU groups allow
+ * partial unmaps.
  *
  * @param container_fd
  *   Container descriptor, or RTE_VFIO_DEFAULT_CONTAINER_FD.
@@ -304,9 +308,9 @@ int rte_vfio_container_dma_map(int container_fd, uint64_t vaddr,
  * @param len
  *   Length in bytes.
  * @return
- *   0, or -1 with rte_errno: EINVAL (zero length, wrap), ENXIO, ENOENT (no
- *   such container, or nothing mapped there), ENOTSUP (partial unmap the
- *   backend cannot do), EIO.
+ *   0, or -1 with rte_errno: EINVAL (zero length, wrap, misaligned),
+ *   ENXIO, ENOENT (no such container, or nothing mapped there with this
+ *   vaddr), ENOTSUP (partial unmap the backend cannot do), EIO.
  */
 __rte_internal
 int rte_vfio_container_dma_unmap(int container_fd, uint64_t vaddr,

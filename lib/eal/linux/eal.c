@@ -107,8 +107,11 @@ static const struct eal_stage {
 	{ "runtime directory", eal_runtime_dir_init, eal_runtime_dir_cleanup },
 	{ "multi-process channel", eal_mp_init, eal_mp_cleanup },
 	{ "interrupt thread", eal_intr_init, eal_intr_cleanup },
+	{ "VFIO enable", eal_vfio_enable, eal_vfio_cleanup },
 	{ "bus scan", bus_scan, bus_cleanup },
 	{ "IOVA mode", eal_iova_mode_select, NULL },
+	{ "memory", eal_memory_init, eal_memory_cleanup },
+	{ "VFIO memory init", eal_vfio_mem_init, eal_vfio_mem_cleanup },
 	{ "bus probe", bus_probe, NULL },
 };
 

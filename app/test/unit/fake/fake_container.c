@@ -655,8 +655,9 @@ group_set_container(struct fake_group *g, const int *arg)
 }
 
 /*
- * "<name>" or "<name> vf_token=<uuid>": *dev and the token string (NULL
- * when absent). 0, -ENODEV (no match) or -EINVAL (bad options).
+ * "<name>" or, for vfio-pci devices, "<name> vf_token=<uuid>": *dev and
+ * the token string (NULL when absent). 0, -ENODEV (no match) or -EINVAL
+ * (bad options).
  */
 static int
 group_match_device(struct fake_group *g, const char *buf,
@@ -678,6 +679,9 @@ group_match_device(struct fake_group *g, const char *buf,
 			continue;
 		p = buf + n;
 		if (*p != '\0' && *p != ' ')
+			continue;
+		/* vfio-fsl-mc has no match hook: the name must be exact */
+		if (d->fslmc && *p != '\0')
 			continue;
 		while (*p != '\0') {
 			if (*p == ' ') {

@@ -115,7 +115,7 @@ device_use(struct fake_dev *d)
 }
 
 static void
-irqs_disable(struct fake_dev *d)
+vectors_disable(struct fake_dev *d)
 {
 	unsigned int i;
 
@@ -123,9 +123,16 @@ irqs_disable(struct fake_dev *d)
 	d->nb_vec = 0;
 	for (i = 0; i < FAKE_MAX_VECTORS; i++)
 		d->vec_efd[i] = -1;
+	d->intx_masked = false;
+}
+
+/* closing the device drops every trigger, ERR and REQ included */
+static void
+irqs_disable(struct fake_dev *d)
+{
+	vectors_disable(d);
 	d->err_efd = -1;
 	d->req_efd = -1;
-	d->intx_masked = false;
 }
 
 void
@@ -394,7 +401,8 @@ set_msi(struct fake_dev *d, const struct vfio_irq_set *s, const int32_t *fds,
 
 	if (d->irq_type == (int)s->index && s->count == 0 &&
 			(s->flags & VFIO_IRQ_SET_DATA_NONE) != 0) {
-		irqs_disable(d);
+		/* like vfio_msi_disable(): the ERR and REQ triggers stay */
+		vectors_disable(d);
 		return 0;
 	}
 	if (d->irq_type != (int)s->index && d->irq_type != -1)

@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/*
+ * dpdk-edu-demo: initialise the EAL, and for every probed edu device copy
+ * a pattern to the device's buffer and back by DMA, verify every byte,
+ * raise and acknowledge an interrupt, and print one table row per device.
+ *
+ *   dpdk-edu-demo [EAL options] -- [--size N] [--poll] [--dma-mask M]
+ *                                   [--with-secondary]
+ *
+ * --with-secondary: after its own round the primary runs the same binary
+ * as a secondary process (--proc-type=secondary) that uses the devices the
+ * primary probed, waits for it, takes the interrupts back and runs a
+ * second round.
+ */
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+#include <rte_vfio.h>
+
+#include <rte_edu.h>
+
+#define DEMO_DEFAULT_SIZE 4000
+#define DEMO_IRQ_VALUE 0x5a
+
+struct demo_opts {
+	uint64_t dma_mask; /* 0: the driver's (dma_mask device argument) */
+	uint32_t size;
+	enum rte_edu_wait wait;
+	int with_secondary;
+};
+
+struct demo_row {
+	int ok;           /* every step worked and every byte matched */
+	const char *fail; /* step that failed */
+	uint32_t bytes;
+	uint32_t bad;     /* mismatching bytes */
+	double usec;
+};
+
+static const char *
+vfio_mode_name(void)
+{
+	static const char *const names[] = {
+		[RTE_VFIO_MODE_NONE] = "none",
+		[RTE_VFIO_MODE_GROUP] = "group",
+		[RTE_VFIO_MODE_NOIOMMU] = "noiommu",
+		[RTE_VFIO_MODE_CDEV] = "cdev",
+	};
+	enum rte_vfio_mode m = rte_vfio_get_mode();
+
+	return (unsigned int)m < RTE_DIM(names) ? names[m] : "?";
+}
+
+static const char *
+proc_name(void)
+{
+	return rte_eal_process_type() == RTE_PROC_SECONDARY ? "secondary" :
+		"primary";
+}
+
+static uint8_t
+pattern_byte(unsigned int dev, uint32_t i)
+{
+	return (uint8_t)(i * 7 + dev * 31 + (i >> 8));
+}
+
+static double
+elapsed_us(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e6 +
+		(double)(b->tv_nsec - a->tv_nsec) / 1e3;
+}
+
+/* RAM -> edu -> RAM through two buffers, then the interrupt round trip. */
+static void
+demo_one(struct rte_edu *edu, unsigned int idx, const struct demo_opts *o,
+		struct demo_row *row)
+{
+	struct rte_edu_buf src, dst;
+	struct timespec t0, t1;
+	uint8_t *s, *d;
+	uint32_t i;
+
+	memset(row, 0, sizeof(*row));
+	row->bytes = o->size;
+	if (rte_edu_liveness(edu, 0xa5a5f00d + idx) != 0) {
+		row->fail = "liveness";
+		return;
+	}
+	if (rte_edu_buf_alloc(edu, o->size, &src) != 0) {
+		row->fail = "buffer";
+		return;
+	}
+	if (rte_edu_buf_alloc(edu, o->size, &dst) != 0) {
+		row->fail = "buffer";
+		goto free_src;
+	}
+	s = src.addr;
+	d = dst.addr;
+	for (i = 0; i < o->size; i++) {
+		s[i] = pattern_byte(idx, i);
+		d[i] = (uint8_t)~s[i];
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (rte_edu_dma(edu, src.iova, 0, o->size, 0, o->wait) != 0) {
+		row->fail = "DMA to device";
+		goto free_dst;
+	}
+	if (rte_edu_dma(edu, dst.iova, 0, o->size, 1, o->wait) != 0) {
+		row->fail = "DMA from device";
+		goto free_dst;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	row->usec = elapsed_us(&t0, &t1);
+	for (i = 0; i < o->size; i++)
+		row->bad += d[i] != pattern_byte(idx, i);
+	if (row->bad != 0) {
+		row->fail = "verify";
+		goto free_dst;
+	}
+	if (strcmp(rte_edu_intr_mode(edu), "none") != 0 &&
+			rte_edu_irq_test(edu, DEMO_IRQ_VALUE + idx) != 0) {
+		row->fail = "interrupt";
+		goto free_dst;
+	}
+	row->ok = 1;
+free_dst:
+	rte_edu_buf_free(edu, &dst);
+free_src:
+	rte_edu_buf_free(edu, &src);
+}
+
+static int
+demo_round(const struct demo_opts *o)
+{
+	unsigned int n = rte_edu_count(), i, failed = 0;
+
+	printf("%-9s %-7s %-4s %-12s %-5s %-5s %5s %-9s %10s\n", "process",
+		"vfio", "iova", "device", "intr", "wait", "bytes", "verified",
+		"time(us)");
+	for (i = 0; i < n; i++) {
+		struct rte_edu *edu = rte_edu_get(i);
+		struct demo_row row;
+		char verified[32];
+
+		if (o->dma_mask != 0)
+			rte_edu_set_dma_mask(edu, o->dma_mask);
+		demo_one(edu, i, o, &row);
+		if (row.ok)
+			snprintf(verified, sizeof(verified), "yes");
+		else if (row.bad != 0)
+			snprintf(verified, sizeof(verified), "NO(%u bad)", row.bad);
+		else
+			snprintf(verified, sizeof(verified), "FAIL:%s", row.fail);
+		printf("%-9s %-7s %-4s %-12s %-5s %-5s %5u %-9s %10.0f\n",
+			proc_name(), vfio_mode_name(),
+			rte_eal_iova_mode() == RTE_IOVA_VA ? "VA" : "PA",
+			rte_edu_name(edu), rte_edu_intr_mode(edu),
+			o->wait == RTE_EDU_WAIT_INTR ? "intr" : "poll", row.bytes,
+			verified, row.usec);
+		failed += !row.ok;
+	}
+	fflush(stdout);
+	if (n == 0) {
+		printf("no edu device was probed (bound to vfio-pci? see --log-level=bus.pci:debug)\n");
+		return -1;
+	}
+	return failed == 0 ? 0 : -1;
+}
+
+/* Run argv[0] again as a secondary with the same EAL and demo options. */
+static int
+run_secondary(int eal_argc, char **eal_argv, const struct demo_opts *o)
+{
+	char size[16], mask[24];
+	char *args[eal_argc + 10];
+	int n = 0, i, status;
+	pid_t pid;
+
+	args[n++] = eal_argv[0];
+	for (i = 1; i < eal_argc; i++)
+		if (strncmp(eal_argv[i], "--proc-type", 11) != 0 &&
+				strcmp(eal_argv[i], "--") != 0)
+			args[n++] = eal_argv[i];
+	args[n++] = (char *)(uintptr_t)"--proc-type=secondary";
+	args[n++] = (char *)(uintptr_t)"--";
+	snprintf(size, sizeof(size), "%u", o->size);
+	args[n++] = (char *)(uintptr_t)"--size";
+	args[n++] = size;
+	if (o->wait == RTE_EDU_WAIT_POLL)
+		args[n++] = (char *)(uintptr_t)"--poll";
+	if (o->dma_mask != 0) {
+		snprintf(mask, sizeof(mask), "0x%" PRIx64, o->dma_mask);
+		args[n++] = (char *)(uintptr_t)"--dma-mask";
+		args[n++] = mask;
+	}
+	args[n] = NULL;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		return -1;
+	}
+	if (pid == 0) {
+		execv("/proc/self/exe", args);
+		perror("execv");
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static int
+parse_opts(int argc, char **argv, struct demo_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "size", required_argument, NULL, 's' },
+		{ "poll", no_argument, NULL, 'p' },
+		{ "with-secondary", no_argument, NULL, 'S' },
+		{ "dma-mask", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long v;
+	char *end;
+	int c;
+
+	o->dma_mask = 0;
+	o->size = DEMO_DEFAULT_SIZE;
+	o->wait = RTE_EDU_WAIT_INTR;
+	o->with_secondary = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			v = strtoul(optarg, &end, 0);
+			if (*end != '\0' || v == 0 || v > RTE_EDU_DMA_MAX) {
+				fprintf(stderr, "--size: 1 .. %d bytes\n", RTE_EDU_DMA_MAX);
+				return -1;
+			}
+			o->size = (uint32_t)v;
+			break;
+		case 'p':
+			o->wait = RTE_EDU_WAIT_POLL;
+			break;
+		case 'S':
+			o->with_secondary = 1;
+			break;
+		case 'm':
+			o->dma_mask = strtoull(optarg, &end, 0);
+			if (*end != '\0' || o->dma_mask < 0xfff ||
+					((o->dma_mask + 1) & o->dma_mask) != 0) {
+				fprintf(stderr, "--dma-mask: a mask like 0xfffffff\n");
+				return -1;
+			}
+			break;
+		default:
+			fprintf(stderr, "usage: %s [EAL options] -- [--size N] [--poll] [--dma-mask M] [--with-secondary]\n",
+				argv[0]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	char *saved[argc + 1];
+	struct demo_opts o;
+	int consumed, ret;
+
+	memcpy(saved, argv, sizeof(char *) * (argc + 1));
+	consumed = rte_eal_init(argc, argv);
+	if (consumed < 0) {
+		fprintf(stderr, "rte_eal_init: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	/* argv[consumed] is the program name again, then our options */
+	if (parse_opts(argc - consumed, argv + consumed, &o) != 0) {
+		rte_eal_cleanup();
+		return 2;
+	}
+	ret = demo_round(&o);
+	if (ret == 0 && o.with_secondary &&
+			rte_eal_process_type() == RTE_PROC_PRIMARY) {
+		/*
+		 * A secondary allocates only inside pages the primary has
+		 * mapped: keep one mapped (the rest of it is free for the
+		 * secondary's buffers) while it runs.
+		 */
+		void *keep = rte_malloc("edu_demo_keep", 64, 0);
+		unsigned int i;
+
+		if (run_secondary(consumed + 1, saved, &o) != 0) {
+			printf("secondary process failed\n");
+			ret = -1;
+		}
+		rte_free(keep);
+		/* the secondary took the interrupts: take them back */
+		for (i = 0; i < rte_edu_count(); i++)
+			rte_edu_intr_rearm(rte_edu_get(i));
+		if (demo_round(&o) != 0)
+			ret = -1;
+	}
+	rte_eal_cleanup();
+	return ret == 0 ? 0 : 1;
+}

@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/*
+ * EAL memory under injected failures (mmap, fallocate, ftruncate): init
+ * fails with the right errno and leaves no mapping, file or directory;
+ * rte_malloc() fails with ENOMEM and leaves the heap as it was. And the
+ * pluggable IOVA source: called for every page in PA mode, told about
+ * every page that goes, its addresses are the ones the segments get.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+#include <rte_memory.h>
+
+#include "eal_memory_iova.h"
+#include "fault.h"
+#include "unit_rundir.h"
+
+/* With _FILE_OFFSET_BITS=64 the C library names end in 64: wrap both. */
+void *__real_mmap(void *a, size_t l, int p, int f, int fd, off_t o);
+void *__wrap_mmap(void *a, size_t l, int p, int f, int fd, off_t o);
+void *__real_mmap64(void *a, size_t l, int p, int f, int fd, off_t o);
+void *__wrap_mmap64(void *a, size_t l, int p, int f, int fd, off_t o);
+int __real_fallocate(int fd, int mode, off_t off, off_t len);
+int __wrap_fallocate(int fd, int mode, off_t off, off_t len);
+int __real_fallocate64(int fd, int mode, off_t off, off_t len);
+int __wrap_fallocate64(int fd, int mode, off_t off, off_t len);
+int __real_ftruncate(int fd, off_t len);
+int __wrap_ftruncate(int fd, off_t len);
+int __real_ftruncate64(int fd, off_t len);
+int __wrap_ftruncate64(int fd, off_t len);
+
+#define WRAP_FAIL(name, failval) do { \
+	int err_ = fault_check(name); \
+	if (err_ != 0) { \
+		errno = err_; \
+		return failval; \
+	} \
+} while (0)
+
+void *
+__wrap_mmap(void *a, size_t l, int p, int f, int fd, off_t o)
+{
+	WRAP_FAIL("mmap", MAP_FAILED);
+	return __real_mmap(a, l, p, f, fd, o);
+}
+
+void *
+__wrap_mmap64(void *a, size_t l, int p, int f, int fd, off_t o)
+{
+	WRAP_FAIL("mmap", MAP_FAILED);
+	return __real_mmap64(a, l, p, f, fd, o);
+}
+
+/* When set, every page allocation finds the system out of memory. */
+static int no_free_pages;
+
+int
+__wrap_fallocate(int fd, int mode, off_t off, off_t len)
+{
+	/* hole punching always goes through: only allocation fails */
+	if (mode == 0 && no_free_pages) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if (mode == 0)
+		WRAP_FAIL("fallocate", -1);
+	return __real_fallocate(fd, mode, off, len);
+}
+
+int
+__wrap_fallocate64(int fd, int mode, off_t off, off_t len)
+{
+	if (mode == 0 && no_free_pages) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if (mode == 0)
+		WRAP_FAIL("fallocate", -1);
+	return __real_fallocate64(fd, mode, off, len);
+}
+
+int
+__wrap_ftruncate(int fd, off_t len)
+{
+	WRAP_FAIL("ftruncate", -1);
+	return __real_ftruncate(fd, len);
+}
+
+int
+__wrap_ftruncate64(int fd, off_t len)
+{
+	WRAP_FAIL("ftruncate", -1);
+	return __real_ftruncate64(fd, len);
+}
+
+static char prefix_opt[64];
+static char rundir[PATH_MAX];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	unit_rundir("unit_mem", prefix_opt, sizeof(prefix_opt), rundir,
+		sizeof(rundir));
+	fault_reset();
+	no_free_pages = 0;
+	rte_eal_cleanup(); /* after a failed test */
+	return 0;
+}
+
+static int
+init(const char *extra1, const char *extra2)
+{
+	char *argv[] = { (char *)(uintptr_t)"unit", prefix_opt,
+		(char *)(uintptr_t)"--no-huge", (char *)(uintptr_t)extra1,
+		(char *)(uintptr_t)extra2, NULL };
+	int argc = 3 + (extra1 != NULL) + (extra2 != NULL && extra1 != NULL);
+
+	return rte_eal_init(argc, argv);
+}
+
+/* Lines of /proc/self/maps, and those naming EAL backing files. */
+static int
+maps_lines(int *backing)
+{
+	char line[PATH_MAX + 128];
+	int n = 0;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	*backing = 0;
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		n++;
+		if (strstr(line, "nohuge_mem_") != NULL ||
+				strstr(line, "rte_seglist") != NULL)
+			(*backing)++;
+	}
+	fclose(f);
+	return n;
+}
+
+static int
+rundir_exists(void)
+{
+	struct stat st;
+
+	return stat(rundir, &st) == 0;
+}
+
+/* Fail the nth call of fn during init, for every n until init succeeds. */
+static void
+init_fails_cleanly_at_each(const char *fn, int err, int want_errno,
+		const char *m)
+{
+	int base, backing, n, lines;
+	unsigned int nth;
+
+	/* warm up: the C library maps what it needs once */
+	assert_true(init(m != NULL ? "-m" : NULL, m) >= 0);
+	assert_int_equal(rte_eal_cleanup(), 0);
+	base = maps_lines(&backing);
+	assert_int_equal(backing, 0);
+	for (nth = 1; nth < 100; nth++) {
+		fault_reset();
+		fault_arm(fn, nth, err);
+		n = init(m != NULL ? "-m" : NULL, m);
+		fault_reset();
+		if (n >= 0)
+			break;
+		assert_int_equal(rte_errno, want_errno);
+		lines = maps_lines(&backing);
+		assert_int_equal(backing, 0);
+		assert_int_equal(lines, base);
+		assert_false(rundir_exists());
+	}
+	assert_true(nth > 1);   /* at least one call failed init */
+	assert_true(nth < 100); /* and init worked once faults ran out */
+	assert_int_equal(rte_eal_cleanup(), 0);
+	assert_int_equal(maps_lines(&backing), base);
+	assert_false(rundir_exists());
+}
+
+static void
+test_init_mmap_failure_leaves_nothing(void **state)
+{
+	(void)state;
+	init_fails_cleanly_at_each("mmap", ENOMEM, ENOMEM, "4");
+}
+
+static void
+test_init_without_free_pages_leaves_nothing(void **state)
+{
+	int base, backing;
+
+	(void)state;
+	assert_true(init("-m", "4") >= 0);
+	assert_int_equal(rte_eal_cleanup(), 0);
+	base = maps_lines(&backing);
+	no_free_pages = 1;
+	assert_int_equal(init("-m", "4"), -1);
+	no_free_pages = 0;
+	assert_int_equal(rte_errno, ENOMEM);
+	assert_int_equal(maps_lines(&backing), base);
+	assert_int_equal(backing, 0);
+	assert_false(rundir_exists());
+}
+
+static void
+test_init_transient_fallocate_failure_recovers(void **state)
+{
+	struct rte_malloc_socket_stats st;
+
+	(void)state;
+	/* -m is met in smaller runs when one allocation fails */
+	fault_arm("fallocate", 1, ENOSPC);
+	assert_true(init("-m", "4") >= 0);
+	assert_int_equal(rte_malloc_get_socket_stats(0, &st), 0);
+	assert_int_equal(st.heap_totalsz_bytes, 4 << 20);
+	assert_int_equal(rte_eal_cleanup(), 0);
+}
+
+static void
+test_init_ftruncate_failure_leaves_nothing(void **state)
+{
+	(void)state;
+	init_fails_cleanly_at_each("ftruncate", EIO, EIO, NULL);
+}
+
+static void
+test_malloc_failure_keeps_heap(void **state)
+{
+	struct rte_malloc_socket_stats before, after;
+	int backing, lines;
+	void *p;
+
+	(void)state;
+	assert_true(init(NULL, NULL) >= 0);
+	assert_int_equal(rte_malloc_get_socket_stats(0, &before), 0);
+	lines = maps_lines(&backing);
+	no_free_pages = 1;
+	rte_errno = 0;
+	assert_null(rte_malloc(NULL, 1 << 20, 0));
+	no_free_pages = 0;
+	assert_int_equal(rte_errno, ENOMEM);
+	fault_arm("mmap", 1, ENOMEM);
+	assert_null(rte_malloc(NULL, 1 << 20, 0));
+	assert_int_equal(rte_errno, ENOMEM);
+	fault_reset();
+	assert_int_equal(rte_malloc_get_socket_stats(0, &after), 0);
+	assert_int_equal(after.heap_totalsz_bytes, before.heap_totalsz_bytes);
+	assert_int_equal(after.alloc_count, before.alloc_count);
+	assert_int_equal(maps_lines(&backing), lines);
+	/* and it works once the system has memory again */
+	p = rte_malloc(NULL, 1 << 20, 0);
+	assert_non_null(p);
+	rte_free(p);
+	assert_int_equal(rte_eal_cleanup(), 0);
+}
+
+/* A fake IOVA source: page n gets 0x7000000000 + n pages. */
+static struct {
+	unsigned int calls, releases, fail_at;
+	uintptr_t first_va;
+} src_state;
+
+static int
+fake_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
+{
+	assert_ptr_equal(arg, &src_state);
+	src_state.calls++;
+	if (src_state.fail_at != 0 && src_state.calls == src_state.fail_at) {
+		rte_errno = EIO;
+		return -1;
+	}
+	if (src_state.first_va == 0)
+		src_state.first_va = (uintptr_t)va;
+	*iova = UINT64_C(0x7000000000) + ((uintptr_t)va - src_state.first_va);
+	(void)len;
+	return 0;
+}
+
+static void
+fake_release(void *va, size_t len, void *arg)
+{
+	(void)va;
+	(void)len;
+	(void)arg;
+	src_state.releases++;
+}
+
+static const struct eal_iova_source fake_source = {
+	.name = "unit-fake",
+	.va2iova = fake_va2iova,
+	.release = fake_release,
+	.arg = &src_state,
+};
+
+static void
+test_iova_source_pa_mode(void **state)
+{
+	long psz = sysconf(_SC_PAGESIZE);
+	struct eal_iova_source bad = { .name = "bad" };
+	unsigned int pages;
+	char *p;
+
+	(void)state;
+	assert_int_equal(eal_iova_source_set(&bad), -1);
+	assert_int_equal(rte_errno, EINVAL);
+	memset(&src_state, 0, sizeof(src_state));
+	assert_int_equal(eal_iova_source_set(&fake_source), 0);
+	assert_int_equal(eal_iova_pa_available(), 1);
+	assert_true(init("--iova-mode=pa", NULL) >= 0);
+	assert_int_equal(rte_eal_iova_mode(), RTE_IOVA_PA);
+
+	p = rte_malloc(NULL, 10 * (size_t)psz, 0);
+	assert_non_null(p);
+	pages = src_state.calls;
+	assert_true(pages >= 10);
+	/* every page has the source's address */
+	assert_int_equal(rte_mem_virt2iova(p + 3 * psz + 5),
+		UINT64_C(0x7000000000) + ((uintptr_t)p + 3 * psz + 5 -
+			src_state.first_va));
+	assert_int_equal(src_state.releases, 0);
+	rte_free(p);
+	assert_int_equal(src_state.releases, pages);
+
+	/* a failing source fails the allocation and releases what it got */
+	src_state.calls = src_state.releases = 0;
+	src_state.fail_at = 4;
+	rte_errno = 0;
+	assert_null(rte_malloc(NULL, 10 * (size_t)psz, 0));
+	assert_int_equal(rte_errno, ENOMEM);
+	assert_int_equal(src_state.releases, 3);
+	src_state.fail_at = 0;
+	/* pages still mapped at cleanup are released too */
+	src_state.calls = src_state.releases = 0;
+	assert_non_null(rte_malloc(NULL, 2 * (size_t)psz, 0));
+	pages = src_state.calls;
+	assert_int_equal(rte_eal_cleanup(), 0);
+	assert_int_equal(src_state.releases, pages);
+	assert_int_equal(eal_iova_source_set(NULL), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_init_mmap_failure_leaves_nothing, setup),
+		cmocka_unit_test_setup(test_init_without_free_pages_leaves_nothing,
+			setup),
+		cmocka_unit_test_setup(test_init_transient_fallocate_failure_recovers,
+			setup),
+		cmocka_unit_test_setup(test_init_ftruncate_failure_leaves_nothing,
+			setup),
+		cmocka_unit_test_setup(test_malloc_failure_keeps_heap, setup),
+		cmocka_unit_test_setup(test_iova_source_pa_mode, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

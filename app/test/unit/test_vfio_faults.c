@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/*
+ * Every kernel call of every VFIO flow fails once, in every mode: the call
+ * returns -1 with the documented errno, and leaves no descriptor, no
+ * kernel mapping and no table entry behind (the same call then succeeds
+ * without the fault, and undoing it gets back to where we started).
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+
+#include <rte_errno.h>
+#include <rte_vfio.h>
+
+#include "eal_private.h"
+#include "test_vfio_env.h"
+
+#define IOVA0 0x10000000ULL
+#define NTH_MAX 8
+
+static const unsigned long kernel_calls[] = {
+	VFIO_GET_API_VERSION, VFIO_CHECK_EXTENSION, VFIO_SET_IOMMU,
+	VFIO_GROUP_GET_STATUS, VFIO_GROUP_SET_CONTAINER,
+	VFIO_GROUP_GET_DEVICE_FD, VFIO_IOMMU_GET_INFO, VFIO_IOMMU_MAP_DMA,
+	VFIO_IOMMU_UNMAP_DMA, VFIO_DEVICE_GET_INFO, VFIO_DEVICE_BIND_IOMMUFD,
+	VFIO_DEVICE_ATTACH_IOMMUFD_PT, IOMMU_IOAS_ALLOC, IOMMU_IOAS_MAP,
+	IOMMU_IOAS_UNMAP, IOMMU_IOAS_IOVA_RANGES, IOMMU_IOAS_NOIOMMU_GET_PA,
+	IOMMU_DESTROY,
+	/* sPAPR numbers not shared with the ones above */
+	VFIO_IOMMU_SPAPR_REGISTER_MEMORY, VFIO_IOMMU_SPAPR_TCE_REMOVE,
+};
+
+static const char *const node_paths[] = {
+	"/dev/vfio/vfio", "/dev/vfio/1", "/dev/vfio/noiommu-1", "/dev/iommu",
+	"/dev/vfio/devices/",
+};
+
+/* one flow: run it, undo it, and check the state is the starting one */
+struct flow {
+	const char *name;
+	int (*run)(void *ctx);
+	void (*undo)(void *ctx);
+	void (*check)(void *ctx);  /* state equals the starting state */
+	int errs[2];               /* errno values the flow documents */
+};
+
+static void
+after_failure(const struct flow *f, void *ctx, int ret, int err,
+		const char *fault)
+{
+	if (ret != -1 || (err != f->errs[0] && err != f->errs[1]))
+		fail_msg("%s with %s failing: got %d errno %d (%s)", f->name,
+			fault, ret, err, strerror(err));
+	f->check(ctx);
+	/* nothing half-built: the same call works without the fault */
+	if (f->run(ctx) != 0)
+		fail_msg("%s fails after a fault on %s: %s", f->name, fault,
+			strerror(rte_errno));
+	f->undo(ctx);
+	f->check(ctx);
+}
+
+/* @return the number of injected faults that made the flow fail */
+static unsigned int
+sweep(const struct flow *f, void *ctx)
+{
+	unsigned int i, nth, failures = 0;
+	char fault[96];
+
+	for (i = 0; i < RTE_DIM(kernel_calls); i++) {
+		for (nth = 1; nth <= NTH_MAX; nth++) {
+			unsigned int before = fake_ioctl_calls(kernel_calls[i]);
+			int ret, err, hit;
+
+			fake_fault_clear();
+			fake_fault_ioctl(kernel_calls[i], nth, EIO);
+			rte_errno = 0;
+			ret = f->run(ctx);
+			err = rte_errno;
+			hit = fake_ioctl_calls(kernel_calls[i]) - before >= nth;
+			fake_fault_clear();
+			snprintf(fault, sizeof(fault), "ioctl %#lx call %u",
+				kernel_calls[i], nth);
+			if (ret == 0) {
+				f->undo(ctx); /* a fault it could live with */
+				f->check(ctx);
+			} else {
+				failures++;
+				after_failure(f, ctx, ret, err, fault);
+			}
+			if (!hit)
+				break;
+		}
+	}
+	for (i = 0; i < RTE_DIM(node_paths); i++) {
+		for (nth = 1; nth <= 2; nth++) {
+			int ret, err;
+
+			fake_fault_clear();
+			fake_fault_open(node_paths[i], nth, EIO);
+			rte_errno = 0;
+			ret = f->run(ctx);
+			err = rte_errno;
+			fake_fault_clear();
+			snprintf(fault, sizeof(fault), "open %s call %u",
+				node_paths[i], nth);
+			if (ret == 0) {
+				f->undo(ctx);
+				f->check(ctx);
+			} else {
+				failures++;
+				after_failure(f, ctx, ret, err, fault);
+			}
+		}
+	}
+	return failures;
+}
+
+struct ctx {
+	const struct vfio_mode_case *m;
+	unsigned int base_fds;
+	int cfd;
+	int dev_fd;
+	uint64_t va;
+	int kernel;   /* kernel mappings expected in the starting state */
+};
+
+static void
+check_fds(void *arg)
+{
+	struct ctx *c = arg;
+
+	assert_int_equal(fake_open_fds(), c->base_fds);
+	assert_int_equal(fake_device_open_count(DEV0), 0);
+	assert_int_equal(fake_device_open_count(DEV1), 0);
+}
+
+/* ---- enable --------------------------------------------------------------- */
+
+static int
+run_enable(void *arg)
+{
+	struct ctx *c = arg;
+
+	if (env_enable(c->m) != 0)
+		return -1;
+	assert_int_not_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_NONE);
+	return 0;
+}
+
+static void
+undo_enable(void *arg)
+{
+	(void)arg;
+	eal_vfio_cleanup();
+}
+
+static void
+check_disabled(void *arg)
+{
+	check_fds(arg);
+	assert_int_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_NONE);
+}
+
+static void
+test_enable_faults(void **state)
+{
+	const struct flow f = { "rte_vfio_enable", run_enable, undo_enable,
+		check_disabled, { EIO, ENODEV } };
+	struct ctx c = { .m = *state };
+
+	eal_vfio_cleanup();
+	c.base_fds = fake_open_fds();
+	assert_true(sweep(&f, &c) > 0);
+	assert_int_equal(env_enable(c.m), 0);
+}
+
+/* ---- device setup (default container) ------------------------------------- */
+
+static int
+run_setup(void *arg)
+{
+	struct ctx *c = arg;
+
+	return rte_vfio_setup_device(env_pci(), DEV0, &c->dev_fd);
+}
+
+static void
+undo_setup(void *arg)
+{
+	struct ctx *c = arg;
+
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, c->dev_fd),
+		0);
+}
+
+static void
+check_setup(void *arg)
+{
+	struct ctx *c = arg;
+
+	check_fds(arg);
+	assert_int_equal(env_kernel_maps(rte_vfio_get_container_fd(), NULL, 0) >
+		0 ? 1 : 0, c->kernel);
+}
+
+static void
+test_setup_device_faults(void **state)
+{
+	const struct flow f = { "rte_vfio_setup_device", run_setup, undo_setup,
+		check_setup, { EIO, EIO } };
+	struct ctx c = { .m = *state };
+
+	c.base_fds = fake_open_fds();
+	assert_true(sweep(&f, &c) > 0);
+}
+
+/* with a user mapping waiting in the default container: replay can fail */
+static void
+test_setup_device_replay_faults(void **state)
+{
+	const struct flow f = { "rte_vfio_setup_device (replay)", run_setup,
+		undo_setup, check_setup, { EIO, EIO } };
+	struct ctx c = { .m = *state };
+
+	c.va = (uintptr_t)env_buf(4);
+	assert_int_equal(rte_vfio_container_dma_map(
+		RTE_VFIO_DEFAULT_CONTAINER_FD, c.va, IOVA0, 4 * env_pg()), 0);
+	/* group: only bookkeeping until a group joins */
+	c.kernel = c.m->kernel_maps && !c.m->group ? 1 : 0;
+	c.base_fds = fake_open_fds();
+	assert_true(sweep(&f, &c) > 0);
+	assert_int_equal(rte_vfio_container_dma_unmap(
+		RTE_VFIO_DEFAULT_CONTAINER_FD, c.va, IOVA0, 4 * env_pg()), 0);
+}
+
+/* ---- containers ----------------------------------------------------------- */
+
+static int
+run_create(void *arg)
+{
+	struct ctx *c = arg;
+
+	c->cfd = rte_vfio_container_create();
+	return c->cfd >= 0 ? 0 : -1;
+}
+
+static void
+undo_create(void *arg)
+{
+	struct ctx *c = arg;
+
+	assert_int_equal(rte_vfio_container_destroy(c->cfd), 0);
+}
+
+static void
+test_container_create_faults(void **state)
+{
+	const struct flow f = { "rte_vfio_container_create", run_create,
+		undo_create, check_fds, { EIO, EIO } };
+	struct ctx c = { .m = *state };
+
+	c.base_fds = fake_open_fds();
+	assert_true(sweep(&f, &c) > 0);
+}
+
+static int
+run_assign(void *arg)
+{
+	struct ctx *c = arg;
+
+	return rte_vfio_container_assign_device(c->cfd, env_pci(), DEV1);
+}
+
+static void
+undo_assign(void *arg)
+{
+	(void)arg;
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV1, -1), 0);
+}
+
+static void
+test_assign_device_faults(void **state)
+{
+	const struct flow f = { "rte_vfio_container_assign_device",
+		run_assign, undo_assign, check_fds, { EIO, EIO } };
+	struct ctx c = { .m = *state };
+
+	c.cfd = rte_vfio_container_create();
+	assert_true(c.cfd >= 0);
+	c.base_fds = fake_open_fds();
+	assert_true(sweep(&f, &c) > 0);
+	assert_int_equal(rte_vfio_container_destroy(c.cfd), 0);
+}
+
+/* ---- DMA ------------------------------------------------------------------- */
+
+static int
+run_map(void *arg)
+{
+	struct ctx *c = arg;
+
+	return rte_vfio_container_dma_map(c->cfd, c->va, IOVA0, 4 * env_pg());
+}
+
+static void
+undo_map(void *arg)
+{
+	struct ctx *c = arg;
+
+	assert_int_equal(rte_vfio_container_dma_unmap(c->cfd, c->va, IOVA0,
+		4 * env_pg()), 0);
+}
+
+static void
+check_maps(void *arg)
+{
+	struct ctx *c = arg;
+
+	assert_int_equal(fake_open_fds(), c->base_fds);
+	assert_int_equal(env_kernel_maps(c->cfd, NULL, 0) > 0 ? 1 : 0,
+		c->kernel);
+}
+
+static int
+run_unmap(void *arg)
+{
+	struct ctx *c = arg;
+
+	return rte_vfio_container_dma_unmap(c->cfd, c->va, IOVA0,
+		4 * env_pg());
+}
+
+static void
+undo_unmap(void *arg)
+{
+	struct ctx *c = arg;
+
+	assert_int_equal(rte_vfio_container_dma_map(c->cfd, c->va, IOVA0,
+		4 * env_pg()), 0);
+}
+
+static void
+test_dma_map_faults(void **state)
+{
+	const struct flow f = { "rte_vfio_container_dma_map", run_map,
+		undo_map, check_maps, { EIO, EIO } };
+	struct ctx c = { .m = *state };
+	unsigned int failures;
+
+	c.va = (uintptr_t)env_buf(4);
+	c.cfd = rte_vfio_container_create();
+	assert_true(c.cfd >= 0);
+	assert_int_equal(rte_vfio_container_assign_device(c.cfd, env_pci(),
+		DEV1), 0);
+	c.base_fds = fake_open_fds();
+	failures = sweep(&f, &c);
+	/* no-IOMMU groups: bookkeeping only, no kernel call to fail */
+	assert_true(c.m->kernel_maps ? failures > 0 : failures == 0);
+	assert_int_equal(rte_vfio_container_destroy(c.cfd), 0);
+}
+
+static void
+test_dma_unmap_faults(void **state)
+{
+	const struct flow f = { "rte_vfio_container_dma_unmap", run_unmap,
+		undo_unmap, check_maps, { EIO, EIO } };
+	struct ctx c = { .m = *state };
+	unsigned int failures;
+
+	c.va = (uintptr_t)env_buf(4);
+	c.cfd = rte_vfio_container_create();
+	assert_true(c.cfd >= 0);
+	assert_int_equal(rte_vfio_container_assign_device(c.cfd, env_pci(),
+		DEV1), 0);
+	assert_int_equal(run_map(&c), 0);
+	c.base_fds = fake_open_fds();
+	c.kernel = c.m->kernel_maps ? 1 : 0;
+	failures = sweep(&f, &c);
+	assert_true(c.m->kernel_maps ? failures > 0 : failures == 0);
+	assert_int_equal(run_unmap(&c), 0);
+	assert_int_equal(rte_vfio_container_destroy(c.cfd), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		VFIO_ALL_MODES(test_enable_faults),
+		VFIO_ALL_MODES(test_setup_device_faults),
+		VFIO_ALL_MODES(test_setup_device_replay_faults),
+		VFIO_ALL_MODES(test_container_create_faults),
+		VFIO_ALL_MODES(test_assign_device_faults),
+		VFIO_ALL_MODES(test_dma_map_faults),
+		VFIO_ALL_MODES(test_dma_unmap_faults),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/* The DMA mapping bookkeeping on its own: semantics and scale. */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "eal_vfio_maps.h"
+
+#define PG 4096ULL
+
+static void
+add_ok(struct vfio_maps *m, uint64_t va, uint64_t iova, uint64_t len)
+{
+	assert_int_equal(vfio_maps_check_add(m, va, iova, len, NULL), VFIO_OK);
+	assert_int_equal(vfio_maps_reserve(m), VFIO_OK);
+	vfio_maps_add(m, va, iova, len);
+}
+
+static void
+remove_ok(struct vfio_maps *m, uint64_t va, uint64_t iova, uint64_t len,
+		bool partial)
+{
+	assert_int_equal(vfio_maps_check_remove(m, va, iova, len, partial),
+		VFIO_OK);
+	assert_int_equal(vfio_maps_reserve(m), VFIO_OK);
+	vfio_maps_remove(m, iova, len);
+}
+
+/* the i-th entry in IOVA order */
+static const struct vfio_map *
+entry(const struct vfio_maps *m, size_t i)
+{
+	const struct vfio_map *e = vfio_maps_first(m);
+
+	while (e != NULL && i-- > 0)
+		e = vfio_maps_after(m, e);
+	assert_non_null(e);
+	return e;
+}
+
+/* entries sorted, non-overlapping and non-empty, as many as counted */
+static void
+check_invariants(const struct vfio_maps *m)
+{
+	const struct vfio_map *e, *prev = NULL;
+	size_t n = 0;
+
+	for (e = vfio_maps_first(m); e != NULL; e = vfio_maps_after(m, e)) {
+		assert_true(e->len > 0);
+		if (prev != NULL)
+			assert_true(prev->iova + prev->len <= e->iova);
+		prev = e;
+		n++;
+	}
+	assert_int_equal(n, m->n);
+}
+
+static void
+test_identical_remap_is_already(void **state)
+{
+	struct vfio_maps m;
+
+	(void)state;
+	vfio_maps_init(&m, false);
+	add_ok(&m, 0x100000, 0x10000, 4 * PG);
+	assert_int_equal(vfio_maps_check_add(&m, 0x100000, 0x10000, 4 * PG,
+		NULL), VFIO_ALREADY);
+	/* a sub-range with the same translation is already mapped too */
+	assert_int_equal(vfio_maps_check_add(&m, 0x101000, 0x11000, PG, NULL),
+		VFIO_ALREADY);
+	assert_int_equal(m.n, 1);
+	vfio_maps_fini(&m);
+}
+
+static void
+test_overlap_other_vaddr_is_exists(void **state)
+{
+	struct vfio_maps m;
+	struct vfio_map c = { 0, 0, 0 };
+
+	(void)state;
+	vfio_maps_init(&m, false);
+	add_ok(&m, 0x100000, 0x10000, 4 * PG);
+	assert_int_equal(vfio_maps_check_add(&m, 0x200000, 0x12000, 4 * PG,
+		&c), VFIO_EXISTS);
+	assert_int_equal(c.va, 0x100000);
+	assert_int_equal(c.iova, 0x10000);
+	assert_int_equal(c.len, 4 * PG);
+	/* same translation but sticking out of the mapping: not identical */
+	assert_int_equal(vfio_maps_check_add(&m, 0x102000, 0x12000, 4 * PG,
+		NULL), VFIO_EXISTS);
+	/* same translation, two entries with a gap between them */
+	add_ok(&m, 0x106000, 0x16000, PG);
+	assert_int_equal(vfio_maps_check_add(&m, 0x100000, 0x10000, 7 * PG,
+		NULL), VFIO_EXISTS);
+	assert_int_equal(m.n, 2);
+	vfio_maps_fini(&m);
+}
+
+static void
+test_adjacent_ranges_do_not_conflict(void **state)
+{
+	struct vfio_maps m;
+
+	(void)state;
+	vfio_maps_init(&m, false);
+	add_ok(&m, 0x100000, 0x10000, PG);
+	add_ok(&m, 0x500000, 0x11000, PG);
+	add_ok(&m, 0x900000, 0xf000, PG);
+	assert_int_equal(m.n, 3);
+	check_invariants(&m);
+	assert_non_null(vfio_maps_find(&m, 0x11fff));
+	assert_int_equal(vfio_maps_find(&m, 0x11fff)->va, 0x500000);
+	assert_null(vfio_maps_find(&m, 0x12000));
+	assert_null(vfio_maps_find(&m, 0xe000));
+	vfio_maps_fini(&m);
+}
+
+static void
+test_unmap_nothing_is_not_found(void **state)
+{
+	struct vfio_maps m;
+
+	(void)state;
+	vfio_maps_init(&m, false);
+	assert_int_equal(vfio_maps_check_remove(&m, 0, 0, PG, false),
+		VFIO_NOT_FOUND);
+	add_ok(&m, 0x100000, 0x10000, PG);
+	assert_int_equal(vfio_maps_check_remove(&m, 0x200000, 0x20000, PG,
+		false), VFIO_NOT_FOUND);
+	/* right IOVA, other vaddr: not this mapping */
+	assert_int_equal(vfio_maps_check_remove(&m, 0x200000, 0x10000, PG,
+		false), VFIO_NOT_FOUND);
+	vfio_maps_fini(&m);
+}
+
+static void
+test_partial_unmap_unsupported_keeps_entries(void **state)
+{
+	struct vfio_maps m;
+
+	(void)state;
+	vfio_maps_init(&m, false);
+	add_ok(&m, 0x100000, 0x10000, 4 * PG);
+	assert_int_equal(vfio_maps_check_remove(&m, 0x100000, 0x10000, PG,
+		false), VFIO_UNSUPPORTED);
+	assert_int_equal(vfio_maps_check_remove(&m, 0x0ff000, 0xf000, 2 * PG,
+		false), VFIO_UNSUPPORTED);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(entry(&m, 0)->len, 4 * PG);
+	vfio_maps_fini(&m);
+}
+
+static void
+test_unmap_whole_entries_at_once(void **state)
+{
+	struct vfio_maps m;
+
+	(void)state;
+	vfio_maps_init(&m, false);
+	add_ok(&m, 0x100000, 0x10000, PG);
+	add_ok(&m, 0x101000, 0x11000, PG);
+	add_ok(&m, 0x103000, 0x13000, PG);
+	add_ok(&m, 0x104000, 0x14000, PG);
+	/* not merged: each one stays as the kernel knows it */
+	assert_int_equal(m.n, 4);
+	remove_ok(&m, 0x101000, 0x11000, 3 * PG, false);
+	assert_int_equal(m.n, 2);
+	assert_int_equal(entry(&m, 0)->iova, 0x10000);
+	assert_int_equal(entry(&m, 1)->iova, 0x14000);
+	vfio_maps_fini(&m);
+}
+
+static void
+test_merge_and_partial_unmap(void **state)
+{
+	struct vfio_maps m;
+
+	(void)state;
+	vfio_maps_init(&m, true);
+	add_ok(&m, 0x100000, 0x10000, PG);
+	add_ok(&m, 0x102000, 0x12000, PG);
+	add_ok(&m, 0x101000, 0x11000, PG);
+	assert_int_equal(m.n, 1);
+	assert_int_equal(entry(&m, 0)->len, 3 * PG);
+	/* contiguous in IOVA but not in VA: kept apart */
+	add_ok(&m, 0x900000, 0x13000, PG);
+	assert_int_equal(m.n, 2);
+	/* hole in the middle */
+	remove_ok(&m, 0x101000, 0x11000, PG, true);
+	assert_int_equal(m.n, 3);
+	assert_int_equal(entry(&m, 0)->iova, 0x10000);
+	assert_int_equal(entry(&m, 0)->len, PG);
+	assert_int_equal(entry(&m, 1)->iova, 0x12000);
+	assert_int_equal(entry(&m, 1)->va, 0x102000);
+	/* head of one, whole of the next */
+	remove_ok(&m, 0x102000, 0x12000, PG, true);
+	assert_int_equal(m.n, 2);
+	add_ok(&m, 0x901000, 0x14000, 2 * PG);
+	assert_int_equal(m.n, 2);
+	remove_ok(&m, 0x901000, 0x14000, PG, true);
+	assert_int_equal(m.n, 3);
+	assert_int_equal(entry(&m, 2)->iova, 0x15000);
+	assert_int_equal(entry(&m, 2)->va, 0x902000);
+	check_invariants(&m);
+	vfio_maps_fini(&m);
+}
+
+static void
+test_range_ending_at_top_of_space(void **state)
+{
+	struct vfio_maps m;
+	uint64_t top = UINT64_MAX - PG + 1;
+
+	(void)state;
+	vfio_maps_init(&m, false);
+	add_ok(&m, 0x100000, top, PG);
+	assert_non_null(vfio_maps_find(&m, UINT64_MAX));
+	assert_int_equal(vfio_maps_check_add(&m, 0x100000, top, PG, NULL),
+		VFIO_ALREADY);
+	add_ok(&m, 0x200000, 0, PG);
+	remove_ok(&m, 0x100000, top, PG, false);
+	assert_int_equal(m.n, 1);
+	vfio_maps_fini(&m);
+}
+
+#define MANY 100000
+
+static void
+test_many_maps_random_order(void **state)
+{
+	struct vfio_maps m;
+	uint32_t *order;
+	size_t i;
+
+	(void)state;
+	order = malloc(MANY * sizeof(*order));
+	assert_non_null(order);
+	for (i = 0; i < MANY; i++)
+		order[i] = i;
+	srand(1);
+	for (i = MANY - 1; i > 0; i--) {
+		size_t j = (size_t)rand() % (i + 1);
+		uint32_t t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+	vfio_maps_init(&m, false);
+	/* every other page, so that nothing is adjacent */
+	for (i = 0; i < MANY; i++)
+		add_ok(&m, 0x40000000 + order[i] * 2 * PG,
+			order[i] * 2 * PG, PG);
+	assert_int_equal(m.n, MANY);
+	check_invariants(&m);
+	for (i = 0; i < MANY; i++) {
+		const struct vfio_map *e = vfio_maps_find(&m, i * 2 * PG + 7);
+
+		assert_non_null(e);
+		assert_int_equal(e->va, 0x40000000 + i * 2 * PG);
+		assert_null(vfio_maps_find(&m, i * 2 * PG + PG));
+	}
+	for (i = 0; i < MANY; i += 2)
+		remove_ok(&m, 0x40000000 + i * 2 * PG, i * 2 * PG, PG, false);
+	assert_int_equal(m.n, MANY / 2);
+	check_invariants(&m);
+	vfio_maps_fini(&m);
+	free(order);
+}
+
+/* ---- random operations against a page-by-page model ------------------- */
+
+#define MODEL_PAGES 512
+#define MODEL_OPS 20000
+
+/* va of each IOVA page, 0 when unmapped */
+static uint64_t model[MODEL_PAGES];
+
+static void
+check_model(const struct vfio_maps *m)
+{
+	uint64_t seen[MODEL_PAGES] = { 0 };
+	const struct vfio_map *e, *prev = NULL;
+	uint64_t i;
+
+	for (e = vfio_maps_first(m); e != NULL; e = vfio_maps_after(m, e)) {
+		/* merged as far as possible */
+		if (prev != NULL)
+			assert_false(prev->iova + prev->len == e->iova &&
+				prev->va + prev->len == e->va);
+		for (i = 0; i < e->len / PG; i++)
+			seen[e->iova / PG + i] = e->va + i * PG;
+		prev = e;
+	}
+	assert_memory_equal(seen, model, sizeof(model));
+	check_invariants(m);
+}
+
+static void
+test_random_ops_match_page_model(void **state)
+{
+	struct vfio_maps m;
+	int op;
+
+	(void)state;
+	memset(model, 0, sizeof(model));
+	vfio_maps_init(&m, true);
+	srand(7);
+	for (op = 0; op < MODEL_OPS; op++) {
+		uint64_t first = (uint64_t)rand() % MODEL_PAGES;
+		uint64_t n = 1 + (uint64_t)rand() % 16;
+		/* few translations, so that identical re-maps happen */
+		uint64_t delta = (1 + (uint64_t)rand() % 3) << 32;
+		uint64_t iova = first * PG, va = iova + delta, i;
+		bool any = false, all = true, same = true;
+		enum vfio_result want, got;
+
+		if (first + n > MODEL_PAGES)
+			n = MODEL_PAGES - first;
+		for (i = first; i < first + n; i++) {
+			any |= model[i] != 0;
+			all &= model[i] != 0;
+			same &= model[i] == 0 || model[i] == va + (i - first) * PG;
+		}
+		if (rand() % 2 == 0) {
+			want = !any ? VFIO_OK : all && same ? VFIO_ALREADY :
+				VFIO_EXISTS;
+			got = vfio_maps_check_add(&m, va, iova, n * PG, NULL);
+			assert_int_equal(got, want);
+			if (got == VFIO_OK) {
+				assert_int_equal(vfio_maps_reserve(&m), VFIO_OK);
+				vfio_maps_add(&m, va, iova, n * PG);
+				for (i = first; i < first + n; i++)
+					model[i] = va + (i - first) * PG;
+			}
+		} else {
+			want = any && same ? VFIO_OK : VFIO_NOT_FOUND;
+			got = vfio_maps_check_remove(&m, va, iova, n * PG,
+				true);
+			assert_int_equal(got, want);
+			if (got == VFIO_OK) {
+				assert_int_equal(vfio_maps_reserve(&m), VFIO_OK);
+				vfio_maps_remove(&m, iova, n * PG);
+				for (i = first; i < first + n; i++)
+					model[i] = 0;
+			}
+		}
+		check_model(&m);
+	}
+	vfio_maps_fini(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_identical_remap_is_already),
+		cmocka_unit_test(test_overlap_other_vaddr_is_exists),
+		cmocka_unit_test(test_adjacent_ranges_do_not_conflict),
+		cmocka_unit_test(test_unmap_nothing_is_not_found),
+		cmocka_unit_test(test_partial_unmap_unsupported_keeps_entries),
+		cmocka_unit_test(test_unmap_whole_entries_at_once),
+		cmocka_unit_test(test_merge_and_partial_unmap),
+		cmocka_unit_test(test_range_ending_at_top_of_space),
+		cmocka_unit_test(test_many_maps_random_order),
+		cmocka_unit_test(test_random_ops_match_page_model),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/*
+ * EAL memory and VFIO in every mode: pages mapped at "VFIO memory init"
+ * or when the IOMMU context appears, followed on hotplug events page by
+ * page, external segment lists left alone, the no-IOMMU cdev IOVA source.
+ * The memory subsystem is replaced by wrappers describing a small memory
+ * map, so that the test controls every page.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+
+#include <rte_eal_memconfig.h>
+#include <rte_errno.h>
+#include <rte_memory.h>
+#include <rte_vfio.h>
+
+#include "eal_memory_iova.h"
+#include "eal_private.h"
+#include "test_vfio_env.h"
+
+#define NB_PAGES 16
+#define FIRST_PAGES 8
+
+int __wrap_rte_memseg_walk_thread_unsafe(rte_memseg_walk_t func, void *arg);
+struct rte_memseg_list *__wrap_rte_mem_virt2memseg_list(const void *virt);
+struct rte_memseg *__wrap_rte_mem_virt2memseg(const void *virt,
+	const struct rte_memseg_list *msl);
+int __wrap_rte_mem_event_callback_register(const char *name,
+	rte_mem_event_callback_t clb, void *arg);
+int __wrap_rte_mem_event_callback_unregister(const char *name, void *arg);
+void __wrap_rte_mcfg_mem_read_lock(void);
+void __wrap_rte_mcfg_mem_read_unlock(void);
+int __wrap_eal_iova_source_set(const struct eal_iova_source *src);
+
+/* two segment lists: EAL memory, and external memory to be left alone */
+static struct {
+	struct rte_memseg_list msl;
+	struct rte_memseg segs[NB_PAGES];
+	bool present[NB_PAGES];
+} lists[2];
+
+static rte_mem_event_callback_t callback;
+static int read_locks;
+static struct eal_iova_source source;
+static bool source_set;
+
+int
+__wrap_rte_memseg_walk_thread_unsafe(rte_memseg_walk_t func, void *arg)
+{
+	unsigned int l, i;
+	int ret;
+
+	for (l = 0; l < RTE_DIM(lists); l++) {
+		for (i = 0; i < NB_PAGES; i++) {
+			if (!lists[l].present[i])
+				continue;
+			ret = func(&lists[l].msl, &lists[l].segs[i], arg);
+			if (ret != 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+struct rte_memseg_list *
+__wrap_rte_mem_virt2memseg_list(const void *virt)
+{
+	uintptr_t v = (uintptr_t)virt;
+	unsigned int l;
+
+	for (l = 0; l < RTE_DIM(lists); l++) {
+		uintptr_t base = (uintptr_t)lists[l].msl.base_va;
+
+		if (v >= base && v < base + lists[l].msl.len)
+			return &lists[l].msl;
+	}
+	return NULL;
+}
+
+struct rte_memseg *
+__wrap_rte_mem_virt2memseg(const void *virt, const struct rte_memseg_list *msl)
+{
+	unsigned int l = msl == &lists[0].msl ? 0 : 1;
+	size_t i = ((uintptr_t)virt - (uintptr_t)msl->base_va) / msl->page_sz;
+
+	return lists[l].present[i] ? &lists[l].segs[i] : NULL;
+}
+
+int
+__wrap_rte_mem_event_callback_register(const char *name,
+		rte_mem_event_callback_t clb, void *arg)
+{
+	(void)name;
+	(void)arg;
+	assert_null(callback);
+	callback = clb;
+	return 0;
+}
+
+int
+__wrap_rte_mem_event_callback_unregister(const char *name, void *arg)
+{
+	(void)name;
+	(void)arg;
+	callback = NULL;
+	return 0;
+}
+
+void
+__wrap_rte_mcfg_mem_read_lock(void)
+{
+	read_locks++;
+}
+
+void
+__wrap_rte_mcfg_mem_read_unlock(void)
+{
+	assert_true(read_locks > 0);
+	read_locks--;
+}
+
+int
+__wrap_eal_iova_source_set(const struct eal_iova_source *src)
+{
+	source_set = src != NULL;
+	if (src != NULL)
+		source = *src;
+	return 0;
+}
+
+/* a memory map: FIRST_PAGES pages present in each list */
+static void
+memory_setup(const struct vfio_mode_case *m)
+{
+	unsigned int l, i;
+
+	memset(lists, 0, sizeof(lists));
+	for (l = 0; l < RTE_DIM(lists); l++) {
+		uint8_t *base = env_buf(NB_PAGES);
+
+		lists[l].msl.base_va = base;
+		lists[l].msl.page_sz = env_pg();
+		lists[l].msl.len = NB_PAGES * env_pg();
+		lists[l].msl.external = l == 1;
+		for (i = 0; i < NB_PAGES; i++) {
+			struct rte_memseg *ms = &lists[l].segs[i];
+
+			ms->addr = base + i * env_pg();
+			ms->len = env_pg();
+			/* PA mode: any physical-looking address will do */
+			ms->iova = m->iova == RTE_IOVA_VA ?
+				(uintptr_t)ms->addr : 0x40000000ULL + i * env_pg();
+			lists[l].present[i] = i < FIRST_PAGES;
+		}
+	}
+}
+
+static int
+mem_setup(void **state)
+{
+	callback = NULL;
+	read_locks = 0;
+	source_set = false;
+	if (env_setup(state) != 0)
+		return -1;
+	memory_setup(*state);
+	return 0;
+}
+
+static int
+mem_teardown(void **state)
+{
+	eal_vfio_mem_cleanup();
+	assert_null(callback);
+	assert_int_equal(read_locks, 0);
+	return env_teardown(state);
+}
+
+#define MEM_TEST(fn, i, mode) { #fn "/" mode, fn, mem_setup, mem_teardown, \
+	&vfio_mode_cases[i] }
+#define MEM_ALL_MODES(fn) MEM_TEST(fn, 0, "group"), \
+	MEM_TEST(fn, 1, "noiommu"), MEM_TEST(fn, 2, "cdev"), \
+	MEM_TEST(fn, 3, "noiommu-cdev"), MEM_TEST(fn, 4, "spapr")
+
+/* the front end maps EAL pages itself (not with no-IOMMU) */
+static bool
+maps_pages(const struct vfio_mode_case *m)
+{
+	return !m->noiommu;
+}
+
+static int
+kernel_pages(void)
+{
+	struct fake_dma d[NB_PAGES * 2];
+	int n = env_kernel_maps(rte_vfio_get_container_fd(), d, RTE_DIM(d));
+	int i;
+
+	/* every mapping one page, at its IOVA */
+	for (i = 0; i < n && i < (int)RTE_DIM(d); i++)
+		assert_int_equal(d[i].size, env_pg());
+	return n < 0 ? 0 : n;
+}
+
+static void
+page_event(enum rte_mem_event ev, unsigned int first, unsigned int n)
+{
+	unsigned int i;
+
+	if (ev == RTE_MEM_EVENT_ALLOC)
+		for (i = first; i < first + n; i++)
+			lists[0].present[i] = true;
+	assert_non_null(callback);
+	callback(ev, lists[0].segs[first].addr, n * env_pg(), NULL);
+	if (ev == RTE_MEM_EVENT_FREE)
+		for (i = first; i < first + n; i++)
+			lists[0].present[i] = false;
+}
+
+static void
+test_eal_memory_follows_context_and_hotplug(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	int want = maps_pages(m) ? FIRST_PAGES : 0;
+	int fd;
+
+	assert_int_equal(eal_vfio_mem_init(), 0);
+	assert_non_null(callback);
+	/* group: nothing before the first group sets the IOMMU */
+	assert_int_equal(kernel_pages(), m->group ? 0 : want);
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(kernel_pages(), want);
+	/* hotplug: two pages come, one goes */
+	page_event(RTE_MEM_EVENT_ALLOC, FIRST_PAGES, 2);
+	want += maps_pages(m) ? 2 : 0;
+	assert_int_equal(kernel_pages(), want);
+	page_event(RTE_MEM_EVENT_FREE, FIRST_PAGES, 1);
+	want -= maps_pages(m) ? 1 : 0;
+	assert_int_equal(kernel_pages(), want);
+	/* external memory is the application's business */
+	callback(RTE_MEM_EVENT_ALLOC, lists[1].segs[FIRST_PAGES].addr,
+		env_pg(), NULL);
+	assert_int_equal(kernel_pages(), want);
+	/* group: the context goes with the last group and comes back */
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+	assert_int_equal(kernel_pages(), m->group ? 0 : want);
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(kernel_pages(), want);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+	eal_vfio_mem_cleanup();
+	assert_int_equal(kernel_pages(), 0);
+	assert_null(callback);
+}
+
+/* a bus may set a device up before memory exists (group joins first) */
+static void
+test_group_joined_before_memory_init(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	int fd;
+
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(kernel_pages(), 0);
+	assert_int_equal(eal_vfio_mem_init(), 0);
+	assert_int_equal(kernel_pages(), maps_pages(m) ? FIRST_PAGES : 0);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+	eal_vfio_mem_cleanup();
+	assert_int_equal(kernel_pages(), 0);
+}
+
+static void
+test_eal_page_map_failure_rolls_back(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	unsigned long req = m->group ? VFIO_IOMMU_MAP_DMA : IOMMU_IOAS_MAP;
+	/* sPAPR: the 4th page fails */
+	unsigned int base = fake_open_fds();
+	int fd;
+
+	if (!maps_pages(m))
+		skip();
+	fake_fault_ioctl(req, 4, ENOMEM);
+	if (m->group) {
+		/* mapped when the first group joins: setup fails */
+		assert_int_equal(eal_vfio_mem_init(), 0);
+		assert_rte_err(rte_vfio_setup_device(env_pci(), DEV0, &fd),
+			ENOMEM);
+		assert_int_equal(fake_open_fds(), base);
+	} else {
+		assert_rte_err(eal_vfio_mem_init(), ENOMEM);
+		assert_null(callback);
+	}
+	assert_int_equal(kernel_pages(), 0);
+	fake_fault_clear();
+	if (!m->group)
+		assert_int_equal(eal_vfio_mem_init(), 0);
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+}
+
+static void
+test_user_map_over_eal_memory(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	const struct rte_memseg *ms = &lists[0].segs[2];
+	int fd;
+
+	if (!maps_pages(m))
+		skip();
+	assert_int_equal(eal_vfio_mem_init(), 0);
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	/* the same translation: already there */
+	assert_int_equal(rte_vfio_container_dma_map(
+		RTE_VFIO_DEFAULT_CONTAINER_FD, (uintptr_t)ms->addr, ms->iova,
+		ms->len), 0);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	/* the same IOVA for other memory */
+	assert_rte_err(rte_vfio_container_dma_map(RTE_VFIO_DEFAULT_CONTAINER_FD,
+		(uintptr_t)lists[1].segs[0].addr, ms->iova, ms->len), EEXIST);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+}
+
+static void
+test_noiommu_cdev_iova_source(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	void *page = lists[0].segs[9].addr;
+	rte_iova_t iova = 0;
+
+	if (m->fake != FAKE_MODE_NOIOMMU_CDEV) {
+		assert_false(source_set);
+		skip();
+	}
+	/* installed at enable: every EAL page gets a kernel-reported PA */
+	assert_true(source_set);
+	assert_int_equal(source.va2iova(page, env_pg(), &iova, source.arg), 0);
+	assert_int_equal(iova, fake_noiommu_pa((uintptr_t)page));
+	assert_int_equal(kernel_pages(), 1);
+	source.release(page, env_pg(), source.arg);
+	assert_int_equal(kernel_pages(), 0);
+	/* a failing map: the page gets no IOVA, nothing stays pinned */
+	fake_fault_ioctl(IOMMU_IOAS_NOIOMMU_GET_PA, 1, EFAULT);
+	assert_int_equal(source.va2iova(page, env_pg(), &iova, source.arg), -1);
+	assert_int_equal(kernel_pages(), 0);
+	eal_vfio_cleanup();
+	assert_false(source_set);
+	/* a kernel without IOMMU_IOAS_NOIOMMU_GET_PA: pagemap */
+	fake_fault_ioctl(IOMMU_IOAS_NOIOMMU_GET_PA, 1, ENOTTY);
+	assert_int_equal(env_enable(m), 0);
+	assert_int_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_CDEV);
+	assert_int_equal(rte_vfio_get_iova_mode(), RTE_IOVA_PA);
+	assert_false(source_set);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		MEM_ALL_MODES(test_eal_memory_follows_context_and_hotplug),
+		MEM_ALL_MODES(test_group_joined_before_memory_init),
+		MEM_ALL_MODES(test_eal_page_map_failure_rolls_back),
+		MEM_ALL_MODES(test_user_map_over_eal_memory),
+		MEM_ALL_MODES(test_noiommu_cdev_iova_source),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

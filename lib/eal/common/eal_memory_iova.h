@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+#ifndef _EAL_MEMORY_IOVA_H_
+#define _EAL_MEMORY_IOVA_H_
+
+/*
+ * Where the memory code gets the IOVA of a page in PA mode. The default
+ * reads /proc/self/pagemap; VFIO's no-IOMMU cdev backend installs a source
+ * returning the physical addresses the kernel reports. In VA mode the
+ * IOVA is the virtual address and no source is called.
+ */
+
+#include <stddef.h>
+
+#include <rte_common.h>
+
+/** A provider of physical addresses for PA mode. */
+struct eal_iova_source {
+	const char *name; /**< For logs. */
+	/**
+	 * IOVA of [va, va + len) (one page, just mapped and populated).
+	 * @return 0, or -1 with rte_errno on failure.
+	 */
+	int (*va2iova)(void *va, size_t len, rte_iova_t *iova, void *arg);
+	/** The page is about to be unmapped: drop what va2iova pinned (may be NULL). */
+	void (*release)(void *va, size_t len, void *arg);
+	void *arg; /**< Passed to both. */
+};
+
+/**
+ * Install the IOVA source used for pages allocated from now on (call it
+ * before the "memory" init stage). The structure is copied.
+ *
+ * @param src
+ *   Source, or NULL for the default (pagemap).
+ * @return
+ *   0, or -1 with rte_errno EINVAL (src without va2iova).
+ */
+int eal_iova_source_set(const struct eal_iova_source *src);
+
+/**
+ * @return
+ *   1 when PA mode can work: a source is installed, or
+ *   /proc/self/pagemap reports page frame numbers (it reads them as 0
+ *   without CAP_SYS_ADMIN).
+ */
+int eal_iova_pa_available(void);
+
+/**
+ * IOVA of one page through the current source (PA mode).
+ *
+ * @param va
+ *   Page address (mapped and populated).
+ * @param len
+ *   Page size.
+ * @param iova
+ *   Receives the IOVA.
+ * @return
+ *   0, or -1 with rte_errno (EIO: pagemap unreadable, ENOENT: no frame).
+ */
+int eal_iova_source_va2iova(void *va, size_t len, rte_iova_t *iova);
+
+/**
+ * Tell the current source a page is going away (PA mode).
+ *
+ * @param va
+ *   Page address.
+ * @param len
+ *   Page size.
+ */
+void eal_iova_source_release(void *va, size_t len);
+
+#endif /* _EAL_MEMORY_IOVA_H_ */

@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/*
+ * VFIO front end: containers and devices. Mode selection is in
+ * eal_vfio_mode.c, user DMA maps in eal_vfio_dma.c, EAL memory in
+ * eal_vfio_mem.c. Everything that talks to the kernel goes through the
+ * backend's operations table; no ioctl here.
+ *
+ * Locking: vfio_state.lock protects the state and the container table;
+ * each container has its own lock. Order: memory hotplug lock (read),
+ * then vfio_state.lock, then a container lock. The memory event callback
+ * holds the hotplug write lock and takes only the default container's
+ * lock.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_string_fns.h>
+#include <rte_vfio.h>
+
+#include "eal_log.h"
+#include "eal_vfio.h"
+
+struct vfio_state vfio_state = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+struct vfio_container *
+vfio_default_container(void)
+{
+	return &vfio_state.containers[VFIO_DEFAULT_CONTAINER];
+}
+
+const struct vfio_backend_ops *
+vfio_backend_ops_current(void)
+{
+	return vfio_state.ops;
+}
+
+enum rte_vfio_mode
+vfio_mode(void)
+{
+	return vfio_state.mode;
+}
+
+void
+vfio_tables_init(void)
+{
+	unsigned int i;
+
+	if (vfio_state.tables_ready)
+		return;
+	for (i = 0; i < RTE_DIM(vfio_state.containers); i++) {
+		pthread_mutex_init(&vfio_state.containers[i].lock, NULL);
+		TAILQ_INIT(&vfio_state.containers[i].devices);
+	}
+	vfio_state.tables_ready = true;
+}
+
+/* ---- containers ---------------------------------------------------------- */
+
+enum vfio_result
+vfio_container_open(struct vfio_container *c, bool is_default, int fd)
+{
+	enum vfio_result r;
+
+	c->is_default = is_default;
+	c->fd = -1;
+	c->bk = NULL;
+	c->mem_mapped = false;
+	TAILQ_INIT(&c->devices);
+	r = vfio_state.ops->container_open(c, fd);
+	if (r != VFIO_OK)
+		return r;
+	vfio_maps_init(&c->user_maps, vfio_state.ops->partial_unmap(c));
+	vfio_maps_init(&c->mem_maps, false);
+	c->used = true;
+	return VFIO_OK;
+}
+
+static void device_remove(struct vfio_container *c, struct vfio_device *d);
+
+/* caller holds c->lock */
+void
+vfio_container_close(struct vfio_container *c)
+{
+	struct vfio_device *d;
+
+	while ((d = TAILQ_FIRST(&c->devices)) != NULL)
+		device_remove(c, d);
+	vfio_state.ops->container_close(c);
+	vfio_maps_fini(&c->user_maps);
+	vfio_maps_fini(&c->mem_maps);
+	c->mem_mapped = false;
+	c->used = false;
+	c->fd = -1;
+}
+
+/* caller holds vfio_state.lock */
+static struct vfio_container *
+container_find(int fd)
+{
+	unsigned int i;
+
+	if (fd == RTE_VFIO_DEFAULT_CONTAINER_FD)
+		return vfio_default_container();
+	for (i = 0; i < RTE_DIM(vfio_state.containers); i++)
+		if (vfio_state.containers[i].used && vfio_state.containers[i].fd == fd)
+			return &vfio_state.containers[i];
+	return NULL;
+}
+
+/* caller holds vfio_state.lock */
+enum vfio_result
+vfio_check_ready(void)
+{
+	if (!vfio_state.enabled || vfio_state.mode == RTE_VFIO_MODE_NONE)
+		return VFIO_NOT_INIT;
+	return VFIO_OK;
+}
+
+/* find and lock a container; vfio_state.lock is held only meanwhile */
+enum vfio_result
+vfio_container_get(int fd, struct vfio_container **out)
+{
+	struct vfio_container *c;
+	enum vfio_result r;
+
+	pthread_mutex_lock(&vfio_state.lock);
+	r = vfio_check_ready();
+	if (r == VFIO_OK) {
+		c = container_find(fd);
+		if (c == NULL || !c->used) {
+			EAL_LOG(ERR, "VFIO: no container with descriptor %d",
+				fd);
+			r = VFIO_NOT_FOUND;
+		} else {
+			pthread_mutex_lock(&c->lock);
+			*out = c;
+		}
+	}
+	pthread_mutex_unlock(&vfio_state.lock);
+	return r;
+}
+
+/* the kernel context of c was (re)created: put every mapping back */
+static enum vfio_result
+container_replay(struct vfio_container *c)
+{
+	enum vfio_result r;
+	const struct vfio_map *e;
+
+	r = vfio_mem_sync(c);
+	if (r != VFIO_OK)
+		return r;
+	for (e = vfio_maps_first(&c->user_maps); e != NULL;
+			e = vfio_maps_after(&c->user_maps, e)) {
+		r = vfio_state.ops->dma_map(c, e->va, e->iova, e->len);
+		if (r != VFIO_OK)
+			return r;
+	}
+	if (c->user_maps.n > 0)
+		EAL_LOG(DEBUG, "VFIO: replayed %zu user mappings in container %d",
+			c->user_maps.n, c->fd);
+	return VFIO_OK;
+}
+
+/* ---- devices ------------------------------------------------------------- */
+
+/* caller holds vfio_state.lock */
+static struct vfio_device *
+device_find(const char *sysfs_base, const char *addr,
+		struct vfio_container **owner)
+{
+	struct vfio_device *d;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(vfio_state.containers); i++) {
+		struct vfio_container *c = &vfio_state.containers[i];
+
+		if (!c->used)
+			continue;
+		TAILQ_FOREACH(d, &c->devices, next) {
+			if (strcmp(d->addr, addr) == 0 &&
+					strcmp(d->sysfs_base, sysfs_base) == 0) {
+				if (owner != NULL)
+					*owner = c;
+				return d;
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * vfio-pci accepts a VF token only from an SR-IOV PF or a VF and refuses
+ * it (EINVAL) for any other device; other VFIO drivers (fsl-mc) match
+ * device names exactly. So present it to PFs and VFs only.
+ */
+static bool
+takes_vf_token(const char *sysfs_base, const char *addr)
+{
+	static const char * const sriov_entries[] = { "physfn", "sriov_totalvfs" };
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(sriov_entries); i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s", sysfs_base, addr,
+			sriov_entries[i]);
+		if (access(path, F_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* open a device into c; caller holds c->lock */
+static enum vfio_result
+device_add(struct vfio_container *c, const char *sysfs_base,
+		const char *addr, struct vfio_device **out)
+{
+	struct vfio_device *d;
+	enum vfio_result r;
+	bool was_ready;
+	int num;
+
+	r = vfio_state.ops->device_num(sysfs_base, addr, &num);
+	if (r != VFIO_OK)
+		return r;
+	d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return VFIO_NO_MEMORY;
+	rte_strlcpy(d->sysfs_base, sysfs_base, sizeof(d->sysfs_base));
+	rte_strlcpy(d->addr, addr, sizeof(d->addr));
+	d->num = num;
+	d->fd = -1;
+	d->vf_token = takes_vf_token(sysfs_base, addr);
+	was_ready = vfio_state.ops->dma_ready(c);
+	r = vfio_state.ops->device_open(c, d);
+	if (r != VFIO_OK)
+		goto free_dev;
+	if (!was_ready && vfio_state.ops->dma_ready(c)) {
+		r = container_replay(c);
+		if (r != VFIO_OK)
+			goto close_dev;
+	}
+	TAILQ_INSERT_TAIL(&c->devices, d, next);
+	*out = d;
+	return VFIO_OK;
+close_dev:
+	vfio_state.ops->device_close(c, d);
+	if (!vfio_state.ops->dma_ready(c))
+		vfio_mem_forget(c);
+free_dev:
+	free(d);
+	return r;
+}
+
+/* caller holds c->lock */
+static void
+device_remove(struct vfio_container *c, struct vfio_device *d)
+{
+	bool was_ready = vfio_state.ops->dma_ready(c);
+
+	TAILQ_REMOVE(&c->devices, d, next);
+	vfio_state.ops->device_close(c, d);
+	/* last group gone: the kernel dropped the context and its mappings */
+	if (was_ready && !vfio_state.ops->dma_ready(c))
+		vfio_mem_forget(c);
+	free(d);
+}
+
+int
+vfio_default_device_fd(int num)
+{
+	struct vfio_container *c = vfio_default_container();
+	struct vfio_device *d;
+	int fd = -1;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->used) {
+		TAILQ_FOREACH(d, &c->devices, next) {
+			if (d->num == num) {
+				fd = d->fd;
+				break;
+			}
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return fd;
+}
+
+static enum vfio_result
+check_names(const char *sysfs_base, const char *addr)
+{
+	if (sysfs_base == NULL || addr == NULL || addr[0] == '\0' ||
+			strlen(sysfs_base) >= PATH_MAX ||
+			strlen(addr) >= RTE_DEV_NAME_MAX_LEN ||
+			strchr(addr, '/') != NULL) {
+		EAL_LOG(ERR, "VFIO: invalid device name");
+		return VFIO_INVALID;
+	}
+	return VFIO_OK;
+}
+
+/* ---- devices API --------------------------------------------------------- */
+
+int
+rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
+		int *vfio_dev_fd)
+{
+	struct vfio_container *c;
+	struct vfio_device *d;
+	enum vfio_result r;
+	bool locked;
+
+	r = check_names(sysfs_base, dev_addr);
+	if (r == VFIO_OK && vfio_dev_fd == NULL)
+		r = VFIO_INVALID;
+	if (r != VFIO_OK)
+		return vfio_result_ret(r);
+	locked = vfio_mem_lock();
+	pthread_mutex_lock(&vfio_state.lock);
+	r = vfio_check_ready();
+	if (r != VFIO_OK)
+		goto unlock;
+	d = device_find(sysfs_base, dev_addr, NULL);
+	if (d != NULL) {
+		/* assigned before (or set up already): hand out that fd */
+		d->setup = true;
+		*vfio_dev_fd = d->fd;
+		goto unlock;
+	}
+	c = vfio_default_container();
+	pthread_mutex_lock(&c->lock);
+	r = device_add(c, sysfs_base, dev_addr, &d);
+	if (r == VFIO_OK) {
+		d->setup = true;
+		*vfio_dev_fd = d->fd;
+	}
+	pthread_mutex_unlock(&c->lock);
+unlock:
+	pthread_mutex_unlock(&vfio_state.lock);
+	vfio_mem_unlock(locked);
+	return vfio_result_ret(r);
+}
+
+int
+rte_vfio_release_device(const char *sysfs_base, const char *dev_addr,
+		int vfio_dev_fd)
+{
+	struct vfio_container *c = NULL;
+	struct vfio_device *d;
+	enum vfio_result r;
+
+	r = check_names(sysfs_base, dev_addr);
+	if (r != VFIO_OK)
+		return vfio_result_ret(r);
+	pthread_mutex_lock(&vfio_state.lock);
+	r = vfio_check_ready();
+	if (r != VFIO_OK)
+		goto unlock;
+	d = device_find(sysfs_base, dev_addr, &c);
+	/* an assigned device never set up has no fd its user knows: -1 */
+	if (d == NULL || (d->fd != vfio_dev_fd &&
+			!(vfio_dev_fd < 0 && !d->setup))) {
+		EAL_LOG(ERR, "VFIO: release of %s: not open under descriptor %d",
+			dev_addr, vfio_dev_fd);
+		r = VFIO_NOT_FOUND;
+		goto unlock;
+	}
+	pthread_mutex_lock(&c->lock);
+	device_remove(c, d);
+	pthread_mutex_unlock(&c->lock);
+unlock:
+	pthread_mutex_unlock(&vfio_state.lock);
+	return vfio_result_ret(r);
+}
+
+static int
+get_num(enum vfio_num_kind kind, const char *sysfs_base, const char *dev_addr,
+		int *num)
+{
+	enum vfio_result r = check_names(sysfs_base, dev_addr);
+
+	if (r == VFIO_OK && num == NULL)
+		r = VFIO_INVALID;
+	if (r == VFIO_OK)
+		r = vfio_state.enabled && vfio_state.mode != RTE_VFIO_MODE_NONE ?
+			VFIO_OK : VFIO_NOT_INIT;
+	if (r == VFIO_OK && vfio_state.ops->num_kind != kind)
+		r = VFIO_UNSUPPORTED;
+	if (r == VFIO_OK)
+		r = vfio_state.ops->device_num(sysfs_base, dev_addr, num);
+	return vfio_result_ret(r);
+}
+
+int
+rte_vfio_get_group_num(const char *sysfs_base, const char *dev_addr,
+		int *iommu_group_num)
+{
+	return get_num(VFIO_NUM_GROUP, sysfs_base, dev_addr, iommu_group_num);
+}
+
+int
+rte_vfio_get_device_num(const char *sysfs_base, const char *dev_addr,
+		int *vfio_device_num)
+{
+	return get_num(VFIO_NUM_CDEV, sysfs_base, dev_addr, vfio_device_num);
+}
+
+/* ---- containers API ------------------------------------------------------ */
+
+int
+rte_vfio_get_container_fd(void)
+{
+	if (!vfio_state.enabled || vfio_state.mode == RTE_VFIO_MODE_NONE)
+		return vfio_result_ret(VFIO_NOT_INIT);
+	return vfio_default_container()->fd;
+}
+
+int
+rte_vfio_container_create(void)
+{
+	enum vfio_result r;
+	unsigned int i;
+	int fd = -1;
+
+	pthread_mutex_lock(&vfio_state.lock);
+	r = vfio_check_ready();
+	if (r != VFIO_OK)
+		goto unlock;
+	for (i = VFIO_DEFAULT_CONTAINER + 1; i < RTE_DIM(vfio_state.containers); i++)
+		if (!vfio_state.containers[i].used)
+			break;
+	if (i == RTE_DIM(vfio_state.containers)) {
+		EAL_LOG(ERR, "VFIO: all %d containers are in use",
+			RTE_MAX_VFIO_CONTAINERS);
+		r = VFIO_NO_SPACE;
+		goto unlock;
+	}
+	pthread_mutex_lock(&vfio_state.containers[i].lock);
+	r = vfio_container_open(&vfio_state.containers[i], false, -1);
+	if (r == VFIO_OK)
+		fd = vfio_state.containers[i].fd;
+	pthread_mutex_unlock(&vfio_state.containers[i].lock);
+unlock:
+	pthread_mutex_unlock(&vfio_state.lock);
+	if (r != VFIO_OK)
+		return vfio_result_ret(r);
+	return fd;
+}
+
+int
+rte_vfio_container_destroy(int container_fd)
+{
+	struct vfio_container *c;
+	enum vfio_result r;
+
+	pthread_mutex_lock(&vfio_state.lock);
+	r = vfio_check_ready();
+	if (r != VFIO_OK)
+		goto unlock;
+	c = container_find(container_fd);
+	if (c != NULL && c->is_default) {
+		EAL_LOG(ERR, "VFIO: the default container cannot be destroyed");
+		r = VFIO_INVALID;
+	} else if (c == NULL) {
+		EAL_LOG(ERR, "VFIO: no container with descriptor %d",
+			container_fd);
+		r = container_fd < 0 ? VFIO_INVALID : VFIO_NOT_FOUND;
+	} else {
+		pthread_mutex_lock(&c->lock);
+		vfio_container_close(c);
+		pthread_mutex_unlock(&c->lock);
+	}
+unlock:
+	pthread_mutex_unlock(&vfio_state.lock);
+	return vfio_result_ret(r);
+}
+
+int
+rte_vfio_container_assign_device(int container_fd, const char *sysfs_base,
+		const char *dev_addr)
+{
+	struct vfio_container *c, *owner;
+	struct vfio_device *d;
+	enum vfio_result r;
+	bool locked;
+
+	r = check_names(sysfs_base, dev_addr);
+	if (r != VFIO_OK)
+		return vfio_result_ret(r);
+	locked = vfio_mem_lock();
+	pthread_mutex_lock(&vfio_state.lock);
+	r = vfio_check_ready();
+	if (r != VFIO_OK)
+		goto unlock;
+	c = container_find(container_fd);
+	if (c == NULL || !c->used) {
+		EAL_LOG(ERR, "VFIO: no container with descriptor %d",
+			container_fd);
+		r = VFIO_NOT_FOUND;
+		goto unlock;
+	}
+	if (device_find(sysfs_base, dev_addr, &owner) != NULL) {
+		EAL_LOG(ERR, "VFIO: %s is already assigned to container %d",
+			dev_addr, owner->fd);
+		r = VFIO_EXISTS;
+		goto unlock;
+	}
+	pthread_mutex_lock(&c->lock);
+	r = device_add(c, sysfs_base, dev_addr, &d);
+	pthread_mutex_unlock(&c->lock);
+unlock:
+	pthread_mutex_unlock(&vfio_state.lock);
+	vfio_mem_unlock(locked);
+	return vfio_result_ret(r);
+}

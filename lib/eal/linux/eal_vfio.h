@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+#ifndef _EAL_VFIO_H_
+#define _EAL_VFIO_H_
+
+/*
+ * VFIO internals shared by the front end (eal_vfio.c, eal_vfio_mem.c: no
+ * ioctl), the backends (eal_vfio_group.c, eal_vfio_cdev.c: only kernel
+ * calls, no bookkeeping) and the multi-process sync (eal_vfio_mp_sync.c).
+ *
+ * Generic code reaches a backend only through its operations table.
+ */
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <rte_config.h>
+#include <rte_eal.h>
+#include <rte_vfio.h>
+
+#include "eal_vfio_maps.h"
+#include "eal_vfio_result.h"
+
+/** Index of the default container in the container table. */
+#define VFIO_DEFAULT_CONTAINER 0
+
+#define VFIO_CONTAINER_PATH "/dev/vfio/vfio"
+#define VFIO_GROUP_PATH_FMT "/dev/vfio/%d"
+#define VFIO_NOIOMMU_GROUP_PATH_FMT "/dev/vfio/noiommu-%d"
+#define VFIO_IOMMUFD_PATH "/dev/iommu"
+#define VFIO_CDEV_DIR "/dev/vfio/devices"
+#define VFIO_CDEV_PATH_FMT "/dev/vfio/devices/vfio%d"
+#define VFIO_NOIOMMU_CDEV_PATH_FMT "/dev/vfio/devices/noiommu-vfio%d"
+#define VFIO_MODULE_DIR "/sys/module/vfio"
+#define VFIO_NOIOMMU_PARAM \
+	"/sys/module/vfio/parameters/enable_unsafe_noiommu_mode"
+
+/** A device opened through VFIO. */
+struct vfio_device {
+	TAILQ_ENTRY(vfio_device) next;
+	char sysfs_base[PATH_MAX];
+	char addr[RTE_DEV_NAME_MAX_LEN];
+	int fd;          /**< Device descriptor. */
+	int num;         /**< IOMMU group (group backend) or cdev number. */
+	bool setup;      /**< Handed out by rte_vfio_setup_device(). */
+	bool vf_token;   /**< SR-IOV PF or VF: --vfio-vf-token applies. */
+	void *bk;        /**< Backend's per-device data. */
+};
+
+TAILQ_HEAD(vfio_device_list, vfio_device);
+
+/** A container: group mode /dev/vfio/vfio, cdev mode an iommufd + IOAS. */
+struct vfio_container {
+	pthread_mutex_t lock;       /**< Serialises everything below. */
+	bool used;
+	bool is_default;
+	int fd;                     /**< Container descriptor or iommufd. */
+	void *bk;                   /**< Backend state (IOMMU type, groups, IOAS). */
+	struct vfio_device_list devices;
+	struct vfio_maps user_maps; /**< rte_vfio_container_dma_map(). */
+	struct vfio_maps mem_maps;  /**< EAL memory pages (default, primary). */
+	bool mem_mapped;            /**< EAL memory is in the kernel context. */
+};
+
+/**
+ * A backend: everything that talks to the kernel for one interface. The
+ * table is embedded in the backend's own state.
+ */
+struct vfio_backend_ops {
+	const char *name;
+	/** What device_num() returns: an IOMMU group or a cdev number. */
+	enum vfio_num_kind { VFIO_NUM_GROUP, VFIO_NUM_CDEV } num_kind;
+	/**
+	 * Can the backend run here? When not, why receives the missing piece
+	 * (module, node, permission).
+	 */
+	enum vfio_result (*probe)(bool noiommu, char *why, size_t len);
+	/** Global setup once chosen (a secondary asks the primary). */
+	enum vfio_result (*setup)(bool noiommu);
+	void (*teardown)(void);
+	/** IOMMU in use, for the log: "type1v2", "iommufd", ... */
+	const char *(*iommu_name)(void);
+	/** Group number or cdev number of a device, from sysfs. */
+	enum vfio_result (*device_num)(const char *sysfs_base,
+		const char *addr, int *num);
+	/** Create (fd < 0) or adopt (fd from the primary) a container. */
+	enum vfio_result (*container_open)(struct vfio_container *c, int fd);
+	/** Close everything container_open() acquired (devices are gone). */
+	void (*container_close)(struct vfio_container *c);
+	/** Open d (sysfs_base, addr, num set) and attach it to c; sets d->fd. */
+	enum vfio_result (*device_open)(struct vfio_container *c,
+		struct vfio_device *d);
+	void (*device_close)(struct vfio_container *c, struct vfio_device *d);
+	/** The kernel context exists, mappings can be made. */
+	bool (*dma_ready)(const struct vfio_container *c);
+	/** The kernel can unmap part of a mapping. */
+	bool (*partial_unmap)(const struct vfio_container *c);
+	/** EAL memory must be mapped by the front end (else a no-op). */
+	bool (*maps_eal_memory)(const struct vfio_container *c);
+	enum vfio_result (*dma_map)(struct vfio_container *c, uint64_t va,
+		uint64_t iova, uint64_t len);
+	enum vfio_result (*dma_unmap)(struct vfio_container *c, uint64_t va,
+		uint64_t iova, uint64_t len);
+};
+
+/* backends */
+const struct vfio_backend_ops *vfio_group_backend(void);
+const struct vfio_backend_ops *vfio_cdev_backend(void);
+
+/** Front end state (eal_vfio.c), shared with eal_vfio_mode.c and _dma.c. */
+struct vfio_state {
+	pthread_mutex_t lock;       /**< State and container table. */
+	bool enabled;               /**< rte_vfio_enable() done. */
+	bool tables_ready;
+	enum rte_vfio_mode mode;
+	enum rte_iova_mode iova_mode;
+	const struct vfio_backend_ops *ops; /**< NULL in mode NONE. */
+	struct vfio_container containers[RTE_MAX_VFIO_CONTAINERS];
+};
+
+extern struct vfio_state vfio_state;
+
+/* containers (eal_vfio.c) */
+
+/** Initialise the container locks and lists once. */
+void vfio_tables_init(void);
+
+/** Open c through the backend (fd >= 0: adopt the primary's). */
+enum vfio_result vfio_container_open(struct vfio_container *c,
+		bool is_default, int fd);
+
+/** Close c, its devices and mappings; caller holds c->lock. */
+void vfio_container_close(struct vfio_container *c);
+
+/** VFIO_NOT_INIT unless enabled with a mode; caller holds the state lock. */
+enum vfio_result vfio_check_ready(void);
+
+/**
+ * Find a container (RTE_VFIO_DEFAULT_CONTAINER_FD: the default one) and
+ * return it locked; the caller unlocks c->lock.
+ */
+enum vfio_result vfio_container_get(int fd, struct vfio_container **out);
+
+/* front end services for backends and mp sync (eal_vfio.c) */
+
+/** The container table entry of the default container. */
+struct vfio_container *vfio_default_container(void);
+
+/** Backend in use (NULL in mode NONE). */
+const struct vfio_backend_ops *vfio_backend_ops_current(void);
+
+/** Mode in use (RTE_VFIO_MODE_NONE before enable). */
+enum rte_vfio_mode vfio_mode(void);
+
+/**
+ * A device of the default container by its group or cdev number, for the
+ * primary's answers; -1 when none.
+ */
+int vfio_default_device_fd(int num);
+
+/** "<root>/sys/..." where root is eal_sysfs_root(). */
+int vfio_sysfs_path(char *buf, size_t len, const char *path);
+
+/** 1 when path exists and is a directory (goes through stat()). */
+bool vfio_dir_exists(const char *path);
+
+/* group backend answers for the primary's mp handler */
+int vfio_group_mp_iommu_type(void);
+/** Group fd in the default container, -1 when the group is not open. */
+int vfio_group_mp_group_fd(int group_num);
+
+/* cdev backend answer for the primary's mp handler; -1 without IOAS */
+int64_t vfio_cdev_mp_ioas_id(void);
+
+/* multi-process (eal_vfio_mp_sync.c) */
+
+/** Requests a secondary sends (DESIGN section 7). */
+enum vfio_mp_request {
+	VFIO_MP_CONTAINER = 1, /**< fd + mode */
+	VFIO_MP_IOVA_MODE,     /**< IOVA mode */
+	VFIO_MP_IOMMU_TYPE,    /**< group: IOMMU type */
+	VFIO_MP_GROUP,         /**< group number -> group fd or no fd */
+	VFIO_MP_CDEV,          /**< cdev number -> device fd or no fd */
+	VFIO_MP_IOAS_ID,       /**< cdev: IOAS of the default container */
+	VFIO_MP_REQUEST_MAX
+};
+
+/** Name of the multi-process action. */
+#define VFIO_MP_NAME "eal_vfio_mp_sync"
+
+/** Reply status. */
+enum vfio_mp_status {
+	VFIO_MP_OK = 0,
+	VFIO_MP_NO_FD = 1,   /**< the primary has no such object */
+	VFIO_MP_ERROR = -1,  /**< bad request or wrong mode */
+};
+
+/** Request and reply payload. */
+struct vfio_mp_param {
+	int32_t req;     /**< enum vfio_mp_request; echoed in the reply */
+	int32_t status;  /**< reply: enum vfio_mp_status */
+	int64_t value;   /**< request: group/cdev number; reply: the answer */
+};
+
+/** Register the primary's handler (ENOTSUP without channel is fine). */
+enum vfio_result vfio_mp_sync_register(void);
+void vfio_mp_sync_unregister(void);
+
+/**
+ * Ask the primary (secondary only).
+ *
+ * @param req
+ *   Request.
+ * @param arg
+ *   Group or cdev number for GROUP and CDEV.
+ * @param value
+ *   Receives the numeric answer (mode, IOVA mode, IOMMU type, IOAS id).
+ * @param fd
+ *   Receives the descriptor for CONTAINER, GROUP, CDEV (-1: no fd); may
+ *   be NULL for the others.
+ * @return
+ *   VFIO_OK, VFIO_NOT_FOUND (the primary has no such object),
+ *   VFIO_KERNEL_ERROR (no answer or an error answer).
+ */
+enum vfio_result vfio_mp_request(enum vfio_mp_request req, int64_t arg,
+		int64_t *value, int *fd);
+
+/* EAL memory (eal_vfio_mem.c) */
+
+/**
+ * Map the EAL memory into c when c is the default container of a
+ * primary whose memory is initialised and c's context is ready. Caller
+ * holds the memory hotplug lock (read or write) and c->lock.
+ */
+enum vfio_result vfio_mem_sync(struct vfio_container *c);
+
+/** c lost its kernel context: forget EAL memory mappings. */
+void vfio_mem_forget(struct vfio_container *c);
+
+/**
+ * Take / drop the memory hotplug read lock once memory is initialised
+ * (before that nothing can change the memory map).
+ */
+bool vfio_mem_lock(void);
+void vfio_mem_unlock(bool locked);
+
+#endif /* _EAL_VFIO_H_ */

@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/*
+ * cdev backend: /dev/iommu (one iommufd with one IOAS per container) and
+ * /dev/vfio/devices/vfio<N> device nodes bound to it. Without IOMMU
+ * (noiommu-vfio<N>) the IOAS only pins pages: the IOVA of a mapping is a
+ * key (we use the virtual address) and IOMMU_IOAS_NOIOMMU_GET_PA gives
+ * the physical address the device must use.
+ * Only kernel calls here, no bookkeeping.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_uuid.h>
+
+#include "eal_log.h"
+#include "eal_memory_iova.h"
+#include "eal_vfio.h"
+
+#define VFIO_DEV_DIR "vfio-dev"
+#define CDEV_PREFIX "vfio"
+#define NOIOMMU_CDEV_PREFIX "noiommu-vfio"
+/* bind struct size before the VF token appeared (Linux < 6.17) */
+#define BIND_ARGSZ_NO_TOKEN offsetof(struct vfio_device_bind_iommufd, \
+	token_uuid_ptr)
+
+/* per container */
+struct cdev_container {
+	uint32_t ioas_id;
+	bool adopted;         /* the primary's default container (secondary) */
+	bool source;          /* installed as the EAL's IOVA source */
+	bool ranges_valid;    /* ranges below are current */
+	struct iommu_iova_range *ranges;
+	uint32_t n_ranges;
+};
+
+static struct cdev_backend {
+	struct vfio_backend_ops ops;
+	bool noiommu;
+	bool get_pa;          /* IOMMU_IOAS_NOIOMMU_GET_PA is known */
+} cdev_backend;
+
+static inline struct cdev_container *
+cc_of(const struct vfio_container *c)
+{
+	return c->bk;
+}
+
+static enum vfio_result
+kernel_error(const char *what, const char *obj, int err)
+{
+	EAL_LOG(ERR, "VFIO: %s %s failed: %s", obj, what, strerror(err));
+	return vfio_result_from_errno(err);
+}
+
+/* ---- IOAS ------------------------------------------------------------------ */
+
+static int
+ioas_alloc(int fd, uint32_t *id)
+{
+	struct iommu_ioas_alloc a = { .size = sizeof(a) };
+
+	if (ioctl(fd, IOMMU_IOAS_ALLOC, &a) != 0)
+		return -1;
+	*id = a.out_ioas_id;
+	return 0;
+}
+
+static enum vfio_result
+ioas_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
+{
+	struct iommu_ioas_map m = {
+		.size = sizeof(m),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = cc_of(c)->ioas_id,
+		.user_va = va,
+		.length = len,
+		.iova = iova,
+	};
+
+	if (ioctl(c->fd, IOMMU_IOAS_MAP, &m) == 0)
+		return VFIO_OK;
+	EAL_LOG(ERR, "VFIO: IOMMU_IOAS_MAP va 0x%" PRIx64 " iova 0x%" PRIx64
+		" len 0x%" PRIx64 " failed: %s%s", va, iova, len,
+		strerror(errno), errno == ENOMEM ?
+		" (locked memory limit, RLIMIT_MEMLOCK?)" : "");
+	return vfio_result_from_errno(errno);
+}
+
+static enum vfio_result
+ioas_unmap(struct vfio_container *c, uint64_t iova, uint64_t len)
+{
+	struct iommu_ioas_unmap u = {
+		.size = sizeof(u),
+		.ioas_id = cc_of(c)->ioas_id,
+		.iova = iova,
+		.length = len,
+	};
+
+	if (ioctl(c->fd, IOMMU_IOAS_UNMAP, &u) != 0) {
+		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_UNMAP iova 0x%" PRIx64 " len 0x%"
+			PRIx64 " failed: %s", iova, len, strerror(errno));
+		return errno == ENOENT ? VFIO_NOT_FOUND : VFIO_KERNEL_ERROR;
+	}
+	if (u.length != len) {
+		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_UNMAP iova 0x%" PRIx64
+			" unmapped 0x%llx bytes instead of 0x%" PRIx64, iova,
+			(unsigned long long)u.length, len);
+		return VFIO_KERNEL_ERROR;
+	}
+	return VFIO_OK;
+}
+
+/* usable IOVA windows; they change when devices attach */
+static enum vfio_result
+ioas_ranges_load(struct vfio_container *c)
+{
+	struct cdev_container *cc = cc_of(c);
+	struct iommu_ioas_iova_ranges q = {
+		.size = sizeof(q), .ioas_id = cc->ioas_id,
+	};
+	struct iommu_iova_range *v;
+
+	if (ioctl(c->fd, IOMMU_IOAS_IOVA_RANGES, &q) != 0 && errno != EMSGSIZE)
+		return kernel_error("IOMMU_IOAS_IOVA_RANGES", "IOAS", errno);
+	v = calloc(q.num_iovas > 0 ? q.num_iovas : 1, sizeof(*v));
+	if (v == NULL)
+		return VFIO_NO_MEMORY;
+	q.allowed_iovas = (uintptr_t)v;
+	if (ioctl(c->fd, IOMMU_IOAS_IOVA_RANGES, &q) != 0) {
+		free(v);
+		return kernel_error("IOMMU_IOAS_IOVA_RANGES", "IOAS", errno);
+	}
+	free(cc->ranges);
+	cc->ranges = v;
+	cc->n_ranges = q.num_iovas;
+	cc->ranges_valid = true;
+	return VFIO_OK;
+}
+
+static enum vfio_result
+ioas_check_ranges(struct vfio_container *c, uint64_t iova, uint64_t len)
+{
+	struct cdev_container *cc = cc_of(c);
+	uint64_t last = iova + (len - 1);
+	enum vfio_result r;
+	uint32_t i;
+
+	if (!cc->ranges_valid) {
+		r = ioas_ranges_load(c);
+		if (r != VFIO_OK)
+			return r;
+	}
+	for (i = 0; i < cc->n_ranges; i++)
+		if (iova >= cc->ranges[i].start && last <= cc->ranges[i].last)
+			return VFIO_OK;
+	EAL_LOG(ERR, "VFIO: IOVA 0x%" PRIx64 "-0x%" PRIx64 " is outside the IOAS's usable ranges (%u ranges, see IOMMU_IOAS_IOVA_RANGES)",
+		iova, last, cc->n_ranges);
+	return VFIO_INVALID;
+}
+
+/* ---- no-IOMMU: physical addresses for the EAL's memory -------------------- */
+
+static int
+source_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
+{
+	struct vfio_container *c = arg;
+	struct iommu_ioas_noiommu_get_pa pa = {
+		.size = sizeof(pa),
+		.ioas_id = cc_of(c)->ioas_id,
+		.iova = (uintptr_t)va,
+		.length = len,
+	};
+	enum vfio_result r;
+
+	/* mapping pins the page; its key is the virtual address */
+	r = ioas_map(c, (uintptr_t)va, (uintptr_t)va, len);
+	if (r != VFIO_OK)
+		return vfio_result_ret(r);
+	if (ioctl(c->fd, IOMMU_IOAS_NOIOMMU_GET_PA, &pa) != 0 ||
+			pa.length < len) {
+		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_NOIOMMU_GET_PA va %p failed: %s",
+			va, pa.length < len ? "not physically contiguous" :
+			strerror(errno));
+		ioas_unmap(c, (uintptr_t)va, len);
+		return vfio_result_ret(VFIO_KERNEL_ERROR);
+	}
+	*iova = pa.out_phys;
+	return 0;
+}
+
+static void
+source_release(void *va, size_t len, void *arg)
+{
+	ioas_unmap(arg, (uintptr_t)va, len);
+}
+
+/* does the kernel know IOMMU_IOAS_NOIOMMU_GET_PA? (ENOTTY: no) */
+static bool
+get_pa_known(int fd)
+{
+	struct iommu_ioas_noiommu_get_pa pa = { .size = sizeof(pa) };
+	struct iommu_destroy d = { .size = sizeof(d) };
+	bool known;
+
+	if (ioas_alloc(fd, &pa.ioas_id) != 0)
+		return false;
+	known = ioctl(fd, IOMMU_IOAS_NOIOMMU_GET_PA, &pa) == 0 ||
+		errno != ENOTTY;
+	d.id = pa.ioas_id;
+	ioctl(fd, IOMMU_DESTROY, &d);
+	return known;
+}
+
+static bool
+dir_has_prefix(const char *path, const char *prefix)
+{
+	DIR *dir = opendir(path);
+	struct dirent *e;
+	bool found = false;
+
+	if (dir == NULL)
+		return false;
+	while (!found && (e = readdir(dir)) != NULL)
+		found = strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+	closedir(dir);
+	return found;
+}
+
+/* a noiommu-vfio<N> device exists (sysfs class, or a PCI device's vfio-dev) */
+static bool
+noiommu_nodes_exist(void)
+{
+	char path[PATH_MAX], sub[PATH_MAX + 300];
+	struct dirent *e;
+	bool found;
+	DIR *dir;
+
+	if (vfio_sysfs_path(path, sizeof(path), "/sys/class/vfio-dev") == 0 &&
+			dir_has_prefix(path, NOIOMMU_CDEV_PREFIX))
+		return true;
+	if (vfio_sysfs_path(path, sizeof(path), "/sys/bus/pci/devices") != 0)
+		return false;
+	dir = opendir(path);
+	if (dir == NULL)
+		return false;
+	for (found = false; !found && (e = readdir(dir)) != NULL;) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s/%s", path, e->d_name,
+			VFIO_DEV_DIR);
+		found = dir_has_prefix(sub, NOIOMMU_CDEV_PREFIX);
+	}
+	closedir(dir);
+	return found;
+}
+
+/* ---- backend selection ---------------------------------------------------- */
+
+static enum vfio_result
+cdev_probe(bool noiommu, char *why, size_t len)
+{
+	int fd;
+
+	fd = open(VFIO_IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+
+		snprintf(why, len, "cannot open %s: %s", VFIO_IOMMUFD_PATH,
+			strerror(err));
+		return err == EACCES ? VFIO_ACCESS : err == EPERM ? VFIO_PERM :
+			VFIO_NOT_MANAGED;
+	}
+	if (!vfio_dir_exists(VFIO_CDEV_DIR)) {
+		snprintf(why, len, "%s is missing (kernel without VFIO_DEVICE_CDEV)",
+			VFIO_CDEV_DIR);
+		close(fd);
+		return VFIO_NOT_MANAGED;
+	}
+	cdev_backend.get_pa = noiommu && get_pa_known(fd);
+	close(fd);
+	if (noiommu && !cdev_backend.get_pa && !noiommu_nodes_exist()) {
+		snprintf(why, len, "no-IOMMU is enabled but the kernel has no no-IOMMU cdev support");
+		return VFIO_NOT_MANAGED;
+	}
+	return VFIO_OK;
+}
+
+static enum vfio_result
+cdev_setup(bool noiommu)
+{
+	cdev_backend.noiommu = noiommu;
+	if (noiommu && !cdev_backend.get_pa &&
+			rte_eal_process_type() != RTE_PROC_SECONDARY)
+		EAL_LOG(NOTICE, "VFIO: the kernel lacks IOMMU_IOAS_NOIOMMU_GET_PA: physical addresses come from /proc/self/pagemap");
+	return VFIO_OK;
+}
+
+static void
+cdev_teardown(void)
+{
+	cdev_backend.noiommu = false;
+	cdev_backend.get_pa = false;
+}
+
+static const char *
+cdev_iommu_name(void)
+{
+	return cdev_backend.noiommu ? "iommufd (no-IOMMU)" : "iommufd";
+}
+
+/* N of <dev>/vfio-dev/vfio<N> or noiommu-vfio<N> */
+static enum vfio_result
+cdev_device_num(const char *sysfs_base, const char *addr, int *num)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *dir;
+	int n = -1;
+
+	if (snprintf(path, sizeof(path), "%s/%s/%s", sysfs_base, addr,
+			VFIO_DEV_DIR) >= (int)sizeof(path))
+		return VFIO_INVALID;
+	dir = opendir(path);
+	if (dir == NULL) {
+		EAL_LOG(INFO, "VFIO: %s has no %s (%s): not bound to VFIO",
+			addr, VFIO_DEV_DIR, strerror(errno));
+		return VFIO_NOT_MANAGED;
+	}
+	while (n < 0 && (e = readdir(dir)) != NULL) {
+		const char *s = e->d_name;
+		char *end;
+		long v;
+
+		if (strncmp(s, NOIOMMU_CDEV_PREFIX,
+				strlen(NOIOMMU_CDEV_PREFIX)) == 0)
+			s += strlen(NOIOMMU_CDEV_PREFIX);
+		else if (strncmp(s, CDEV_PREFIX, strlen(CDEV_PREFIX)) == 0)
+			s += strlen(CDEV_PREFIX);
+		else
+			continue;
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (errno == 0 && end != s && *end == '\0' && v >= 0 &&
+				v <= INT32_MAX)
+			n = (int)v;
+	}
+	closedir(dir);
+	if (n < 0) {
+		EAL_LOG(INFO, "VFIO: %s: no vfio<N> in %s: not bound to VFIO",
+			addr, path);
+		return VFIO_NOT_MANAGED;
+	}
+	*num = n;
+	return VFIO_OK;
+}
+
+/* ---- containers ----------------------------------------------------------- */
+
+static enum vfio_result
+source_install(struct vfio_container *c)
+{
+	struct eal_iova_source src = {
+		.name = "iommufd no-IOMMU",
+		.va2iova = source_va2iova,
+		.release = source_release,
+		.arg = c,
+	};
+
+	if (eal_iova_source_set(&src) != 0) {
+		EAL_LOG(ERR, "VFIO: cannot install the no-IOMMU IOVA source: %s",
+			rte_strerror(rte_errno));
+		return VFIO_KERNEL_ERROR;
+	}
+	cc_of(c)->source = true;
+	return VFIO_OK;
+}
+
+static enum vfio_result
+cdev_container_open(struct vfio_container *c, int fd)
+{
+	struct cdev_container *cc = calloc(1, sizeof(*cc));
+	enum vfio_result r;
+	int64_t id;
+
+	if (cc == NULL)
+		return VFIO_NO_MEMORY;
+	c->bk = cc;
+	if (fd >= 0) {
+		/* the primary's iommufd: same IOAS */
+		r = vfio_mp_request(VFIO_MP_IOAS_ID, 0, &id, NULL);
+		if (r != VFIO_OK)
+			goto free_cc;
+		cc->adopted = true;
+		cc->ioas_id = (uint32_t)id;
+		c->fd = fd;
+		return VFIO_OK;
+	}
+	fd = open(VFIO_IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		r = kernel_error("open", VFIO_IOMMUFD_PATH, errno);
+		goto free_cc;
+	}
+	if (ioas_alloc(fd, &cc->ioas_id) != 0) {
+		r = kernel_error("IOMMU_IOAS_ALLOC", VFIO_IOMMUFD_PATH, errno);
+		goto close_fd;
+	}
+	c->fd = fd;
+	if (c->is_default && cdev_backend.noiommu && cdev_backend.get_pa) {
+		r = source_install(c);
+		if (r != VFIO_OK)
+			goto close_fd;
+	}
+	return VFIO_OK;
+close_fd:
+	close(fd); /* frees the IOAS */
+	c->fd = -1;
+free_cc:
+	free(cc);
+	c->bk = NULL;
+	return r;
+}
+
+static void
+cdev_container_close(struct vfio_container *c)
+{
+	struct cdev_container *cc = cc_of(c);
+
+	if (cc->source)
+		eal_iova_source_set(NULL);
+	close(c->fd);
+	free(cc->ranges);
+	free(cc);
+	c->bk = NULL;
+}
+
+/* ---- devices -------------------------------------------------------------- */
+
+static enum vfio_result
+cdev_bind(struct vfio_container *c, int fd, const struct vfio_device *d)
+{
+	const char *addr = d->addr;
+	struct vfio_device_bind_iommufd b = {
+		.argsz = BIND_ARGSZ_NO_TOKEN,
+		.iommufd = c->fd,
+	};
+	rte_uuid_t token;
+
+	memset(token, 0, sizeof(token));
+	if (d->vf_token)
+		rte_eal_vfio_get_vf_token(token);
+	if (!rte_uuid_is_null(token)) {
+		b.argsz = sizeof(b);
+		b.flags = VFIO_DEVICE_BIND_FLAG_TOKEN;
+		b.token_uuid_ptr = (uintptr_t)token;
+	}
+	if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &b) == 0)
+		return VFIO_OK;
+	if (errno == EINVAL && b.flags != 0) {
+		EAL_LOG(NOTICE, "VFIO: %s: the kernel takes no VF token at cdev bind (Linux < 6.17): binding without it",
+			addr);
+		b.argsz = BIND_ARGSZ_NO_TOKEN;
+		b.flags = 0;
+		b.token_uuid_ptr = 0;
+		if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &b) == 0)
+			return VFIO_OK;
+	}
+	return kernel_error("VFIO_DEVICE_BIND_IOMMUFD", addr, errno);
+}
+
+static enum vfio_result
+cdev_device_open(struct vfio_container *c, struct vfio_device *d)
+{
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at) };
+	struct cdev_container *cc = cc_of(c);
+	char path[PATH_MAX];
+	enum vfio_result r;
+	int fd = -1;
+
+	if (cc->adopted) {
+		/* bound by the primary already? then use its descriptor */
+		r = vfio_mp_request(VFIO_MP_CDEV, d->num, NULL, &fd);
+		if (r == VFIO_OK) {
+			d->fd = fd;
+			return VFIO_OK;
+		}
+		if (r != VFIO_NOT_FOUND)
+			return r;
+	}
+	snprintf(path, sizeof(path), cdev_backend.noiommu ?
+		VFIO_NOIOMMU_CDEV_PATH_FMT : VFIO_CDEV_PATH_FMT, d->num);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT) {
+			EAL_LOG(INFO, "VFIO: %s missing: %s not bound to VFIO",
+				path, d->addr);
+			return VFIO_NOT_MANAGED;
+		}
+		return kernel_error("open", path, errno);
+	}
+	r = cdev_bind(c, fd, d);
+	if (r != VFIO_OK)
+		goto close_fd;
+	at.pt_id = cc->ioas_id;
+	if (ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) != 0) {
+		r = kernel_error("VFIO_DEVICE_ATTACH_IOMMUFD_PT", d->addr,
+			errno);
+		goto close_fd;
+	}
+	cc->ranges_valid = false; /* reserved regions of the device count */
+	d->fd = fd;
+	return VFIO_OK;
+close_fd:
+	close(fd); /* unbinds */
+	return r;
+}
+
+static void
+cdev_device_close(struct vfio_container *c, struct vfio_device *d)
+{
+	close(d->fd);
+	d->fd = -1;
+	cc_of(c)->ranges_valid = false;
+}
+
+/* ---- DMA ------------------------------------------------------------------ */
+
+static bool
+cdev_dma_ready(const struct vfio_container *c __rte_unused)
+{
+	return true; /* the IOAS maps with no device attached */
+}
+
+static bool
+cdev_partial_unmap(const struct vfio_container *c __rte_unused)
+{
+	return false; /* iommufd cannot split an area */
+}
+
+static bool
+cdev_maps_eal_memory(const struct vfio_container *c __rte_unused)
+{
+	/* no-IOMMU: the IOVA source pinned every page already */
+	return !cdev_backend.noiommu;
+}
+
+static enum vfio_result
+cdev_dma_map(struct vfio_container *c, uint64_t va, uint64_t iova,
+		uint64_t len)
+{
+	enum vfio_result r;
+
+	if (cdev_backend.noiommu)
+		return ioas_map(c, va, va, len); /* pin only, keyed by va */
+	r = ioas_check_ranges(c, iova, len);
+	if (r != VFIO_OK)
+		return r;
+	return ioas_map(c, va, iova, len);
+}
+
+static enum vfio_result
+cdev_dma_unmap(struct vfio_container *c, uint64_t va, uint64_t iova,
+		uint64_t len)
+{
+	return ioas_unmap(c, cdev_backend.noiommu ? va : iova, len);
+}
+
+/* ---- answer for the primary's multi-process handler ----------------------- */
+
+int64_t
+vfio_cdev_mp_ioas_id(void)
+{
+	struct vfio_container *c = vfio_default_container();
+
+	if (vfio_backend_ops_current() != &cdev_backend.ops || !c->used ||
+			c->bk == NULL)
+		return -1;
+	return cc_of(c)->ioas_id;
+}
+
+static struct cdev_backend cdev_backend = {
+	.ops = {
+		.name = "cdev",
+		.num_kind = VFIO_NUM_CDEV,
+		.probe = cdev_probe,
+		.setup = cdev_setup,
+		.teardown = cdev_teardown,
+		.iommu_name = cdev_iommu_name,
+		.device_num = cdev_device_num,
+		.container_open = cdev_container_open,
+		.container_close = cdev_container_close,
+		.device_open = cdev_device_open,
+		.device_close = cdev_device_close,
+		.dma_ready = cdev_dma_ready,
+		.partial_unmap = cdev_partial_unmap,
+		.maps_eal_memory = cdev_maps_eal_memory,
+		.dma_map = cdev_dma_map,
+		.dma_unmap = cdev_dma_unmap,
+	},
+};
+
+const struct vfio_backend_ops *
+vfio_cdev_backend(void)
+{
+	return &cdev_backend.ops;
+}

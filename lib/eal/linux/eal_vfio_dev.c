@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/* Queries on a device descriptor, the same in every mode. */
+
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <linux/vfio.h>
+
+#include <rte_errno.h>
+#include <rte_vfio.h>
+
+#include "eal_log.h"
+#include "eal_vfio_result.h"
+
+int
+rte_vfio_get_device_info(int vfio_dev_fd, struct vfio_device_info *info)
+{
+	if (vfio_dev_fd < 0 || info == NULL)
+		return vfio_result_ret(VFIO_INVALID);
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	if (ioctl(vfio_dev_fd, VFIO_DEVICE_GET_INFO, info) != 0) {
+		EAL_LOG(ERR, "VFIO: device fd %d: VFIO_DEVICE_GET_INFO failed: %s",
+			vfio_dev_fd, strerror(errno));
+		/* not a device descriptor: the caller's mistake */
+		return vfio_result_ret(errno == EBADF || errno == ENOTTY ?
+			VFIO_INVALID : VFIO_KERNEL_ERROR);
+	}
+	return 0;
+}

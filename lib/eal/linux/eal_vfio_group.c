@@ -1,0 +1,793 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/*
+ * Group backend: /dev/vfio/vfio containers and /dev/vfio/<N> (or
+ * noiommu-<N>) groups. The IOMMU types are rows of a table; the first
+ * group joining a container sets its IOMMU, the last one leaving drops the
+ * kernel context (the front end then replays the mappings on the next).
+ * Only kernel calls here, no bookkeeping.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/vfio.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_uuid.h>
+
+#include "eal_log.h"
+#include "eal_vfio.h"
+
+/* sPAPR DMA window: covers user-space virtual addresses (IOVA as VA) */
+#define SPAPR_WINDOW_SIZE (UINT64_C(1) << 47)
+#define SPAPR_WINDOW_LEVELS 1
+/* guard against a capability chain that loops */
+#define CAP_CHAIN_MAX 64
+
+struct vfio_group {
+	TAILQ_ENTRY(vfio_group) next;
+	int num;
+	int fd;
+	unsigned int refs; /* devices open through it */
+};
+
+TAILQ_HEAD(vfio_group_list, vfio_group);
+
+/* per container */
+struct group_container {
+	struct vfio_group_list groups;
+	bool iommu_set;   /* VFIO_SET_IOMMU done: the kernel context exists */
+	bool adopted;     /* the primary's default container (secondary) */
+	struct vfio_iova_range *windows; /* usable IOVA ranges (type1) */
+	uint32_t n_windows;
+};
+
+struct iommu_type;
+
+typedef enum vfio_result (*iommu_init_t)(struct vfio_container *c,
+		struct group_container *gc);
+typedef enum vfio_result (*iommu_dma_t)(struct vfio_container *c,
+		uint64_t va, uint64_t iova, uint64_t len);
+
+/* IOMMU types are data: preference order, what each can do */
+struct iommu_type {
+	int type;
+	const char *name;
+	bool noiommu;       /* no translation: mappings are bookkeeping only */
+	bool partial_unmap; /* the kernel can unmap part of a mapping */
+	iommu_init_t init;  /* after VFIO_SET_IOMMU */
+	iommu_dma_t map;
+	iommu_dma_t unmap;
+};
+
+static struct group_backend {
+	struct vfio_backend_ops ops;
+	bool noiommu;
+	const struct iommu_type *type; /* chosen by probe or by the primary */
+} group_backend;
+
+static inline struct group_container *
+gc_of(const struct vfio_container *c)
+{
+	return c->bk;
+}
+
+static enum vfio_result
+kernel_error(const char *what, const char *obj, int err)
+{
+	EAL_LOG(ERR, "VFIO: %s %s failed: %s", obj, what, strerror(err));
+	return vfio_result_from_errno(err);
+}
+
+/* ---- type1 ---------------------------------------------------------------- */
+
+/* usable IOVA windows; room is what the kernel gave from this capability */
+static void
+cap_iova_range(struct group_container *gc, const void *cap, size_t room)
+{
+	const struct vfio_iommu_type1_info_cap_iova_range *cr = cap;
+	size_t bytes = (size_t)cr->nr_iovas * sizeof(cr->iova_ranges[0]);
+
+	if (sizeof(*cr) + bytes > room)
+		return;
+	free(gc->windows);
+	gc->n_windows = 0;
+	gc->windows = malloc(bytes > 0 ? bytes : 1);
+	if (gc->windows == NULL)
+		return; /* no check then: the kernel still refuses bad IOVAs */
+	memcpy(gc->windows, cr->iova_ranges, bytes);
+	gc->n_windows = cr->nr_iovas;
+}
+
+static void
+cap_dma_avail(struct group_container *gc __rte_unused, const void *cap,
+		size_t room __rte_unused)
+{
+	const struct vfio_iommu_type1_info_dma_avail *a = cap;
+
+	EAL_LOG(DEBUG, "VFIO: type1 accepts %u more DMA mappings (dma_entry_limit)",
+		a->avail);
+}
+
+/* the type1 capabilities we read */
+static const struct {
+	uint16_t id;
+	size_t size;
+	void (*parse)(struct group_container *gc, const void *cap, size_t room);
+} type1_caps[] = {
+	{ VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE,
+		sizeof(struct vfio_iommu_type1_info_cap_iova_range),
+		cap_iova_range },
+	{ VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL,
+		sizeof(struct vfio_iommu_type1_info_dma_avail), cap_dma_avail },
+};
+
+static void
+type1_parse_caps(struct group_container *gc,
+		const struct vfio_iommu_type1_info *info, size_t sz)
+{
+	uint32_t off = info->cap_offset;
+	unsigned int i;
+	int n;
+
+	for (n = 0; off != 0 && n < CAP_CHAIN_MAX; n++) {
+		const struct vfio_info_cap_header *h;
+
+		if (off + sizeof(*h) > sz)
+			return;
+		h = (const void *)((const char *)info + off);
+		for (i = 0; i < RTE_DIM(type1_caps); i++)
+			if (h->id == type1_caps[i].id &&
+					off + type1_caps[i].size <= sz)
+				type1_caps[i].parse(gc, h, sz - off);
+		off = h->next;
+	}
+}
+
+static enum vfio_result
+type1_init(struct vfio_container *c, struct group_container *gc)
+{
+	struct vfio_iommu_type1_info *info, *bigger;
+	size_t sz = sizeof(*info);
+	enum vfio_result r = VFIO_OK;
+
+	info = calloc(1, sz);
+	if (info == NULL)
+		return VFIO_NO_MEMORY;
+	info->argsz = sz;
+	if (ioctl(c->fd, VFIO_IOMMU_GET_INFO, info) != 0) {
+		r = kernel_error("VFIO_IOMMU_GET_INFO", "container", errno);
+		goto out;
+	}
+	if (info->argsz > sz) {
+		/* the capability chain did not fit: ask again with room */
+		sz = info->argsz;
+		bigger = realloc(info, sz);
+		if (bigger == NULL) {
+			r = VFIO_NO_MEMORY;
+			goto out;
+		}
+		info = bigger;
+		memset(info, 0, sz);
+		info->argsz = sz;
+		if (ioctl(c->fd, VFIO_IOMMU_GET_INFO, info) != 0) {
+			r = kernel_error("VFIO_IOMMU_GET_INFO", "container",
+				errno);
+			goto out;
+		}
+	}
+	if ((info->flags & VFIO_IOMMU_INFO_CAPS) != 0)
+		type1_parse_caps(gc, info, RTE_MIN(sz, (size_t)info->argsz));
+out:
+	free(info);
+	return r;
+}
+
+static enum vfio_result
+check_windows(const struct group_container *gc, uint64_t iova, uint64_t len)
+{
+	uint64_t last = iova + (len - 1);
+	uint32_t i;
+
+	if (gc->n_windows == 0)
+		return VFIO_OK; /* the kernel did not say: let it decide */
+	for (i = 0; i < gc->n_windows; i++)
+		if (iova >= gc->windows[i].start && last <= gc->windows[i].end)
+			return VFIO_OK;
+	EAL_LOG(ERR, "VFIO: IOVA 0x%" PRIx64 "-0x%" PRIx64 " is outside the IOMMU's usable ranges (first 0x%llx-0x%llx of %u)",
+		iova, last, (unsigned long long)gc->windows[0].start,
+		(unsigned long long)gc->windows[0].end, gc->n_windows);
+	return VFIO_INVALID;
+}
+
+static enum vfio_result
+type1_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
+{
+	struct vfio_iommu_type1_dma_map m = {
+		.argsz = sizeof(m),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = va,
+		.iova = iova,
+		.size = len,
+	};
+	enum vfio_result r;
+
+	r = check_windows(gc_of(c), iova, len);
+	if (r != VFIO_OK)
+		return r;
+	if (ioctl(c->fd, VFIO_IOMMU_MAP_DMA, &m) == 0)
+		return VFIO_OK;
+	if (errno == ENOSPC) {
+		EAL_LOG(ERR, "VFIO: VFIO_IOMMU_MAP_DMA iova 0x%" PRIx64 ": the type1 DMA entry limit is reached (vfio_iommu_type1 dma_entry_limit)",
+			iova);
+		return VFIO_NO_SPACE;
+	}
+	EAL_LOG(ERR, "VFIO: VFIO_IOMMU_MAP_DMA va 0x%" PRIx64 " iova 0x%" PRIx64
+		" len 0x%" PRIx64 " failed: %s", va, iova, len, strerror(errno));
+	return vfio_result_from_errno(errno);
+}
+
+static enum vfio_result
+type1_unmap(struct vfio_container *c, uint64_t va __rte_unused,
+		uint64_t iova, uint64_t len)
+{
+	struct vfio_iommu_type1_dma_unmap u = {
+		.argsz = sizeof(u),
+		.iova = iova,
+		.size = len,
+	};
+
+	if (ioctl(c->fd, VFIO_IOMMU_UNMAP_DMA, &u) != 0) {
+		EAL_LOG(ERR, "VFIO: VFIO_IOMMU_UNMAP_DMA iova 0x%" PRIx64
+			" len 0x%" PRIx64 " failed: %s", iova, len,
+			strerror(errno));
+		return errno == ENOENT ? VFIO_NOT_FOUND : VFIO_KERNEL_ERROR;
+	}
+	if (u.size != len) {
+		EAL_LOG(ERR, "VFIO: VFIO_IOMMU_UNMAP_DMA iova 0x%" PRIx64
+			" unmapped 0x%llx bytes instead of 0x%" PRIx64, iova,
+			(unsigned long long)u.size, len);
+		return VFIO_KERNEL_ERROR;
+	}
+	return VFIO_OK;
+}
+
+/* ---- sPAPR TCE v2 --------------------------------------------------------- */
+
+static enum vfio_result
+spapr_init(struct vfio_container *c, struct group_container *gc)
+{
+	struct vfio_iommu_spapr_tce_info info = { .argsz = sizeof(info) };
+	struct vfio_iommu_spapr_tce_remove rm = { .argsz = sizeof(rm) };
+	struct vfio_iommu_spapr_tce_create cr = { .argsz = sizeof(cr) };
+	long pg = sysconf(_SC_PAGESIZE);
+
+	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_TCE_GET_INFO, &info) != 0)
+		return kernel_error("VFIO_IOMMU_SPAPR_TCE_GET_INFO",
+			"container", errno);
+	/* replace the 32-bit default window by one covering our IOVAs */
+	rm.start_addr = info.dma32_window_start;
+	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_TCE_REMOVE, &rm) != 0)
+		return kernel_error("VFIO_IOMMU_SPAPR_TCE_REMOVE", "container",
+			errno);
+	cr.page_shift = __builtin_ctzl((unsigned long)pg);
+	cr.window_size = SPAPR_WINDOW_SIZE;
+	cr.levels = SPAPR_WINDOW_LEVELS;
+	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_TCE_CREATE, &cr) != 0)
+		return kernel_error("VFIO_IOMMU_SPAPR_TCE_CREATE", "container",
+			errno);
+	if (cr.start_addr != 0) {
+		EAL_LOG(ERR, "VFIO: sPAPR DMA window starts at 0x%llx, not 0",
+			(unsigned long long)cr.start_addr);
+		return VFIO_UNSUPPORTED;
+	}
+	/* mappings are checked against the window like type1 ranges */
+	gc->windows = malloc(sizeof(*gc->windows));
+	if (gc->windows == NULL)
+		return VFIO_NO_MEMORY;
+	gc->windows[0].start = 0;
+	gc->windows[0].end = SPAPR_WINDOW_SIZE - 1;
+	gc->n_windows = 1;
+	return VFIO_OK;
+}
+
+static enum vfio_result
+spapr_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
+{
+	struct vfio_iommu_spapr_register_memory reg = {
+		.argsz = sizeof(reg), .vaddr = va, .size = len,
+	};
+	enum vfio_result r;
+
+	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_REGISTER_MEMORY, &reg) != 0)
+		return kernel_error("VFIO_IOMMU_SPAPR_REGISTER_MEMORY",
+			"container", errno);
+	r = type1_map(c, va, iova, len);
+	if (r != VFIO_OK)
+		ioctl(c->fd, VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY, &reg);
+	return r;
+}
+
+static enum vfio_result
+spapr_unmap(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
+{
+	struct vfio_iommu_spapr_register_memory reg = {
+		.argsz = sizeof(reg), .vaddr = va, .size = len,
+	};
+	enum vfio_result r = type1_unmap(c, va, iova, len);
+
+	/* whole mappings only: the registered area is exactly this one */
+	if (r == VFIO_OK &&
+			ioctl(c->fd, VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY, &reg) != 0)
+		EAL_LOG(ERR, "VFIO: sPAPR memory 0x%" PRIx64 " stays registered: %s",
+			va, strerror(errno));
+	return r;
+}
+
+/* ---- no-IOMMU: nothing to map, the IOVA is the physical address --------- */
+
+static enum vfio_result
+noiommu_dma(struct vfio_container *c __rte_unused, uint64_t va __rte_unused,
+		uint64_t iova __rte_unused, uint64_t len __rte_unused)
+{
+	return VFIO_OK;
+}
+
+static const struct iommu_type iommu_types[] = {
+	{ VFIO_TYPE1v2_IOMMU, "type1v2", false, false, type1_init,
+		type1_map, type1_unmap },
+	{ VFIO_TYPE1_IOMMU, "type1", false, false, type1_init,
+		type1_map, type1_unmap },
+	/*
+	 * sPAPR clears any part of a window, but memory is pre-registered per
+	 * mapping and a registration can only be undone whole: whole
+	 * mappings only, like type1.
+	 */
+	{ VFIO_SPAPR_TCE_v2_IOMMU, "sPAPR TCE v2", false, false, spapr_init,
+		spapr_map, spapr_unmap },
+	{ VFIO_NOIOMMU_IOMMU, "none (no-IOMMU)", true, true, NULL,
+		noiommu_dma, noiommu_dma },
+};
+
+static const struct iommu_type *
+iommu_types_find(int type)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(iommu_types); i++)
+		if (iommu_types[i].type == type)
+			return &iommu_types[i];
+	return NULL;
+}
+
+/* ---- backend selection ---------------------------------------------------- */
+
+static enum vfio_result
+open_error(const char *path, int err, char *why, size_t len)
+{
+	snprintf(why, len, "cannot open %s: %s", path, strerror(err));
+	if (err == EACCES)
+		return VFIO_ACCESS;
+	if (err == EPERM)
+		return VFIO_PERM;
+	return VFIO_NOT_MANAGED;
+}
+
+static enum vfio_result
+group_probe(bool noiommu, char *why, size_t len)
+{
+	unsigned int i;
+	int fd, ver;
+
+	group_backend.type = NULL;
+	fd = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return open_error(VFIO_CONTAINER_PATH, errno, why, len);
+	ver = ioctl(fd, VFIO_GET_API_VERSION);
+	if (ver != VFIO_API_VERSION) {
+		snprintf(why, len, "%s: VFIO API version %d, expected %d",
+			VFIO_CONTAINER_PATH, ver, VFIO_API_VERSION);
+		close(fd);
+		return VFIO_NOT_MANAGED;
+	}
+	for (i = 0; i < RTE_DIM(iommu_types); i++) {
+		if (iommu_types[i].noiommu != noiommu)
+			continue;
+		if (ioctl(fd, VFIO_CHECK_EXTENSION, iommu_types[i].type) > 0) {
+			group_backend.type = &iommu_types[i];
+			break;
+		}
+	}
+	close(fd);
+	if (group_backend.type == NULL) {
+		snprintf(why, len, noiommu ?
+			"%s does not offer the no-IOMMU type" :
+			"%s offers no supported IOMMU type (type1v2, type1, sPAPR TCE v2)",
+			VFIO_CONTAINER_PATH);
+		return VFIO_NOT_MANAGED;
+	}
+	return VFIO_OK;
+}
+
+static enum vfio_result
+group_setup(bool noiommu)
+{
+	enum vfio_result r;
+	int64_t type;
+
+	group_backend.noiommu = noiommu;
+	if (rte_eal_process_type() != RTE_PROC_SECONDARY)
+		return group_backend.type != NULL ? VFIO_OK : VFIO_NOT_MANAGED;
+	r = vfio_mp_request(VFIO_MP_IOMMU_TYPE, 0, &type, NULL);
+	if (r != VFIO_OK)
+		return r;
+	group_backend.type = iommu_types_find((int)type);
+	if (group_backend.type == NULL) {
+		EAL_LOG(ERR, "VFIO: the primary uses unknown IOMMU type %" PRId64,
+			type);
+		return VFIO_KERNEL_ERROR;
+	}
+	return VFIO_OK;
+}
+
+static void
+group_teardown(void)
+{
+	group_backend.type = NULL;
+	group_backend.noiommu = false;
+}
+
+static const char *
+group_iommu_name(void)
+{
+	return group_backend.type != NULL ? group_backend.type->name : "none";
+}
+
+/* IOMMU group number from the device's iommu_group link */
+static enum vfio_result
+group_device_num(const char *sysfs_base, const char *addr, int *num)
+{
+	char path[PATH_MAX], link[PATH_MAX], *end;
+	const char *base;
+	ssize_t n;
+	long v;
+
+	if (snprintf(path, sizeof(path), "%s/%s/iommu_group", sysfs_base,
+			addr) >= (int)sizeof(path))
+		return VFIO_INVALID;
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0) {
+		EAL_LOG(INFO, "VFIO: %s has no IOMMU group (%s): not bound to VFIO",
+			addr, strerror(errno));
+		return VFIO_NOT_MANAGED;
+	}
+	link[n] = '\0';
+	base = strrchr(link, '/');
+	base = base != NULL ? base + 1 : link;
+	errno = 0;
+	v = strtol(base, &end, 10);
+	if (errno != 0 || end == base || *end != '\0' || v < 0 ||
+			v > INT32_MAX) {
+		EAL_LOG(ERR, "VFIO: %s: unexpected iommu_group link '%s'", addr,
+			link);
+		return VFIO_NOT_MANAGED;
+	}
+	*num = (int)v;
+	return VFIO_OK;
+}
+
+/* ---- containers ----------------------------------------------------------- */
+
+static enum vfio_result
+group_container_open(struct vfio_container *c, int fd)
+{
+	struct group_container *gc = calloc(1, sizeof(*gc));
+
+	if (gc == NULL)
+		return VFIO_NO_MEMORY;
+	TAILQ_INIT(&gc->groups);
+	if (fd < 0) {
+		fd = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
+		if (fd < 0) {
+			free(gc);
+			return kernel_error("open", VFIO_CONTAINER_PATH, errno);
+		}
+	} else {
+		gc->adopted = true;
+	}
+	c->fd = fd;
+	c->bk = gc;
+	return VFIO_OK;
+}
+
+static void
+group_container_close(struct vfio_container *c)
+{
+	struct group_container *gc = gc_of(c);
+	struct vfio_group *g;
+
+	/* groups leave with their last device; be safe anyway */
+	while ((g = TAILQ_FIRST(&gc->groups)) != NULL) {
+		TAILQ_REMOVE(&gc->groups, g, next);
+		close(g->fd);
+		free(g);
+	}
+	close(c->fd);
+	free(gc->windows);
+	free(gc);
+	c->bk = NULL;
+}
+
+/* open a group and attach it to c; the first one sets the IOMMU */
+static enum vfio_result
+group_attach(struct vfio_container *c, struct group_container *gc, int num,
+		int *out_fd)
+{
+	struct vfio_group_status st = { .argsz = sizeof(st) };
+	const struct iommu_type *t = group_backend.type;
+	char path[PATH_MAX], obj[32];
+	enum vfio_result r;
+	int fd;
+
+	snprintf(obj, sizeof(obj), "group %d", num);
+	snprintf(path, sizeof(path), group_backend.noiommu ?
+		VFIO_NOIOMMU_GROUP_PATH_FMT : VFIO_GROUP_PATH_FMT, num);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT) {
+			EAL_LOG(INFO, "VFIO: %s missing: group not bound to VFIO",
+				path);
+			return VFIO_NOT_MANAGED;
+		}
+		return kernel_error("open", path, errno);
+	}
+	if (ioctl(fd, VFIO_GROUP_GET_STATUS, &st) != 0) {
+		r = kernel_error("VFIO_GROUP_GET_STATUS", obj, errno);
+		goto close_fd;
+	}
+	if ((st.flags & VFIO_GROUP_FLAGS_VIABLE) == 0) {
+		EAL_LOG(ERR, "VFIO: %s is not viable: bind every device of the group to vfio-pci",
+			obj);
+		r = VFIO_KERNEL_ERROR;
+		goto close_fd;
+	}
+	if (ioctl(fd, VFIO_GROUP_SET_CONTAINER, &c->fd) != 0) {
+		r = kernel_error("VFIO_GROUP_SET_CONTAINER", obj, errno);
+		goto close_fd;
+	}
+	if (!gc->iommu_set && !gc->adopted) {
+		if (ioctl(c->fd, VFIO_SET_IOMMU, t->type) != 0) {
+			r = kernel_error("VFIO_SET_IOMMU", obj, errno);
+			goto close_fd;
+		}
+		if (t->init != NULL) {
+			r = t->init(c, gc);
+			if (r != VFIO_OK)
+				goto close_fd; /* closing unsets the container */
+		}
+		gc->iommu_set = true;
+	}
+	*out_fd = fd;
+	return VFIO_OK;
+close_fd:
+	close(fd);
+	return r;
+}
+
+static enum vfio_result
+group_get(struct vfio_container *c, int num, struct vfio_group **out)
+{
+	struct group_container *gc = gc_of(c);
+	struct vfio_group *g;
+	enum vfio_result r;
+	int fd = -1;
+
+	TAILQ_FOREACH(g, &gc->groups, next) {
+		if (g->num == num) {
+			g->refs++;
+			*out = g;
+			return VFIO_OK;
+		}
+	}
+	g = calloc(1, sizeof(*g));
+	if (g == NULL)
+		return VFIO_NO_MEMORY;
+	if (gc->adopted) {
+		/* only the primary may open a group: it hands its fd over */
+		r = vfio_mp_request(VFIO_MP_GROUP, num, NULL, &fd);
+		if (r == VFIO_NOT_FOUND) {
+			EAL_LOG(ERR, "VFIO: group %d is not open in the primary process",
+				num);
+			r = VFIO_NOT_MANAGED;
+		}
+	} else {
+		r = group_attach(c, gc, num, &fd);
+	}
+	if (r != VFIO_OK) {
+		free(g);
+		return r;
+	}
+	g->num = num;
+	g->fd = fd;
+	g->refs = 1;
+	TAILQ_INSERT_TAIL(&gc->groups, g, next);
+	*out = g;
+	return VFIO_OK;
+}
+
+static void
+group_put(struct vfio_container *c, struct vfio_group *g)
+{
+	struct group_container *gc = gc_of(c);
+
+	if (--g->refs > 0)
+		return;
+	TAILQ_REMOVE(&gc->groups, g, next);
+	/* closing detaches it; the last one takes the IOMMU context along */
+	close(g->fd);
+	free(g);
+	if (TAILQ_EMPTY(&gc->groups) && !gc->adopted) {
+		gc->iommu_set = false;
+		free(gc->windows);
+		gc->windows = NULL;
+		gc->n_windows = 0;
+	}
+}
+
+/* ---- devices -------------------------------------------------------------- */
+
+static enum vfio_result
+group_device_open(struct vfio_container *c, struct vfio_device *d)
+{
+	char name[RTE_DEV_NAME_MAX_LEN + sizeof(" vf_token=") + RTE_UUID_STRLEN];
+	struct vfio_group *g;
+	enum vfio_result r;
+	rte_uuid_t token;
+	int fd;
+
+	r = group_get(c, d->num, &g);
+	if (r != VFIO_OK)
+		return r;
+	memset(token, 0, sizeof(token));
+	if (d->vf_token)
+		rte_eal_vfio_get_vf_token(token);
+	if (rte_uuid_is_null(token)) {
+		snprintf(name, sizeof(name), "%s", d->addr);
+	} else {
+		char uuid[RTE_UUID_STRLEN];
+
+		rte_uuid_unparse(token, uuid, sizeof(uuid));
+		snprintf(name, sizeof(name), "%s vf_token=%s", d->addr, uuid);
+	}
+	fd = ioctl(g->fd, VFIO_GROUP_GET_DEVICE_FD, name);
+	if (fd < 0) {
+		if (errno == EACCES && !rte_uuid_is_null(token))
+			EAL_LOG(ERR, "VFIO: %s: VFIO_GROUP_GET_DEVICE_FD refused the VF token: %s",
+				d->addr, strerror(errno));
+		else if (errno == EACCES)
+			EAL_LOG(ERR, "VFIO: %s: VFIO_GROUP_GET_DEVICE_FD failed: %s (a VF of a PF bound to vfio-pci needs --vfio-vf-token)",
+				d->addr, strerror(errno));
+		else
+			EAL_LOG(ERR, "VFIO: %s: VFIO_GROUP_GET_DEVICE_FD failed: %s",
+				d->addr, strerror(errno));
+		r = vfio_result_from_errno(errno);
+		group_put(c, g);
+		return r;
+	}
+	d->fd = fd;
+	d->bk = g;
+	return VFIO_OK;
+}
+
+static void
+group_device_close(struct vfio_container *c, struct vfio_device *d)
+{
+	close(d->fd);
+	d->fd = -1;
+	group_put(c, d->bk);
+	d->bk = NULL;
+}
+
+/* ---- DMA ------------------------------------------------------------------ */
+
+static bool
+group_dma_ready(const struct vfio_container *c)
+{
+	return gc_of(c)->iommu_set || gc_of(c)->adopted;
+}
+
+static bool
+group_partial_unmap(const struct vfio_container *c __rte_unused)
+{
+	return group_backend.type->partial_unmap;
+}
+
+static bool
+group_maps_eal_memory(const struct vfio_container *c __rte_unused)
+{
+	return !group_backend.type->noiommu;
+}
+
+static enum vfio_result
+group_dma_map(struct vfio_container *c, uint64_t va, uint64_t iova,
+		uint64_t len)
+{
+	return group_backend.type->map(c, va, iova, len);
+}
+
+static enum vfio_result
+group_dma_unmap(struct vfio_container *c, uint64_t va, uint64_t iova,
+		uint64_t len)
+{
+	return group_backend.type->unmap(c, va, iova, len);
+}
+
+/* ---- answers for the primary's multi-process handler ---------------------- */
+
+int
+vfio_group_mp_iommu_type(void)
+{
+	if (vfio_backend_ops_current() != &group_backend.ops ||
+			group_backend.type == NULL)
+		return -1;
+	return group_backend.type->type;
+}
+
+int
+vfio_group_mp_group_fd(int num)
+{
+	struct vfio_container *c = vfio_default_container();
+	struct vfio_group *g;
+	int fd = -1;
+
+	if (vfio_backend_ops_current() != &group_backend.ops)
+		return -1;
+	pthread_mutex_lock(&c->lock);
+	if (c->used && c->bk != NULL) {
+		TAILQ_FOREACH(g, &gc_of(c)->groups, next) {
+			if (g->num == num) {
+				fd = g->fd;
+				break;
+			}
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return fd;
+}
+
+static struct group_backend group_backend = {
+	.ops = {
+		.name = "group",
+		.num_kind = VFIO_NUM_GROUP,
+		.probe = group_probe,
+		.setup = group_setup,
+		.teardown = group_teardown,
+		.iommu_name = group_iommu_name,
+		.device_num = group_device_num,
+		.container_open = group_container_open,
+		.container_close = group_container_close,
+		.device_open = group_device_open,
+		.device_close = group_device_close,
+		.dma_ready = group_dma_ready,
+		.partial_unmap = group_partial_unmap,
+		.maps_eal_memory = group_maps_eal_memory,
+		.dma_map = group_dma_map,
+		.dma_unmap = group_dma_unmap,
+	},
+};
+
+const struct vfio_backend_ops *
+vfio_group_backend(void)
+{
+	return &group_backend.ops;
+}

@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/*
+ * A treap keyed by IOVA: a binary search tree whose nodes also carry a
+ * random priority, kept in heap order, so that its depth is O(log n)
+ * whatever the insertion order. Ranges never overlap, so ordering by
+ * start also orders by end.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "eal_vfio_maps.h"
+
+struct vfio_map_node {
+	struct vfio_map e;      /* first member: entries are nodes */
+	uint32_t prio;
+	struct vfio_map_node *l, *r;
+};
+
+/* inclusive end, so that a range ending at 2^64 does not wrap */
+static inline uint64_t
+map_last(const struct vfio_map *e)
+{
+	return e->iova + (e->len - 1);
+}
+
+/* same va -> iova translation (modulo 2^64, like the addresses) */
+static inline int
+same_delta(const struct vfio_map *e, uint64_t va, uint64_t iova)
+{
+	return e->va - e->iova == va - iova;
+}
+
+static uint32_t
+next_prio(struct vfio_maps *m)
+{
+	/* xorshift32: cheap and good enough to balance */
+	m->seed ^= m->seed << 13;
+	m->seed ^= m->seed >> 17;
+	m->seed ^= m->seed << 5;
+	return m->seed;
+}
+
+/* first node ending at or after iova */
+static struct vfio_map_node *
+lower(const struct vfio_maps *m, uint64_t iova)
+{
+	struct vfio_map_node *t = m->root, *best = NULL;
+
+	while (t != NULL) {
+		if (map_last(&t->e) < iova) {
+			t = t->r;
+		} else {
+			best = t;
+			t = t->l;
+		}
+	}
+	return best;
+}
+
+/* last node starting before iova */
+static struct vfio_map_node *
+before(const struct vfio_maps *m, uint64_t iova)
+{
+	struct vfio_map_node *t = m->root, *best = NULL;
+
+	while (t != NULL) {
+		if (t->e.iova < iova) {
+			best = t;
+			t = t->r;
+		} else {
+			t = t->l;
+		}
+	}
+	return best;
+}
+
+static struct vfio_map_node *
+after(const struct vfio_maps *m, const struct vfio_map *e)
+{
+	if (map_last(e) == UINT64_MAX)
+		return NULL;
+	return lower(m, map_last(e) + 1);
+}
+
+/* *l gets the nodes starting before key (or at it, when incl), *r the rest */
+static void
+split(struct vfio_map_node *t, uint64_t key, bool incl,
+		struct vfio_map_node **l, struct vfio_map_node **r)
+{
+	if (t == NULL) {
+		*l = NULL;
+		*r = NULL;
+	} else if (t->e.iova < key || (incl && t->e.iova == key)) {
+		split(t->r, key, incl, &t->r, r);
+		*l = t;
+	} else {
+		split(t->l, key, incl, l, &t->l);
+		*r = t;
+	}
+}
+
+/* every node of a starts before every node of b */
+static struct vfio_map_node *
+join(struct vfio_map_node *a, struct vfio_map_node *b)
+{
+	if (a == NULL)
+		return b;
+	if (b == NULL)
+		return a;
+	if (a->prio > b->prio) {
+		a->r = join(a->r, b);
+		return a;
+	}
+	b->l = join(a, b->l);
+	return b;
+}
+
+static void
+insert(struct vfio_maps *m, struct vfio_map_node *x)
+{
+	struct vfio_map_node *a, *b;
+
+	x->l = NULL;
+	x->r = NULL;
+	x->prio = next_prio(m);
+	split(m->root, x->e.iova, false, &a, &b);
+	m->root = join(join(a, x), b);
+	m->n++;
+}
+
+/* give a node back: to the spares first */
+static void
+node_put(struct vfio_maps *m, struct vfio_map_node *x)
+{
+	unsigned int i;
+
+	for (i = 0; i < VFIO_MAPS_SPARE; i++) {
+		if (m->spare[i] == NULL) {
+			m->spare[i] = x;
+			return;
+		}
+	}
+	free(x);
+}
+
+/* take a spare node (vfio_maps_reserve() made sure there is one) */
+static struct vfio_map_node *
+node_get(struct vfio_maps *m)
+{
+	struct vfio_map_node *x;
+	unsigned int i;
+
+	for (i = 0; i < VFIO_MAPS_SPARE; i++) {
+		if (m->spare[i] != NULL) {
+			x = m->spare[i];
+			m->spare[i] = NULL;
+			return x;
+		}
+	}
+	abort(); /* add/remove without vfio_maps_reserve(): a bug */
+}
+
+static void
+erase(struct vfio_maps *m, struct vfio_map_node *x)
+{
+	struct vfio_map_node *a, *mid, *b;
+
+	split(m->root, x->e.iova, false, &a, &mid);
+	split(mid, x->e.iova, true, &mid, &b);
+	m->root = join(a, b);
+	m->n--;
+	node_put(m, mid);
+}
+
+static void
+free_tree(struct vfio_map_node *t)
+{
+	if (t == NULL)
+		return;
+	free_tree(t->l);
+	free_tree(t->r);
+	free(t);
+}
+
+void
+vfio_maps_init(struct vfio_maps *m, bool merge)
+{
+	memset(m, 0, sizeof(*m));
+	m->merge = merge;
+	m->seed = 2463534242u;
+}
+
+void
+vfio_maps_clear(struct vfio_maps *m)
+{
+	free_tree(m->root);
+	m->root = NULL;
+	m->n = 0;
+}
+
+void
+vfio_maps_fini(struct vfio_maps *m)
+{
+	unsigned int i;
+
+	vfio_maps_clear(m);
+	for (i = 0; i < VFIO_MAPS_SPARE; i++) {
+		free(m->spare[i]);
+		m->spare[i] = NULL;
+	}
+}
+
+enum vfio_result
+vfio_maps_check_add(const struct vfio_maps *m, uint64_t va, uint64_t iova,
+		uint64_t len, struct vfio_map *conflict)
+{
+	uint64_t last = iova + (len - 1);
+	const struct vfio_map_node *t = lower(m, iova);
+	const struct vfio_map *e = NULL;
+	uint64_t pos = iova;
+
+	if (t == NULL || t->e.iova > last)
+		return VFIO_OK;
+	/* identical only if covered without a gap by the same translation */
+	for (; t != NULL && t->e.iova <= last; t = after(m, &t->e)) {
+		e = &t->e;
+		if (e->iova > pos || !same_delta(e, va, iova))
+			break;
+		if (map_last(e) >= last)
+			return VFIO_ALREADY;
+		pos = map_last(e) + 1;
+	}
+	if (conflict != NULL)
+		*conflict = *e;
+	return VFIO_EXISTS;
+}
+
+enum vfio_result
+vfio_maps_check_remove(const struct vfio_maps *m, uint64_t va, uint64_t iova,
+		uint64_t len, bool partial)
+{
+	uint64_t last = iova + (len - 1);
+	const struct vfio_map_node *t = lower(m, iova), *first = t, *end = t;
+
+	if (t == NULL || t->e.iova > last)
+		return VFIO_NOT_FOUND;
+	for (; t != NULL && t->e.iova <= last; t = after(m, &t->e)) {
+		if (!same_delta(&t->e, va, iova))
+			return VFIO_NOT_FOUND;
+		end = t;
+	}
+	if (partial)
+		return VFIO_OK;
+	if (first->e.iova < iova || map_last(&end->e) > last)
+		return VFIO_UNSUPPORTED;
+	return VFIO_OK;
+}
+
+enum vfio_result
+vfio_maps_reserve(struct vfio_maps *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < VFIO_MAPS_SPARE; i++) {
+		if (m->spare[i] != NULL)
+			continue;
+		m->spare[i] = malloc(sizeof(*m->spare[i]));
+		if (m->spare[i] == NULL)
+			return VFIO_NO_MEMORY;
+	}
+	return VFIO_OK;
+}
+
+/* b directly follows a in both address spaces */
+static int
+contiguous(const struct vfio_map *a, const struct vfio_map *b)
+{
+	return a->iova + a->len == b->iova && a->va + a->len == b->va;
+}
+
+void
+vfio_maps_add(struct vfio_maps *m, uint64_t va, uint64_t iova, uint64_t len)
+{
+	struct vfio_map e = { .va = va, .iova = iova, .len = len };
+	struct vfio_map_node *p, *s, *x;
+
+	if (m->merge) {
+		p = before(m, iova);
+		s = lower(m, iova);
+		if (p != NULL && contiguous(&p->e, &e)) {
+			p->e.len += len;
+			if (s != NULL && contiguous(&p->e, &s->e)) {
+				p->e.len += s->e.len;
+				erase(m, s);
+			}
+			return;
+		}
+		if (s != NULL && contiguous(&e, &s->e)) {
+			/* nothing lies between p and s: the order holds */
+			s->e.iova = iova;
+			s->e.va = va;
+			s->e.len += len;
+			return;
+		}
+	}
+	x = node_get(m);
+	x->e = e;
+	insert(m, x);
+}
+
+/* free the nodes of t, except one reaching past last: returned, trimmed */
+static struct vfio_map_node *
+drop_range(struct vfio_maps *m, struct vfio_map_node *t, uint64_t last)
+{
+	struct vfio_map_node *keep = NULL, *k;
+
+	if (t == NULL)
+		return NULL;
+	k = drop_range(m, t->l, last);
+	if (k != NULL)
+		keep = k;
+	k = drop_range(m, t->r, last);
+	if (k != NULL)
+		keep = k;
+	if (map_last(&t->e) > last) {
+		uint64_t off = last + 1 - t->e.iova;
+
+		t->e.iova += off;
+		t->e.va += off;
+		t->e.len -= off;
+		t->l = NULL;
+		t->r = NULL;
+		return t;
+	}
+	m->n--;
+	node_put(m, t);
+	return keep;
+}
+
+void
+vfio_maps_remove(struct vfio_maps *m, uint64_t iova, uint64_t len)
+{
+	uint64_t last = iova + (len - 1), off;
+	struct vfio_map_node *e = lower(m, iova), *a, *mid, *b, *x;
+
+	if (e == NULL || e->e.iova > last)
+		return;
+	if (e->e.iova < iova && map_last(&e->e) > last) {
+		/* hole in the middle: e keeps the head, a new node the tail */
+		off = last + 1 - e->e.iova;
+		x = node_get(m);
+		x->e.va = e->e.va + off;
+		x->e.iova = last + 1;
+		x->e.len = e->e.len - off;
+		e->e.len = iova - e->e.iova;
+		insert(m, x);
+		return;
+	}
+	if (e->e.iova < iova)
+		e->e.len = iova - e->e.iova; /* keeps its head */
+	split(m->root, iova, false, &a, &mid);
+	split(mid, last, true, &mid, &b);
+	x = drop_range(m, mid, last);
+	if (x != NULL) {
+		x->prio = next_prio(m);
+		b = join(x, b);
+	}
+	m->root = join(a, b);
+}
+
+const struct vfio_map *
+vfio_maps_find(const struct vfio_maps *m, uint64_t iova)
+{
+	const struct vfio_map_node *t = lower(m, iova);
+
+	return t != NULL && t->e.iova <= iova ? &t->e : NULL;
+}
+
+const struct vfio_map *
+vfio_maps_next(const struct vfio_maps *m, uint64_t iova)
+{
+	const struct vfio_map_node *t = lower(m, iova);
+
+	return t != NULL ? &t->e : NULL;
+}
+
+const struct vfio_map *
+vfio_maps_first(const struct vfio_maps *m)
+{
+	return vfio_maps_next(m, 0);
+}
+
+const struct vfio_map *
+vfio_maps_after(const struct vfio_maps *m, const struct vfio_map *e)
+{
+	const struct vfio_map_node *t = after(m, e);
+
+	return t != NULL ? &t->e : NULL;
+}

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The DPDK-VFIO Authors
+ */
+
+/*
+ * EAL memory in the default container: mapped page by page (so that
+ * freeing a page never needs a partial unmap) at "VFIO memory init", when
+ * the kernel context is (re)created, and on memory hotplug events.
+ * No ioctl here: mappings go through the backend table.
+ */
+
+#include <inttypes.h>
+
+#include <rte_eal.h>
+#include <rte_eal_memconfig.h>
+#include <rte_errno.h>
+#include <rte_memory.h>
+
+#include "eal_log.h"
+#include "eal_private.h"
+#include "eal_vfio.h"
+
+#define VFIO_MEM_EVENT_NAME "vfio_mem_event"
+
+/* "VFIO memory init" done: memory exists and the hotplug lock works */
+static bool mem_ready;
+
+bool
+vfio_mem_lock(void)
+{
+	if (!mem_ready)
+		return false;
+	rte_mcfg_mem_read_lock();
+	return true;
+}
+
+void
+vfio_mem_unlock(bool locked)
+{
+	if (locked)
+		rte_mcfg_mem_read_unlock();
+}
+
+static const struct vfio_backend_ops *
+ops(void)
+{
+	return vfio_backend_ops_current();
+}
+
+static enum vfio_result
+page_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
+{
+	struct vfio_map e;
+	enum vfio_result r;
+
+	r = vfio_maps_check_add(&c->mem_maps, va, iova, len, &e);
+	if (r == VFIO_ALREADY)
+		return VFIO_OK;
+	if (r == VFIO_OK)
+		r = vfio_maps_check_add(&c->user_maps, va, iova, len, &e);
+	if (r != VFIO_OK) {
+		EAL_LOG(ERR, "VFIO: EAL page va 0x%" PRIx64 " iova 0x%" PRIx64
+			" overlaps mapping va 0x%" PRIx64 " iova 0x%" PRIx64
+			" len 0x%" PRIx64, va, iova, e.va, e.iova, e.len);
+		return VFIO_EXISTS;
+	}
+	r = vfio_maps_reserve(&c->mem_maps);
+	if (r == VFIO_OK)
+		r = ops()->dma_map(c, va, iova, len);
+	if (r == VFIO_OK)
+		vfio_maps_add(&c->mem_maps, va, iova, len);
+	return r;
+}
+
+static void
+page_unmap(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
+{
+	if (vfio_maps_check_remove(&c->mem_maps, va, iova, len, false) !=
+			VFIO_OK)
+		return; /* never mapped (e.g. mapped before a context loss) */
+	if (ops()->dma_unmap(c, va, iova, len) == VFIO_OK)
+		vfio_maps_remove(&c->mem_maps, iova, len);
+}
+
+/* unmap every EAL page */
+static void
+mem_unmap_all(struct vfio_container *c)
+{
+	const struct vfio_map *e;
+
+	for (e = vfio_maps_first(&c->mem_maps); e != NULL;
+			e = vfio_maps_after(&c->mem_maps, e))
+		if (ops()->dma_ready(c))
+			ops()->dma_unmap(c, e->va, e->iova, e->len);
+	vfio_maps_clear(&c->mem_maps);
+	c->mem_mapped = false;
+}
+
+struct walk_arg {
+	struct vfio_container *c;
+	enum vfio_result r;
+};
+
+static int
+map_memseg(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
+		void *arg)
+{
+	struct walk_arg *w = arg;
+
+	if (msl->external)
+		return 0; /* the application maps its own memory */
+	w->r = page_map(w->c, (uintptr_t)ms->addr, ms->iova, ms->len);
+	return w->r == VFIO_OK ? 0 : -1;
+}
+
+enum vfio_result
+vfio_mem_sync(struct vfio_container *c)
+{
+	struct walk_arg w = { c, VFIO_OK };
+
+	if (!c->is_default || !mem_ready || c->mem_mapped ||
+			rte_eal_process_type() == RTE_PROC_SECONDARY ||
+			!ops()->dma_ready(c) || !ops()->maps_eal_memory(c))
+		return VFIO_OK;
+	if (rte_memseg_walk_thread_unsafe(map_memseg, &w) < 0) {
+		mem_unmap_all(c);
+		return w.r != VFIO_OK ? w.r : VFIO_KERNEL_ERROR;
+	}
+	c->mem_mapped = true;
+	EAL_LOG(DEBUG, "VFIO: %zu EAL memory pages mapped", c->mem_maps.n);
+	return VFIO_OK;
+}
+
+void
+vfio_mem_forget(struct vfio_container *c)
+{
+	vfio_maps_clear(&c->mem_maps);
+	c->mem_mapped = false;
+}
+
+/* runs with the hotplug write lock held; one call per run of pages */
+static void
+mem_event(enum rte_mem_event type, const void *addr, size_t len,
+		void *arg __rte_unused)
+{
+	struct vfio_container *c = vfio_default_container();
+	const struct rte_memseg_list *msl;
+	uintptr_t va, end = (uintptr_t)addr + len;
+
+	msl = rte_mem_virt2memseg_list(addr);
+	if (msl == NULL || msl->external)
+		return;
+	pthread_mutex_lock(&c->lock);
+	if (!c->used || !c->mem_mapped)
+		goto unlock; /* mapped all at once when the context appears */
+	for (va = (uintptr_t)addr; va < end; va += msl->page_sz) {
+		const struct rte_memseg *ms =
+			rte_mem_virt2memseg((const void *)va, msl);
+
+		if (ms == NULL)
+			continue;
+		if (type == RTE_MEM_EVENT_ALLOC) {
+			if (page_map(c, va, ms->iova, ms->len) != VFIO_OK)
+				EAL_LOG(ERR, "VFIO: new page va 0x%" PRIxPTR
+					" not mapped for DMA", va);
+		} else {
+			page_unmap(c, va, ms->iova, ms->len);
+		}
+	}
+unlock:
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* "VFIO memory init" stage */
+int
+eal_vfio_mem_init(void)
+{
+	struct vfio_container *c = vfio_default_container();
+	enum vfio_result r;
+
+	if (rte_vfio_get_mode() == RTE_VFIO_MODE_NONE ||
+			rte_eal_process_type() == RTE_PROC_SECONDARY)
+		return 0;
+	if (rte_mem_event_callback_register(VFIO_MEM_EVENT_NAME, mem_event,
+			NULL) != 0) {
+		EAL_LOG(ERR, "VFIO: cannot register the memory event callback: %s",
+			rte_strerror(rte_errno));
+		return -1;
+	}
+	rte_mcfg_mem_read_lock();
+	pthread_mutex_lock(&c->lock);
+	mem_ready = true;
+	r = vfio_mem_sync(c);
+	if (r != VFIO_OK)
+		mem_ready = false;
+	pthread_mutex_unlock(&c->lock);
+	rte_mcfg_mem_read_unlock();
+	if (r != VFIO_OK) {
+		rte_mem_event_callback_unregister(VFIO_MEM_EVENT_NAME, NULL);
+		return vfio_result_ret(r);
+	}
+	return 0;
+}
+
+void
+eal_vfio_mem_cleanup(void)
+{
+	struct vfio_container *c = vfio_default_container();
+
+	if (!mem_ready)
+		return;
+	rte_mem_event_callback_unregister(VFIO_MEM_EVENT_NAME, NULL);
+	rte_mcfg_mem_read_lock();
+	pthread_mutex_lock(&c->lock);
+	if (c->used)
+		mem_unmap_all(c);
+	mem_ready = false;
+	pthread_mutex_unlock(&c->lock);
+	rte_mcfg_mem_read_unlock();
+}
