@@ -113,7 +113,7 @@ bench_lookup(const struct vfio_maps *m, uint64_t n)
 	if (found != LOOKUPS)
 		return -1;
 	add_row("lookup (find)", n, LOOKUPS, (double)(t1 - t0),
-		"binary search");
+		"vfio_maps_find");
 	return 0;
 }
 
@@ -168,11 +168,9 @@ bench_update(struct vfio_maps *m, uint64_t n, bool at_end, double clk)
 		rounds++;
 	}
 	add_row(at_end ? "insert (append)" : "insert (random place)", n, done,
-		ins - rounds * clk, at_end ? "check_add + reserve + add" :
-		"check_add + reserve + add; memmove of the tail");
+		ins - rounds * clk, "check_add + reserve + add");
 	add_row(at_end ? "remove (last)" : "remove (random place)", n, done,
-		rem - rounds * clk, at_end ? "check_remove + remove" :
-		"check_remove + remove; memmove of the tail");
+		rem - rounds * clk, "check_remove + remove");
 	return 0;
 }
 
@@ -184,7 +182,7 @@ perf_maps(const struct perf_conf *conf)
 	unsigned int i;
 
 	perf_report_section(SECTION,
-		"User-map bookkeeping alone (eal_vfio_maps.c: sorted array, binary search), no kernel, no lock");
+		"User-map bookkeeping alone (eal_vfio_maps.c), no kernel, no lock");
 	for (i = 0; i < conf->n_map_entries; i++) {
 		uint64_t n = conf->map_entries[i];
 		char params[32];

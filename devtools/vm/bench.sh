@@ -120,7 +120,9 @@ section()
 
 status=0
 for m in "${modes[@]}"; do
-	prog=(--vfio-mode="$m" --file-prefix=vfio-perf "${eal[@]}" --)
+	# --no-pci: the benchmark opens the edu devices itself; the PCI bus
+	# would give them to the edu driver
+	prog=(--vfio-mode="$m" --no-pci --file-prefix=vfio-perf "${eal[@]}" --)
 	[ -z "$csv" ] || prog+=(--csv /tmp/perf.csv)
 	[ -z "$json" ] || prog+=(--json /tmp/perf.json)
 	prog+=("$@")
