@@ -40,6 +40,9 @@ ninja -C build
 step "unit and autotest suites"
 meson test -C build --suite unit --suite autotest --print-errorlogs
 
+step "an application built with pkg-config against the installed tree"
+devtools/check-pkgconfig.sh build
+
 if [[ $skip != *" vm "* ]]; then
 	step "real-kernel suite in QEMU"
 	meson test -C build --suite vm --print-errorlogs --num-processes 1
@@ -57,9 +60,10 @@ if [[ $skip != *" asan "* ]]; then
 fi
 
 if [[ $skip != *" clang "* ]]; then
-	step "build with clang (-Werror)"
+	step "build with clang (-Werror) and its unit suite"
 	[ -d build-clang ] || CC=clang meson setup build-clang
 	ninja -C build-clang
+	meson test -C build-clang --suite unit --print-errorlogs
 fi
 
 step "all test suites passed"
