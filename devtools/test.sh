@@ -16,7 +16,7 @@ cd "$top"
 export PATH=/usr/bin:$PATH # Debian's python3 for meson, not a pyenv one
 
 packages="meson ninja-build pkg-config gcc clang libcmocka-dev libnuma-dev
-	python3-pyelftools qemu-system-x86 busybox-static linux-source-6.12
+	python3-pyelftools python3-docutils qemu-system-x86 busybox-static linux-source-6.12
 	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils kmod"
 missing=""
 for p in $packages; do
@@ -39,6 +39,9 @@ ninja -C build
 
 step "unit and autotest suites"
 meson test -C build --suite unit --suite autotest --print-errorlogs
+
+step "documentation parses without warnings"
+/usr/bin/python3 devtools/check-doc.py $(git ls-files 'doc/*.rst')
 
 step "an application built with pkg-config against the installed tree"
 devtools/check-pkgconfig.sh build
