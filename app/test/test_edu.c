@@ -263,6 +263,49 @@ test_all_devices(void)
 	return TEST_SUCCESS;
 }
 
+static struct rte_pci_device *pci_find(const char *name);
+
+/* Where the primary's BAR0s are, for the secondary to compare with. */
+#define EDU_BARS_ENV "DPDK_TEST_EDU_PRIMARY_BARS"
+
+static void
+bars_export(void)
+{
+	char list[512] = "", item[96];
+	unsigned int i;
+
+	for (i = 0; i < rte_edu_count(); i++) {
+		const char *name = rte_edu_name(rte_edu_get(i));
+
+		snprintf(item, sizeof(item), "%s=%p ", name,
+			pci_find(name)->mem_resource[0].addr);
+		strncat(list, item, sizeof(list) - strlen(list) - 1);
+	}
+	setenv(EDU_BARS_ENV, list, 1);
+}
+
+/* Secondary: every BAR0 where the primary has it. */
+static int
+bars_check(void)
+{
+	const char *list = getenv(EDU_BARS_ENV);
+	unsigned int i;
+
+	TEST_ASSERT_NOT_NULL(list, "the primary did not export its BARs");
+	for (i = 0; i < rte_edu_count(); i++) {
+		const char *name = rte_edu_name(rte_edu_get(i));
+		char item[96];
+
+		snprintf(item, sizeof(item), "%s=%p ", name,
+			pci_find(name)->mem_resource[0].addr);
+		TEST_ASSERT(strstr(list, item) != NULL,
+			"%s: BAR0 not at the primary's address (here %s, primary: %s)",
+			name, item, list);
+		printf("%s: BAR0 at the primary's address\n", item);
+	}
+	return TEST_SUCCESS;
+}
+
 /* Run this test again in a secondary process with the same EAL options. */
 static int
 run_secondary(const char *test)
@@ -301,10 +344,14 @@ test_edu(void)
 
 	if (rte_edu_count() == 0)
 		TEST_SKIP("no edu device probed (none bound to vfio-pci)");
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY &&
+			bars_check() != TEST_SUCCESS)
+		return TEST_FAILED;
 	if (test_all_devices() != TEST_SUCCESS)
 		return TEST_FAILED;
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return TEST_SUCCESS;
+	bars_export();
 	/* a secondary allocates only in pages the primary keeps mapped */
 	keep = rte_malloc("edu_test_keep", 64, 0);
 	TEST_ASSERT_NOT_NULL(keep, "rte_malloc: %s", rte_strerror(rte_errno));
@@ -338,6 +385,7 @@ cmp_name(const struct rte_device *dev, const void *name)
 static struct rte_pci_device *
 pci_find(const char *name)
 {
+	/* defined after its first use, declared above */
 	struct rte_bus *bus = rte_bus_find_by_name("pci");
 	struct rte_device *d = bus->find_device(NULL, cmp_name, name);
 

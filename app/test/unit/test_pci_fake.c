@@ -93,8 +93,14 @@ setup(void **state)
 	eal_reset_internal_config(cfg);
 	cfg->process_type = RTE_PROC_PRIMARY;
 	cfg->vfio_mode = m->req;
+	/* EAL memory exists before any bus probes (memzones, DMA buffers) */
+	cfg->in_memory = 1;
+	cfg->no_hugetlbfs = 1;
+	cfg->memory = 8 << 20;
 	assert_int_equal(eal_intr_init(), 0); /* and the alarms */
 	assert_int_equal(rte_vfio_enable(RTE_VFIO_PCI_MODULE), 0);
+	assert_int_equal(eal_iova_mode_select(), 0);
+	assert_int_equal(eal_memory_init(), 0);
 	nb_probed = nb_removed = 0;
 	rte_pci_register(&drv);
 	return 0;
@@ -105,6 +111,7 @@ teardown(void **state)
 {
 	rte_bus_cleanup();
 	rte_pci_unregister(&drv);
+	eal_memory_cleanup();
 	eal_vfio_cleanup();
 	eal_intr_cleanup();
 	eal_reset_internal_config(eal_get_internal_configuration());

@@ -35,6 +35,7 @@
 #include <rte_bus.h>
 #include <rte_errno.h>
 #include <rte_interrupts.h>
+#include <rte_memzone.h>
 #include <rte_vfio.h>
 
 #include <bus_pci_driver.h>
@@ -267,6 +268,51 @@ __wrap_mmap64(void *a, size_t l, int p, int f, int fd, off_t o)
 {
 	record_map(fd, l, o);
 	return __real_mmap64(a, l, p, f, fd, o);
+}
+
+/*
+ * Memzones without EAL memory: one zone is enough for one device (the
+ * primary publishes its BAR addresses there for secondaries).
+ */
+static struct {
+	struct rte_memzone mz;
+	uint64_t data[64];
+	bool used;
+} zone;
+
+const struct rte_memzone *__wrap_rte_memzone_reserve(const char *name,
+	size_t len, int socket_id, unsigned int flags);
+const struct rte_memzone *__wrap_rte_memzone_lookup(const char *name);
+int __wrap_rte_memzone_free(const struct rte_memzone *mz);
+
+const struct rte_memzone *
+__wrap_rte_memzone_reserve(const char *name, size_t len, int socket_id,
+		unsigned int flags)
+{
+	if (zone.used || len > sizeof(zone.data)) {
+		rte_errno = zone.used ? EEXIST : ENOMEM;
+		return NULL;
+	}
+	memset(&zone, 0, sizeof(zone));
+	snprintf(zone.mz.name, sizeof(zone.mz.name), "%s", name);
+	zone.mz.addr = zone.data;
+	zone.mz.len = len;
+	zone.used = true;
+	return &zone.mz;
+}
+
+const struct rte_memzone *
+__wrap_rte_memzone_lookup(const char *name)
+{
+	return zone.used && strcmp(zone.mz.name, name) == 0 ? &zone.mz : NULL;
+}
+
+int
+__wrap_rte_memzone_free(const struct rte_memzone *mz)
+{
+	assert_ptr_equal(mz, &zone.mz);
+	zone.used = false;
+	return 0;
 }
 
 int __wrap_rte_vfio_setup_device(const char *b, const char *a, int *fd);
@@ -837,21 +883,87 @@ test_removal_request_without_driver_support_is_only_logged(void **state)
 	rmv_drv.drv_flags = RTE_PCI_DRV_NEED_MAPPING | RTE_PCI_DRV_INTR_RMV;
 }
 
+/* What a primary that mapped the device leaves for its secondaries. */
+static uint64_t *
+primary_layout(void)
+{
+	struct rte_pci_device *dev = dev_get();
+	uint64_t saved[2 * PCI_MAX_RESOURCE];
+	uint64_t *layout;
+	unsigned int i;
+
+	assert_int_equal(rte_pci_map_device(dev), 0);
+	assert_true(zone.used);
+	layout = zone.data;
+	for (i = 0; i < PCI_MAX_RESOURCE; i++)
+		assert_int_equal(layout[i],
+			(uintptr_t)dev->mem_resource[i].addr);
+	assert_int_equal(layout[PCI_MAX_RESOURCE], BAR0_SIZE);
+	/* forget the primary's mappings but keep its zone: a new process */
+	memcpy(saved, layout, sizeof(saved));
+	rte_pci_unmap_device(dev);
+	assert_false(zone.used);
+	assert_non_null(__wrap_rte_memzone_reserve("pci_bars_" DEV_NAME,
+		sizeof(saved), 0, 0));
+	memcpy(zone.data, saved, sizeof(saved));
+	return zone.data;
+}
+
 static void
-test_secondary_maps_without_reset_master_or_notifier(void **state)
+test_secondary_maps_at_the_primarys_addresses(void **state)
+{
+	struct internal_config *cfg = eal_get_internal_configuration();
+	struct rte_pci_device *dev = dev_get();
+	uint64_t *layout = primary_layout();
+	unsigned int i;
+
+	cfg->process_type = RTE_PROC_SECONDARY;
+	assert_int_equal(rte_pci_map_device(dev), 0);
+	for (i = 0; i < PCI_MAX_RESOURCE; i++)
+		assert_int_equal((uintptr_t)dev->mem_resource[i].addr, layout[i]);
+	/* no reset, bus master or request notifier from a secondary */
+	assert_int_equal(m.resets, 1); /* the primary's */
+	assert_int_equal(req_cb.registered, 0);
+	assert_null(dev->vfio_req_intr_handle);
+	assert_non_null(dev->intr_handle);
+	rte_pci_unmap_device(dev);
+	assert_nothing_left(dev);
+	assert_true(zone.used); /* the primary's zone stays */
+	cfg->process_type = RTE_PROC_PRIMARY;
+	zone.used = false;
+}
+
+static void
+test_secondary_refuses_a_taken_bar_address(void **state)
+{
+	struct internal_config *cfg = eal_get_internal_configuration();
+	struct rte_pci_device *dev = dev_get();
+	uint64_t *layout = primary_layout();
+	void *squat;
+
+	squat = mmap((void *)(uintptr_t)layout[0], 4096, PROT_NONE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	assert_ptr_equal(squat, (void *)(uintptr_t)layout[0]);
+	cfg->process_type = RTE_PROC_SECONDARY;
+	rte_errno = 0;
+	assert_int_equal(rte_pci_map_device(dev), -1);
+	assert_int_equal(rte_errno, EADDRINUSE);
+	assert_nothing_left(dev);
+	munmap(squat, 4096);
+	cfg->process_type = RTE_PROC_PRIMARY;
+	zone.used = false;
+}
+
+static void
+test_secondary_without_primary_mapping_is_enodev(void **state)
 {
 	struct internal_config *cfg = eal_get_internal_configuration();
 	struct rte_pci_device *dev = dev_get();
 
 	cfg->process_type = RTE_PROC_SECONDARY;
-	assert_int_equal(rte_pci_map_device(dev), 0);
-	assert_int_equal(m.resets, 0);
-	assert_int_equal(model_command() & 0x4, 0);
-	assert_int_equal(req_cb.registered, 0);
-	assert_null(dev->vfio_req_intr_handle);
-	assert_non_null(dev->mem_resource[0].addr);
-	assert_non_null(dev->intr_handle);
-	rte_pci_unmap_device(dev);
+	rte_errno = 0;
+	assert_int_equal(rte_pci_map_device(dev), -1);
+	assert_int_equal(rte_errno, ENODEV);
 	assert_nothing_left(dev);
 	cfg->process_type = RTE_PROC_PRIMARY;
 }
@@ -875,7 +987,9 @@ main(void)
 		T(test_request_notifier_arm_failure_undoes_everything),
 		T(test_removal_request_hot_unplugs_the_device),
 		T(test_removal_request_without_driver_support_is_only_logged),
-		T(test_secondary_maps_without_reset_master_or_notifier),
+		T(test_secondary_maps_at_the_primarys_addresses),
+		T(test_secondary_refuses_a_taken_bar_address),
+		T(test_secondary_without_primary_mapping_is_enodev),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

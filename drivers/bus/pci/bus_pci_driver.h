@@ -159,7 +159,9 @@ void rte_pci_unregister(struct rte_pci_driver *driver);
  *   A scanned device bound to vfio-pci.
  * @return
  *   0, or -1 with rte_errno: EINVAL (NULL), EEXIST (already mapped),
- *   ENODEV (not bound to vfio-pci), ENOTSUP (the --vfio-intr mode is not
+ *   ENODEV (not bound to vfio-pci; secondary: the primary has not
+ *   mapped it), EADDRINUSE (secondary: a BAR address of the primary is
+ *   taken in this process), ENOTSUP (the --vfio-intr mode is not
  *   offered by the device), ENXIO (VFIO not enabled), EIO, ENOMEM.
  *   On failure nothing stays open or mapped.
  */

@@ -6,6 +6,10 @@
  * Mapping a PCI device through VFIO: device open (rte_vfio_setup_device),
  * config region, reset, BARs (sparse-mmap areas; never the MSI-X table),
  * bus mastering. Interrupts are in pci_vfio_intr.c.
+ *
+ * A secondary process maps every BAR at the address the primary uses, so
+ * that pointers into BARs kept in shared memory are valid in all processes:
+ * the primary publishes its layout in a memzone named after the device.
  */
 
 #include <errno.h>
@@ -20,6 +24,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_memzone.h>
 #include <rte_vfio.h>
 
 #include "../private.h"
@@ -237,9 +242,61 @@ bar_areas(const struct rte_pci_device *dev, unsigned int bar,
 	return n;
 }
 
+/* BAR addresses of a device in the primary, shared through a memzone. */
+struct pci_bar_layout {
+	uint64_t addr[PCI_MAX_RESOURCE];
+	uint64_t len[PCI_MAX_RESOURCE];
+};
+
+static void
+bar_zone_name(const struct rte_pci_device *dev, char *name, size_t len)
+{
+	snprintf(name, len, "pci_bars_%s", dev->name);
+}
+
+/*
+ * Reserve len bytes of address space: anywhere in the primary, exactly at
+ * the primary's address in a secondary.
+ */
+static void *
+bar_reserve(const struct rte_pci_device *dev, unsigned int bar, size_t len,
+		const struct pci_bar_layout *primary)
+{
+	void *want = NULL;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+	void *base;
+
+	if (primary != NULL) {
+		if (primary->len[bar] != len) {
+			PCI_LOG(ERR, "%s: BAR%u is 0x%zx bytes here, 0x%" PRIx64 " in the primary",
+				dev->name, bar, len, primary->len[bar]);
+			rte_errno = EINVAL;
+			return NULL;
+		}
+		want = (void *)(uintptr_t)primary->addr[bar];
+		flags |= MAP_FIXED_NOREPLACE;
+	}
+	base = mmap(want, len, PROT_NONE, flags, -1, 0);
+	if (base == MAP_FAILED || (want != NULL && base != want)) {
+		if (want != NULL)
+			PCI_LOG(ERR, "%s: BAR%u cannot be mapped at the primary's address %p: %s (restart this secondary, or start it with ASLR off: setarch -R)",
+				dev->name, bar, want,
+				base == MAP_FAILED ? strerror(errno) : "address in use");
+		else
+			PCI_LOG(ERR, "%s: cannot reserve 0x%zx bytes for BAR%u: %s",
+				dev->name, len, bar, strerror(errno));
+		if (base != MAP_FAILED)
+			munmap(base, len);
+		rte_errno = want != NULL ? EADDRINUSE : ENOMEM;
+		return NULL;
+	}
+	return base;
+}
+
 /* Reserve the BAR's size of address space, then map the allowed areas in it. */
 static int
-bar_map(struct rte_pci_device *dev, unsigned int bar)
+bar_map(struct rte_pci_device *dev, unsigned int bar,
+		const struct pci_bar_layout *primary)
 {
 	struct pci_vfio_dev *v = dev->vfio;
 	struct bar_area areas[BAR_AREAS_MAX];
@@ -257,13 +314,9 @@ bar_map(struct rte_pci_device *dev, unsigned int bar)
 		free(info);
 		return 0;
 	}
-	base = mmap(NULL, info->size, PROT_NONE,
-		MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (base == MAP_FAILED) {
-		PCI_LOG(ERR, "%s: cannot reserve 0x%" PRIx64 " bytes for BAR%u: %s",
-			dev->name, (uint64_t)info->size, bar, strerror(errno));
+	base = bar_reserve(dev, bar, info->size, primary);
+	if (base == NULL) {
 		free(info);
-		rte_errno = ENOMEM;
 		return -1;
 	}
 	n = bar_areas(dev, bar, info, areas);
@@ -293,6 +346,8 @@ static void
 bars_unmap(struct rte_pci_device *dev)
 {
 	struct pci_vfio_dev *v = dev->vfio;
+	char name[RTE_MEMZONE_NAMESIZE];
+	const struct rte_memzone *mz;
 	unsigned int i;
 
 	for (i = 0; i < PCI_MAX_RESOURCE; i++) {
@@ -302,20 +357,85 @@ bars_unmap(struct rte_pci_device *dev)
 		dev->mem_resource[i].addr = NULL;
 		v->bar_len[i] = 0;
 	}
+	if (is_secondary())
+		return;
+	bar_zone_name(dev, name, sizeof(name));
+	mz = rte_memzone_lookup(name);
+	if (mz != NULL)
+		rte_memzone_free(mz);
+}
+
+/* Primary: write the layout where secondaries look for it. */
+static int
+bars_publish(struct rte_pci_device *dev)
+{
+	char name[RTE_MEMZONE_NAMESIZE];
+	const struct rte_memzone *mz;
+	struct pci_bar_layout *l;
+	unsigned int i;
+
+	bar_zone_name(dev, name, sizeof(name));
+	mz = rte_memzone_reserve(name, sizeof(*l), SOCKET_ID_ANY, 0);
+	if (mz == NULL) {
+		PCI_LOG(ERR, "%s: cannot publish the BAR addresses for secondaries (memzone %s): %s",
+			dev->name, name, rte_strerror(rte_errno));
+		return -1;
+	}
+	l = mz->addr;
+	for (i = 0; i < PCI_MAX_RESOURCE; i++) {
+		l->addr[i] = (uintptr_t)dev->mem_resource[i].addr;
+		l->len[i] = dev->mem_resource[i].addr != NULL ?
+			dev->vfio->bar_len[i] : 0;
+	}
+	return 0;
+}
+
+/* Secondary: the layout the primary published. */
+static const struct pci_bar_layout *
+bars_primary_layout(const struct rte_pci_device *dev)
+{
+	char name[RTE_MEMZONE_NAMESIZE];
+	const struct rte_memzone *mz;
+
+	bar_zone_name(dev, name, sizeof(name));
+	mz = rte_memzone_lookup(name);
+	if (mz == NULL) {
+		PCI_LOG(ERR, "%s: the primary has not mapped this device; a secondary uses the primary's BAR addresses",
+			dev->name);
+		rte_errno = ENODEV;
+		return NULL;
+	}
+	return mz->addr;
 }
 
 static int
 bars_map(struct rte_pci_device *dev)
 {
+	const struct pci_bar_layout *primary = NULL;
 	unsigned int i;
 
-	for (i = 0; i < PCI_MAX_RESOURCE; i++) {
-		if (bar_map(dev, i) != 0) {
-			bars_unmap(dev);
+	if (is_secondary()) {
+		primary = bars_primary_layout(dev);
+		if (primary == NULL)
 			return -1;
+	}
+	for (i = 0; i < PCI_MAX_RESOURCE; i++) {
+		if (bar_map(dev, i, primary) != 0)
+			goto unmap;
+		if (primary != NULL && primary->len[i] != 0 &&
+				dev->mem_resource[i].addr == NULL) {
+			PCI_LOG(ERR, "%s: BAR%u is mapped in the primary, not mappable here",
+				dev->name, i);
+			rte_errno = EINVAL;
+			goto unmap;
 		}
 	}
+	if (primary == NULL && bars_publish(dev) != 0)
+		goto unmap;
 	return 0;
+unmap:
+	bars_unmap(dev);
+	return -1;
 }
 
 static int
