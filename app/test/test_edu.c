@@ -445,6 +445,9 @@ test_edu_hotunplug(void)
 		sysfs != NULL ? sysfs : "/sys/bus/pci/devices", name);
 	if (access(path, W_OK) != 0)
 		TEST_SKIP("%s: %s", path, strerror(errno));
+	/* without an IOMMU the buffer's physical address must fit the mask */
+	TEST_ASSERT_SUCCESS(rte_edu_set_dma_mask(loop.edu, device_dma_mask()),
+		"mask 0x%" PRIx64, device_dma_mask());
 	TEST_ASSERT_SUCCESS(rte_edu_buf_alloc(loop.edu, 512, &loop.buf),
 		"buffer: %s", rte_strerror(rte_errno));
 	fd = rte_pci_vfio_dev_fd(pci_find(name));
