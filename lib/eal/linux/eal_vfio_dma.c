@@ -127,9 +127,13 @@ user_unmap(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 	return VFIO_OK;
 }
 
-int
-rte_vfio_container_dma_map(int container_fd, uint64_t vaddr, uint64_t iova,
-		uint64_t len)
+typedef enum vfio_result (*user_dma_op_t)(struct vfio_container *c,
+	uint64_t va, uint64_t iova, uint64_t len);
+
+/* Checks, locks (memory hotplug, then container) and runs a user DMA op. */
+static int
+user_dma_call(int container_fd, uint64_t vaddr, uint64_t iova, uint64_t len,
+		user_dma_op_t op)
 {
 	struct vfio_container *c;
 	enum vfio_result r;
@@ -141,7 +145,7 @@ rte_vfio_container_dma_map(int container_fd, uint64_t vaddr, uint64_t iova,
 	locked = vfio_mem_lock();
 	r = vfio_container_get(container_fd, &c);
 	if (r == VFIO_OK) {
-		r = user_map(c, vaddr, iova, len);
+		r = op(c, vaddr, iova, len);
 		pthread_mutex_unlock(&c->lock);
 	}
 	vfio_mem_unlock(locked);
@@ -149,22 +153,15 @@ rte_vfio_container_dma_map(int container_fd, uint64_t vaddr, uint64_t iova,
 }
 
 int
+rte_vfio_container_dma_map(int container_fd, uint64_t vaddr, uint64_t iova,
+		uint64_t len)
+{
+	return user_dma_call(container_fd, vaddr, iova, len, user_map);
+}
+
+int
 rte_vfio_container_dma_unmap(int container_fd, uint64_t vaddr, uint64_t iova,
 		uint64_t len)
 {
-	struct vfio_container *c;
-	enum vfio_result r;
-	bool locked;
-
-	r = check_range(vaddr, iova, len);
-	if (r != VFIO_OK)
-		return vfio_result_ret(r);
-	locked = vfio_mem_lock();
-	r = vfio_container_get(container_fd, &c);
-	if (r == VFIO_OK) {
-		r = user_unmap(c, vaddr, iova, len);
-		pthread_mutex_unlock(&c->lock);
-	}
-	vfio_mem_unlock(locked);
-	return vfio_result_ret(r);
+	return user_dma_call(container_fd, vaddr, iova, len, user_unmap);
 }
