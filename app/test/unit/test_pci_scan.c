@@ -24,6 +24,8 @@
 
 #include <cmocka.h>
 
+#include "unit_file.h"
+
 #include <rte_bus.h>
 #include <rte_devargs.h>
 #include <rte_errno.h>
@@ -93,22 +95,9 @@ static const struct fake_dev fake_devs[] = {
 #define NB_GOOD_DEVS 4
 
 static void
-write_file(const char *dir, const char *name, const void *data, size_t len)
-{
-	char path[256];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
-}
-
-static void
 write_str(const char *dir, const char *name, const char *s)
 {
-	write_file(dir, name, s, strlen(s));
+	unit_write_file(dir, name, s, strlen(s));
 }
 
 static void
@@ -148,7 +137,7 @@ fake_dev_create(const struct fake_dev *f)
 	config[2] = d & 0xff;
 	config[3] = d >> 8;
 	config[4] = 0x03; /* command: I/O + memory */
-	write_file(dir, "config", config, sizeof(config));
+	unit_write_file(dir, "config", config, sizeof(config));
 	if (f->kdrv != NULL) {
 		snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s",
 			f->kdrv);

@@ -29,6 +29,8 @@
 
 #include <cmocka.h>
 
+#include "unit_file.h"
+
 #include <linux/vfio.h>
 
 #include <rte_alarm.h>
@@ -426,19 +428,6 @@ __wrap_rte_eal_alarm_cancel(rte_eal_alarm_callback cb, void *arg)
 
 static char root[64];
 
-static void
-put(const char *dir, const char *name, const void *data, size_t len)
-{
-	char path[256];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
-}
-
 static int
 group_setup(void **state)
 {
@@ -456,13 +445,13 @@ group_setup(void **state)
 	assert_non_null(mkdtemp(root));
 	snprintf(dir, sizeof(dir), "%s/%s", root, DEV_NAME);
 	assert_int_equal(mkdir(dir, 0755), 0);
-	put(dir, "vendor", "0x1234\n", 7);
-	put(dir, "device", "0x11e8\n", 7);
-	put(dir, "subsystem_vendor", "0x1af4\n", 7);
-	put(dir, "subsystem_device", "0x1100\n", 7);
-	put(dir, "class", "0x00ff00\n", 9);
-	put(dir, "resource", res, sizeof(res) - 1);
-	put(dir, "config", config, sizeof(config));
+	unit_write_file(dir, "vendor", "0x1234\n", 7);
+	unit_write_file(dir, "device", "0x11e8\n", 7);
+	unit_write_file(dir, "subsystem_vendor", "0x1af4\n", 7);
+	unit_write_file(dir, "subsystem_device", "0x1100\n", 7);
+	unit_write_file(dir, "class", "0x00ff00\n", 9);
+	unit_write_file(dir, "resource", res, sizeof(res) - 1);
+	unit_write_file(dir, "config", config, sizeof(config));
 	snprintf(link, sizeof(link), "%s/driver", dir);
 	assert_int_equal(symlink("../../../bus/pci/drivers/vfio-pci", link), 0);
 	setenv("SYSFS_PCI_DEVICES", root, 1);
