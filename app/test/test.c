@@ -10,6 +10,7 @@
  */
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,12 +86,29 @@ count_eal_args(int argc, char **argv)
 	return argc;
 }
 
+/* rte_eal_init with the runner's arguments, plus --no-pci when asked */
+static int
+test_eal_init(struct test_command *t, int argc, char **argv)
+{
+	char *args[argc + 2];
+
+	if (t->eal != TEST_EAL_INIT_NO_PCI)
+		return rte_eal_init(argc, argv);
+	printf("%s: EAL without the PCI bus (--no-pci): the test opens the VFIO devices itself\n",
+		t->name);
+	args[0] = argv[0];
+	args[1] = (char *)(uintptr_t)"--no-pci";
+	memcpy(&args[2], &argv[1], (argc - 1) * sizeof(char *));
+	args[argc + 1] = NULL;
+	return rte_eal_init(argc + 1, args);
+}
+
 static int
 run_test(struct test_command *t, int argc, char **argv)
 {
 	int ret;
 
-	if (t->eal == TEST_EAL_INIT && rte_eal_init(argc, argv) < 0) {
+	if (t->eal != TEST_EAL_NONE && test_eal_init(t, argc, argv) < 0) {
 		printf("%s: rte_eal_init failed: %s\n", t->name,
 			rte_strerror(rte_errno));
 		return TEST_FAILED;
@@ -98,7 +116,7 @@ run_test(struct test_command *t, int argc, char **argv)
 	printf("RTE>>%s\n", t->name);
 	fflush(stdout);
 	ret = t->callback();
-	if (t->eal == TEST_EAL_INIT)
+	if (t->eal != TEST_EAL_NONE)
 		rte_eal_cleanup();
 	printf("%s: %s\n", t->name, ret == TEST_SUCCESS ? "Test OK" :
 		ret == TEST_SKIPPED ? "Test Skipped" : "Test Failed");

@@ -49,6 +49,11 @@
 enum test_eal {
 	TEST_EAL_NONE,  /* the test starts EAL itself (or needs none) */
 	TEST_EAL_INIT,  /* the runner initialises EAL with its arguments */
+	/*
+	 * As TEST_EAL_INIT plus --no-pci: the test opens VFIO devices itself
+	 * with rte_vfio_*, so the PCI bus must not give them to a driver.
+	 */
+	TEST_EAL_INIT_NO_PCI,
 };
 
 struct test_command {
@@ -63,6 +68,10 @@ void add_test_command(struct test_command *t);
 /* Register an autotest that runs after rte_eal_init(). */
 #define REGISTER_TEST_COMMAND(cmd, func) \
 	REGISTER_TEST_COMMAND_EAL(cmd, func, TEST_EAL_INIT)
+
+/* Register an autotest that opens VFIO devices itself (no PCI probe). */
+#define REGISTER_TEST_COMMAND_NO_PCI(cmd, func) \
+	REGISTER_TEST_COMMAND_EAL(cmd, func, TEST_EAL_INIT_NO_PCI)
 
 /* Register an autotest, choosing whether the runner initialises EAL. */
 #define REGISTER_TEST_COMMAND_EAL(cmd, func, eal_need) \

@@ -795,8 +795,8 @@ unmap:
 	return ret;
 }
 
-REGISTER_TEST_COMMAND(vfio_autotest, test_vfio);
-REGISTER_TEST_COMMAND(vfio_perf_autotest, test_vfio_perf);
-REGISTER_TEST_COMMAND(vfio_vf_token_autotest, test_vfio_vf_token);
-REGISTER_TEST_COMMAND(vfio_vf_token_child, test_vfio_vf_token_child);
-REGISTER_TEST_COMMAND(vfio_secondary_child, test_vfio_secondary_child);
+REGISTER_TEST_COMMAND_NO_PCI(vfio_autotest, test_vfio);
+REGISTER_TEST_COMMAND_NO_PCI(vfio_perf_autotest, test_vfio_perf);
+REGISTER_TEST_COMMAND_NO_PCI(vfio_vf_token_autotest, test_vfio_vf_token);
+REGISTER_TEST_COMMAND_NO_PCI(vfio_vf_token_child, test_vfio_vf_token_child);
+REGISTER_TEST_COMMAND_NO_PCI(vfio_secondary_child, test_vfio_secondary_child);
