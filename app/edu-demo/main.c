@@ -224,6 +224,20 @@ run_secondary(int eal_argc, char **eal_argv, const struct demo_opts *o)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
+static void
+usage(const char *prgname)
+{
+	printf("\nUsage: %s [EAL options] -- [options]\n"
+		"Copies a pattern to every probed edu device and back by DMA, checks it,\n"
+		"raises an interrupt, and prints one row per device.\n\n"
+		"  --size N          bytes per transfer, 1 .. %d (default %d)\n"
+		"  --poll            poll the status register instead of waiting for the interrupt\n"
+		"  --dma-mask M      DMA mask of the devices, like 0xfffffff (default: the device's)\n"
+		"  --with-secondary  then run a secondary process on the same devices\n"
+		"  -h, --help        this text (EAL options and these)\n",
+		prgname, RTE_EDU_DMA_MAX, DEMO_DEFAULT_SIZE);
+}
+
 static int
 parse_opts(int argc, char **argv, struct demo_opts *o)
 {
@@ -232,6 +246,7 @@ parse_opts(int argc, char **argv, struct demo_opts *o)
 		{ "poll", no_argument, NULL, 'p' },
 		{ "with-secondary", no_argument, NULL, 'S' },
 		{ "dma-mask", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
@@ -243,7 +258,7 @@ parse_opts(int argc, char **argv, struct demo_opts *o)
 	o->wait = RTE_EDU_WAIT_INTR;
 	o->with_secondary = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			v = strtoul(optarg, &end, 0);
@@ -267,9 +282,12 @@ parse_opts(int argc, char **argv, struct demo_opts *o)
 				return -1;
 			}
 			break;
+		case 'h':
+			usage(argv[0]);
+			return 1;
 		default:
-			fprintf(stderr, "usage: %s [EAL options] -- [--size N] [--poll] [--dma-mask M] [--with-secondary]\n",
-				argv[0]);
+			fprintf(stderr, "%s: unknown option '%s'; see --help\n",
+				argv[0], argv[optind - 1]);
 			return -1;
 		}
 	}
@@ -284,15 +302,17 @@ main(int argc, char **argv)
 	int consumed, ret;
 
 	memcpy(saved, argv, sizeof(char *) * (argc + 1));
+	rte_set_application_usage_hook(usage);
 	consumed = rte_eal_init(argc, argv);
 	if (consumed < 0) {
 		fprintf(stderr, "rte_eal_init: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
 	/* argv[consumed] is the program name again, then our options */
-	if (parse_opts(argc - consumed, argv + consumed, &o) != 0) {
+	ret = parse_opts(argc - consumed, argv + consumed, &o);
+	if (ret != 0) {
 		rte_eal_cleanup();
-		return 2;
+		return ret > 0 ? 0 : 2; /* --help after "--": 0 */
 	}
 	ret = demo_round(&o);
 	if (ret == 0 && o.with_secondary &&

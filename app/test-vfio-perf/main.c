@@ -418,6 +418,7 @@ main(int argc, char **argv)
 		eal_argv[conf.eal_argc++] = argv[i];
 	conf.eal_argv = eal_argv;
 
+	rte_set_application_usage_hook(usage);
 	t0 = perf_now_ns();
 	ret = rte_eal_init(argc, argv);
 	conf.eal_init_ns = (double)(perf_now_ns() - t0);

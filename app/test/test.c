@@ -123,6 +123,32 @@ run_test(struct test_command *t, int argc, char **argv)
 	return ret;
 }
 
+static void
+usage_hook(const char *prgname)
+{
+	printf("\nUsage: %s [EAL options] [--] [autotest ...]\n", prgname);
+	printf("(or DPDK_TEST=<autotest>); the exit code is 0, 77 when every test skipped, 1 on a failure\n\n");
+	list_tests();
+}
+
+/*
+ * No test named: list them. EAL options alone (-h, -v, --log-level=help)
+ * are for the EAL, which prints and exits, or which must accept them.
+ */
+static int
+no_test(int neal, char **argv)
+{
+	if (neal > 1) {
+		if (rte_eal_init(neal, argv) < 0) {
+			printf("rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+			return EXIT_FAILURE;
+		}
+		rte_eal_cleanup();
+	}
+	list_tests();
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -130,6 +156,7 @@ main(int argc, char **argv)
 	int neal, i, ntests, nskipped = 0, result = 0;
 	ssize_t n;
 
+	rte_set_application_usage_hook(usage_hook);
 	n = readlink("/proc/self/exe", self_path, sizeof(self_path) - 1);
 	if (n > 0)
 		self_path[n] = '\0';
@@ -137,10 +164,8 @@ main(int argc, char **argv)
 	eal_argc = neal;
 	eal_argv = argv;
 	ntests = argc - neal;
-	if (ntests == 0 && (env == NULL || env[0] == '\0')) {
-		list_tests();
-		return 0;
-	}
+	if (ntests == 0 && (env == NULL || env[0] == '\0'))
+		return no_test(neal, argv);
 	for (i = 0; i < (ntests > 0 ? ntests : 1); i++) {
 		const char *name = ntests > 0 ? argv[neal + i] : env;
 		struct test_command *t = find_test(name);

@@ -68,6 +68,18 @@ static const struct flags_case valid_cases[] = {
 	{ { "-b", "testdev2", NULL }, 0, NULL },
 	{ { "--in-memory", NULL }, 0, NULL },
 	{ { "-m", "64", NULL }, 0, NULL, 1 },
+	/* options that only print (stdout is captured too), then exit 0 */
+	{ { "--version", NULL }, 0, "DPDK-VFIO " },
+	{ { "-v", NULL }, 0, "DPDK-VFIO " },
+	{ { "--help", NULL }, 0, "--vfio-mode <auto|group|noiommu|cdev>" },
+	{ { "-h", NULL }, 0, "Available autotests:" },
+	{ { "--log-level=help", NULL }, 0, "lib.eal.vfio" },
+	{ { "--log-level=*vfio*:debug", "--log-level=help", NULL }, 0,
+	  "\tlib.eal.vfio             debug\n" },
+	{ { "--log-level=^bus\\.,debug", "--log-level=help", NULL }, 0,
+	  "\tbus.pci                  debug\n" },
+	{ { "--log-level=eal\\.(mp|memory)$,error", "--log-level=help", NULL },
+	  0, "\tlib.eal.memory           error\n" },
 };
 
 static const struct flags_case invalid_cases[] = {
@@ -86,6 +98,9 @@ static const struct flags_case invalid_cases[] = {
 	{ { "--iova-mode=xa", NULL }, EINVAL, "accepted values are pa, va" },
 	{ { "--log-level=loud", NULL }, EINVAL, "--log-level" },
 	{ { "--log-level=:debug", NULL }, EINVAL, "--log-level" },
+	{ { "--log-level=(,debug", NULL }, EINVAL,
+	  "'(' is not an extended regular expression" },
+	{ { "--log-level=vfio,loud", NULL }, EINVAL, "expected <regex>,<level>" },
 	{ { "--file-prefix=../up", NULL }, EINVAL, "--file-prefix" },
 	{ { "--file-prefix=", NULL }, EINVAL, "--file-prefix" },
 	{ { "-m", "0", NULL }, EINVAL, "--memory" },
@@ -149,7 +164,7 @@ runtime_dir_of(const char *prefix, char *buf, size_t len)
 		snprintf(buf, len, "%s/dpdk/%s", xdg != NULL ? xdg : "/tmp", prefix);
 }
 
-/* Run dpdk-test with args + prefix; return the exit code, stderr in out. */
+/* Run dpdk-test with args + prefix; return the exit code, stderr+stdout in out. */
 static int
 run_child(const char *const *args, const char *prefix, int add_no_huge,
 		char *out, size_t len)
@@ -177,6 +192,7 @@ run_child(const char *const *args, const char *prefix, int add_no_huge,
 		return -1;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDERR_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
 	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
 		posix_spawn_file_actions_destroy(&fa);
 		close(pipefd[0]);

@@ -59,6 +59,46 @@ check_levels_and_patterns(FILE *f)
 }
 
 static int
+check_regexp_and_components(FILE *f)
+{
+	int a = rte_log_register("test.log.a");
+	int b = rte_log_register("test.log.b");
+	int vfio = rte_log_register("lib.eal.vfio");
+	int mp = rte_log_register("lib.eal.mp");
+	int c;
+
+	/* the EAL's components are static types, below the dynamic ones */
+	TEST_ASSERT(vfio > 0 && vfio < RTE_LOGTYPE_FIRST_EXT_ID,
+		"lib.eal.vfio is not a static type: %d", vfio);
+	TEST_ASSERT(mp > 0 && mp < RTE_LOGTYPE_FIRST_EXT_ID && mp != vfio,
+		"lib.eal.mp: %d", mp);
+	/* a glob such as users type */
+	TEST_ASSERT_SUCCESS(rte_log_set_level_pattern("*vfio*", RTE_LOG_DEBUG),
+		"glob");
+	TEST_ASSERT_EQUAL(rte_log_get_level(vfio), (int)RTE_LOG_DEBUG, "*vfio*");
+	TEST_ASSERT(rte_log_get_level(mp) != (int)RTE_LOG_DEBUG, "*vfio* hit mp");
+	/* an unanchored extended regular expression, now and later */
+	TEST_ASSERT_SUCCESS(rte_log_set_level_regexp("log\\.(a|c)$",
+		RTE_LOG_CRIT), "regexp");
+	TEST_ASSERT_EQUAL(rte_log_get_level(a), (int)RTE_LOG_CRIT, "regexp a");
+	TEST_ASSERT(rte_log_get_level(b) != (int)RTE_LOG_CRIT, "regexp hit b");
+	c = rte_log_register_type_and_pick_level("test.log.c", RTE_LOG_INFO);
+	TEST_ASSERT_EQUAL(rte_log_get_level(c), (int)RTE_LOG_CRIT, "regexp later");
+	TEST_ASSERT_EQUAL(rte_log_set_level_regexp("(", RTE_LOG_ERR), -1,
+		"invalid regexp accepted");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "errno %d", rte_errno);
+	TEST_ASSERT_EQUAL(rte_log_set_level_regexp("x", 0), -1, "level 0");
+	/* the list names every type with its level */
+	rewind(f);
+	rte_log_list_types(f, "> ");
+	TEST_ASSERT(strstr(stream_text(f), "> test.log.c") != NULL &&
+		strstr(stream_text(f), "> lib.eal.vfio") != NULL,
+		"list lacks types:\n%s", stream_text(f));
+	rte_log_set_level(vfio, RTE_LOG_INFO);
+	return TEST_SUCCESS;
+}
+
+static int
 check_bad_input(void)
 {
 	TEST_ASSERT_EQUAL(rte_log_set_level(RTE_LOG_TYPE_MAX + 1, RTE_LOG_ERR), -1,
@@ -86,6 +126,8 @@ test_log(void)
 	TEST_ASSERT_NOT_NULL(f, "tmpfile");
 	rte_openlog_stream(f);
 	ret = check_levels_and_patterns(f);
+	if (ret == TEST_SUCCESS)
+		ret = check_regexp_and_components(f);
 	if (ret == TEST_SUCCESS)
 		ret = check_bad_input();
 	rte_openlog_stream(NULL);

@@ -4,6 +4,7 @@
 
 #include <fnmatch.h>
 #include <pthread.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -13,16 +14,23 @@
 #include <rte_log.h>
 #include <rte_string_fns.h>
 
+#include "eal_log.h"
+
 /* A registered type; name == NULL means the slot is free. */
 struct log_type {
 	char *name;
 	uint32_t level;
 };
 
-/* A level given by pattern, remembered for types registered later. */
+/*
+ * A level given by pattern, remembered for types registered later: a shell
+ * pattern (fnmatch) or, when is_regex, an extended regular expression.
+ */
 struct log_pattern {
 	TAILQ_ENTRY(log_pattern) next;
 	char *pattern;
+	int is_regex;
+	regex_t re;
 	uint32_t level;
 };
 
@@ -54,15 +62,62 @@ static const struct {
 	const char *name;
 } static_types[] = {
 	{ RTE_LOGTYPE_EAL, "lib.eal" },
+	{ EAL_LOGTYPE_VFIO, "lib.eal.vfio" },
+	{ EAL_LOGTYPE_MEMORY, "lib.eal.memory" },
+	{ EAL_LOGTYPE_MP, "lib.eal.mp" },
+	{ EAL_LOGTYPE_INTR, "lib.eal.intr" },
 	{ RTE_LOGTYPE_USER1, "user1" },
 	{ RTE_LOGTYPE_USER2, "user2" },
 	{ RTE_LOGTYPE_USER3, "user3" },
 };
 
+/* Log type of the EAL's source files by name prefix: one row per family. */
+static const struct {
+	const char *prefix;
+	uint32_t type;
+} file_types[] = {
+	{ "eal_vfio", EAL_LOGTYPE_VFIO },
+	{ "eal_memory", EAL_LOGTYPE_MEMORY },
+	{ "eal_memalloc", EAL_LOGTYPE_MEMORY },
+	{ "eal_hugepage", EAL_LOGTYPE_MEMORY },
+	{ "eal_common_memory", EAL_LOGTYPE_MEMORY },
+	{ "eal_common_memzone", EAL_LOGTYPE_MEMORY },
+	{ "eal_common_extmem", EAL_LOGTYPE_MEMORY },
+	{ "malloc_", EAL_LOGTYPE_MEMORY },
+	{ "rte_malloc", EAL_LOGTYPE_MEMORY },
+	{ "eal_common_proc", EAL_LOGTYPE_MP },
+	{ "eal_mp_", EAL_LOGTYPE_MP },
+	{ "eal_interrupts", EAL_LOGTYPE_INTR },
+	{ "eal_common_interrupts", EAL_LOGTYPE_INTR },
+	{ "eal_alarm", EAL_LOGTYPE_INTR },
+};
+
+uint32_t
+eal_log_type_of_file(const char *file)
+{
+	const char *base = strrchr(file, '/');
+	size_t i;
+
+	base = base != NULL ? base + 1 : file;
+	for (i = 0; i < RTE_DIM(file_types); i++)
+		if (strncmp(base, file_types[i].prefix,
+				strlen(file_types[i].prefix)) == 0)
+			return file_types[i].type;
+	return RTE_LOGTYPE_EAL;
+}
+
 static int
 level_valid(uint32_t level)
 {
 	return level >= RTE_LOG_EMERG && level <= RTE_LOG_MAX;
+}
+
+static int
+pattern_matches(const struct log_pattern *p, const char *name)
+{
+	if (p->is_regex)
+		return regexec(&p->re, name, 0, NULL, 0) == 0;
+	return fnmatch(p->pattern, name, 0) == 0;
 }
 
 /* Level for a new type: the last pattern that matches wins. */
@@ -73,9 +128,18 @@ pattern_level(const char *name, uint32_t level_def)
 	uint32_t level = level_def;
 
 	TAILQ_FOREACH(p, &logs.patterns, next)
-		if (fnmatch(p->pattern, name, 0) == 0)
+		if (pattern_matches(p, name))
 			level = p->level;
 	return level;
+}
+
+static void
+pattern_free(struct log_pattern *p)
+{
+	if (p->is_regex)
+		regfree(&p->re);
+	free(p->pattern);
+	free(p);
 }
 
 static int
@@ -111,8 +175,7 @@ RTE_FINI(log_fini)
 	}
 	while ((p = TAILQ_FIRST(&logs.patterns)) != NULL) {
 		TAILQ_REMOVE(&logs.patterns, p, next);
-		free(p->pattern);
-		free(p);
+		pattern_free(p);
 	}
 }
 
@@ -192,8 +255,9 @@ rte_log_get_level(uint32_t logtype)
 	return (int)__atomic_load_n(&logs.types[logtype].level, __ATOMIC_RELAXED);
 }
 
-int
-rte_log_set_level_pattern(const char *pattern, uint32_t level)
+/* Remember a pattern and apply it to the types registered so far. */
+static int
+pattern_add(const char *pattern, int is_regex, uint32_t level)
 {
 	struct log_pattern *p;
 	size_t i;
@@ -208,15 +272,36 @@ rte_log_set_level_pattern(const char *pattern, uint32_t level)
 		rte_errno = ENOMEM;
 		return -1;
 	}
+	if (is_regex) {
+		if (regcomp(&p->re, pattern, REG_EXTENDED | REG_NOSUB) != 0) {
+			free(p->pattern);
+			free(p);
+			rte_errno = EINVAL;
+			return -1;
+		}
+		p->is_regex = 1;
+	}
 	p->level = level;
 	pthread_mutex_lock(&logs.lock);
 	TAILQ_INSERT_TAIL(&logs.patterns, p, next);
 	for (i = 0; i < RTE_DIM(logs.types); i++)
 		if (logs.types[i].name != NULL &&
-				fnmatch(pattern, logs.types[i].name, 0) == 0)
+				pattern_matches(p, logs.types[i].name))
 			logs.types[i].level = level;
 	pthread_mutex_unlock(&logs.lock);
 	return 0;
+}
+
+int
+rte_log_set_level_pattern(const char *pattern, uint32_t level)
+{
+	return pattern_add(pattern, 0, level);
+}
+
+int
+rte_log_set_level_regexp(const char *regex, uint32_t level)
+{
+	return pattern_add(regex, 1, level);
 }
 
 int
@@ -312,4 +397,50 @@ rte_log_dump(FILE *f)
 				logs.types[i].name,
 				rte_log_level_name(logs.types[i].level));
 	pthread_mutex_unlock(&logs.lock);
+}
+
+void
+rte_log_list_types(FILE *f, const char *prefix)
+{
+	size_t i;
+
+	pthread_mutex_lock(&logs.lock);
+	for (i = 0; i < RTE_DIM(logs.types); i++)
+		if (logs.types[i].name != NULL)
+			fprintf(f, "%s%-24s %s\n", prefix, logs.types[i].name,
+				rte_log_level_name(logs.types[i].level));
+	pthread_mutex_unlock(&logs.lock);
+}
+
+int
+eal_log_types_print(FILE *f)
+{
+	fprintf(f, "Log types and their levels (--log-level=<glob>:<level> or <regex>,<level> sets them):\n");
+	rte_log_list_types(f, "\t");
+	return 1;
+}
+
+int
+eal_log_level_regexp(const char *opt, const char *arg)
+{
+	const char *comma = strrchr(arg, ',');
+	char regex[128];
+	int level;
+
+	level = rte_log_level_from_name(comma + 1);
+	if (level < 0 || comma == arg || (size_t)(comma - arg) >= sizeof(regex)) {
+		EAL_LOG(ERR, "invalid value '%s' for --%s: expected <regex>,<level> with a regular expression of 1 to %zu characters and a level among emergency, alert, critical, error, warning, notice, info, debug or 1-8",
+			arg, opt, sizeof(regex) - 1);
+		rte_errno = EINVAL;
+		return -1;
+	}
+	memcpy(regex, arg, comma - arg);
+	regex[comma - arg] = '\0';
+	if (rte_log_set_level_regexp(regex, (uint32_t)level) != 0) {
+		if (rte_errno == EINVAL)
+			EAL_LOG(ERR, "invalid value '%s' for --%s: '%s' is not an extended regular expression",
+				arg, opt, regex);
+		return -1;
+	}
+	return 0;
 }

@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_log.h>
 #include <rte_string_fns.h>
 #include <rte_uuid.h>
+#include <rte_version.h>
 
 #include "eal_internal_cfg.h"
 #include "eal_log.h"
@@ -155,6 +157,10 @@ opt_log_level(struct internal_config *cfg, const char *opt, const char *arg)
 	char pattern[128];
 	int level;
 
+	if (strcmp(arg, "help") == 0)
+		return eal_log_types_print(stdout);
+	if (strchr(arg, ',') != NULL)
+		return eal_log_level_regexp(opt, arg);
 	level = rte_log_level_from_name(colon != NULL ? colon + 1 : arg);
 	if (level < 0 || (colon != NULL &&
 			((size_t)(colon - arg) >= sizeof(pattern) || colon == arg))) {
@@ -282,6 +288,14 @@ opt_huge_dir(struct internal_config *cfg, const char *opt, const char *arg)
 	return 0;
 }
 
+/* An option that only prints: the parser stops, rte_eal_init() exits 0. */
+static int
+opt_version(struct internal_config *cfg, const char *opt, const char *arg)
+{
+	printf("%s\n", rte_version());
+	return EAL_OPT_PRINTED;
+}
+
 /* Every EAL option: one row each. */
 static const struct eal_option {
 	const char *name;
@@ -296,7 +310,7 @@ static const struct eal_option {
 	{ "block", 'b', required_argument, opt_block,
 	  "<[bus:]dev>  never probe this device (repeatable)" },
 	{ "log-level", 0, required_argument, opt_log_level,
-	  "<[pattern:]level>  global level, or level of matching log types" },
+	  "<[glob:]level|regex,level|help>  global level, or level of matching log types; help lists them" },
 	{ "file-prefix", 0, required_argument, opt_file_prefix,
 	  "<name>  runtime directory and shared files name (default rte)" },
 	{ "proc-type", 0, required_argument, opt_proc_type,
@@ -321,9 +335,22 @@ static const struct eal_option {
 	  "<legacy|msi|msix>  interrupt mode for VFIO devices" },
 	{ "vfio-vf-token", 0, required_argument, opt_vf_token,
 	  "<uuid>  VF token shared between a PF and its VFs" },
+	{ "version", 'v', no_argument, opt_version,
+	  "  print the version and return" },
 	{ "help", 'h', no_argument, NULL,
 	  "  print this help and return" },
 };
+
+static rte_usage_hook_t app_usage_hook;
+
+rte_usage_hook_t
+rte_set_application_usage_hook(rte_usage_hook_t usage_func)
+{
+	rte_usage_hook_t old = app_usage_hook;
+
+	app_usage_hook = usage_func;
+	return old;
+}
 
 void
 eal_usage(FILE *f, const char *prgname)
@@ -339,6 +366,10 @@ eal_usage(FILE *f, const char *prgname)
 			fprintf(f, "  -%c, --%s %s\n", o->short_opt, o->name, o->help);
 		else
 			fprintf(f, "  --%s %s\n", o->name, o->help);
+	}
+	if (app_usage_hook != NULL) {
+		fflush(f);
+		app_usage_hook(prgname);
 	}
 }
 
@@ -403,7 +434,10 @@ eal_parse_args(int argc, char **argv, struct internal_config *cfg)
 			eal_usage(stdout, argv[0]);
 			return 0;
 		}
-		if (o->handler(cfg, o->name, optarg) != 0) {
+		ret = o->handler(cfg, o->name, optarg);
+		if (ret == EAL_OPT_PRINTED)
+			return 0;
+		if (ret != 0) {
 			if (rte_errno != ENOMEM)
 				rte_errno = EINVAL;
 			return -1;

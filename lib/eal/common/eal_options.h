@@ -9,6 +9,9 @@
 
 #include "eal_internal_cfg.h"
 
+/** Returned by an option handler that printed something (--version). */
+#define EAL_OPT_PRINTED 1
+
 /**
  * Parse the EAL options at the start of argv into cfg.
  *
@@ -25,7 +28,8 @@
  *   Configuration to fill (reset by the caller).
  * @return
  *   Index of the first argument that is not an EAL option (>= 1), 0 when
- *   --help was given (usage printed), or -1 with rte_errno EINVAL/ENOMEM.
+ *   an option that only prints was given (--help, --version,
+ *   --log-level=help), or -1 with rte_errno EINVAL/ENOMEM.
  */
 int eal_parse_args(int argc, char **argv, struct internal_config *cfg);
 

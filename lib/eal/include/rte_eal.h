@@ -69,6 +69,22 @@ enum rte_intr_mode {
  */
 int rte_eal_init(int argc, char **argv);
 
+/** Prints the application's own options; see rte_set_application_usage_hook(). */
+typedef void (*rte_usage_hook_t)(const char *prgname);
+
+/**
+ * Have -h/--help print the application's options after the EAL's.
+ *
+ * Call it before rte_eal_init(): with -h or --help, rte_eal_init() prints
+ * the EAL options, calls the hook, and exits with status 0.
+ *
+ * @param usage_func
+ *   Prints the application's options to stdout; NULL removes the hook.
+ * @return
+ *   The previous hook, or NULL.
+ */
+rte_usage_hook_t rte_set_application_usage_hook(rte_usage_hook_t usage_func);
+
 /**
  * Release everything rte_eal_init() acquired (devices, VFIO, memory,
  * threads, runtime-directory files). rte_eal_init() may be called again

@@ -151,6 +151,21 @@ int rte_log_get_level(uint32_t logtype);
 int rte_log_set_level_pattern(const char *pattern, uint32_t level);
 
 /**
+ * Set the level of every type whose name matches an extended regular
+ * expression (regcomp(3), unanchored: "vfio" matches "lib.eal.vfio"), now
+ * and for types registered later.
+ *
+ * @param regex
+ *   Regular expression such as "^bus\\." or "eal\\.(vfio|mp)".
+ * @param level
+ *   New level.
+ * @return
+ *   0, or -1 with rte_errno EINVAL (bad level, empty or invalid
+ *   expression), ENOMEM.
+ */
+int rte_log_set_level_regexp(const char *regex, uint32_t level);
+
+/**
  * Tell whether a message of this type and level would be written.
  *
  * @param logtype
@@ -203,6 +218,16 @@ FILE *rte_log_get_stream(void);
  *   Output stream.
  */
 void rte_log_dump(FILE *f);
+
+/**
+ * Print the name and level of every registered type, one per line.
+ *
+ * @param f
+ *   Output stream.
+ * @param prefix
+ *   Written before each line (e.g. a tab).
+ */
+void rte_log_list_types(FILE *f, const char *prefix);
 
 /** Log a message with a static type: RTE_LOG(ERR, EAL, "x %d\n", 1). */
 #define RTE_LOG(l, t, ...) \
