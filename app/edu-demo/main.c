@@ -18,6 +18,7 @@
 
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,38 @@ struct demo_opts {
 	uint32_t size;
 	enum rte_edu_wait wait;
 	int with_secondary;
+	unsigned int hold; /* seconds to keep the devices open at the end */
 };
+
+static volatile sig_atomic_t hold_stop;
+
+static void
+hold_signal(int sig)
+{
+	(void)sig;
+	hold_stop = 1;
+}
+
+/*
+ * --hold: keep the devices, mappings and telemetry socket for a while, so
+ * that dpdk-telemetry.py or dpdk-devbind.py can look at a live process;
+ * SIGINT/SIGTERM end it early (and cleanly).
+ */
+static void
+hold(unsigned int sec)
+{
+	struct sigaction sa = { .sa_handler = hold_signal };
+	unsigned int i;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	printf("%s: holding the devices for %u s (SIGTERM ends it)\n",
+		rte_eal_process_type() == RTE_PROC_PRIMARY ? "primary" :
+		"secondary", sec);
+	fflush(stdout);
+	for (i = 0; i < sec && !hold_stop; i++)
+		sleep(1);
+}
 
 struct demo_row {
 	int ok;           /* every step worked and every byte matched */
@@ -234,6 +266,7 @@ usage(const char *prgname)
 		"  --poll            poll the status register instead of waiting for the interrupt\n"
 		"  --dma-mask M      DMA mask of the devices, like 0xfffffff (default: the device's)\n"
 		"  --with-secondary  then run a secondary process on the same devices\n"
+		"  --hold SEC        then keep the devices open SEC seconds (for dpdk-telemetry.py)\n"
 		"  -h, --help        this text (EAL options and these)\n",
 		prgname, RTE_EDU_DMA_MAX, DEMO_DEFAULT_SIZE);
 }
@@ -246,6 +279,7 @@ parse_opts(int argc, char **argv, struct demo_opts *o)
 		{ "poll", no_argument, NULL, 'p' },
 		{ "with-secondary", no_argument, NULL, 'S' },
 		{ "dma-mask", required_argument, NULL, 'm' },
+		{ "hold", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -257,6 +291,7 @@ parse_opts(int argc, char **argv, struct demo_opts *o)
 	o->size = DEMO_DEFAULT_SIZE;
 	o->wait = RTE_EDU_WAIT_INTR;
 	o->with_secondary = 0;
+	o->hold = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -281,6 +316,14 @@ parse_opts(int argc, char **argv, struct demo_opts *o)
 				fprintf(stderr, "--dma-mask: a mask like 0xfffffff\n");
 				return -1;
 			}
+			break;
+		case 'H':
+			v = strtoul(optarg, &end, 0);
+			if (*end != '\0' || optarg[0] == '-' || v > 86400) {
+				fprintf(stderr, "--hold: 0 .. 86400 seconds\n");
+				return -1;
+			}
+			o->hold = (unsigned int)v;
 			break;
 		case 'h':
 			usage(argv[0]);
@@ -336,6 +379,8 @@ main(int argc, char **argv)
 		if (demo_round(&o) != 0)
 			ret = -1;
 	}
+	if (o.hold > 0)
+		hold(o.hold);
 	rte_eal_cleanup();
 	return ret == 0 ? 0 : 1;
 }

@@ -229,6 +229,13 @@ opt_no_huge(struct internal_config *cfg, const char *opt, const char *arg)
 }
 
 static int
+opt_no_telemetry(struct internal_config *cfg, const char *opt, const char *arg)
+{
+	cfg->no_telemetry = 1;
+	return 0;
+}
+
+static int
 opt_in_memory(struct internal_config *cfg, const char *opt, const char *arg)
 {
 	cfg->in_memory = 1;
@@ -335,6 +342,8 @@ static const struct eal_option {
 	  "<legacy|msi|msix>  interrupt mode for VFIO devices" },
 	{ "vfio-vf-token", 0, required_argument, opt_vf_token,
 	  "<uuid>  VF token shared between a PF and its VFs" },
+	{ "no-telemetry", 0, no_argument, opt_no_telemetry,
+	  "  no telemetry socket in the runtime directory" },
 	{ "version", 'v', no_argument, opt_version,
 	  "  print the version and return" },
 	{ "help", 'h', no_argument, NULL,

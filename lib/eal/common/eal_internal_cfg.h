@@ -40,6 +40,7 @@ struct internal_config {
 	int no_pci;
 	int no_hugetlbfs;                  /**< --no-huge */
 	int in_memory;                     /**< --in-memory: no shared files */
+	int no_telemetry;                  /**< --no-telemetry: no socket */
 	uint64_t memory;                   /**< -m, bytes; 0 = not given */
 	uint64_t socket_mem[RTE_MAX_NUMA_NODES]; /**< --socket-mem, bytes */
 	int force_sockets;                 /**< --socket-mem given */

@@ -15,6 +15,7 @@
 #include "eal_log.h"
 #include "eal_options.h"
 #include "eal_private.h"
+#include "eal_telemetry.h"
 
 static int eal_initialized;
 static int eal_init_running;
@@ -113,6 +114,7 @@ static const struct eal_stage {
 	{ "memory", eal_memory_init, eal_memory_cleanup },
 	{ "VFIO memory init", eal_vfio_mem_init, eal_vfio_mem_cleanup },
 	{ "bus probe", bus_probe, NULL },
+	{ "telemetry", eal_telemetry_init, eal_telemetry_cleanup },
 };
 
 static void
@@ -169,7 +171,10 @@ rte_eal_init(int argc, char **argv)
 	parsed = eal_parse_args(argc, argv, cfg);
 	if (parsed == 0)
 		exit(EXIT_SUCCESS); /* --help, as every DPDK application does */
-	if (parsed < 0 || eal_check_options(cfg) != 0 || stages_run() != 0)
+	if (parsed < 0 || eal_check_options(cfg) != 0)
+		goto fail;
+	eal_telemetry_save_args(parsed - 1, argv + 1); /* for /eal/params */
+	if (stages_run() != 0)
 		goto fail;
 	eal_log_outcome();
 	__atomic_store_n(&eal_initialized, 1, __ATOMIC_RELEASE);
@@ -181,6 +186,7 @@ rte_eal_init(int argc, char **argv)
 	return parsed;
 fail:
 	err = rte_errno;
+	eal_telemetry_free_args();
 	eal_reset_internal_config(cfg);
 	__atomic_store_n(&eal_init_running, 0, __ATOMIC_RELEASE);
 	rte_errno = err;
