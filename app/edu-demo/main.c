@@ -379,8 +379,14 @@ main(int argc, char **argv)
 		if (demo_round(&o) != 0)
 			ret = -1;
 	}
-	if (o.hold > 0)
+	if (o.hold > 0) {
+		/* a secondary started meanwhile allocates in mapped pages */
+		void *keep = rte_eal_process_type() == RTE_PROC_PRIMARY ?
+			rte_malloc("edu_demo_hold", 64, 0) : NULL;
+
 		hold(o.hold);
+		rte_free(keep);
+	}
 	rte_eal_cleanup();
 	return ret == 0 ? 0 : 1;
 }

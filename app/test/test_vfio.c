@@ -117,6 +117,8 @@ expect_err(int ret, int err, const char *what)
 	TEST_ASSERT(ret == -1 && rte_errno == err,
 		"%s: got %d errno %d (%s), expected errno %d", what, ret,
 		rte_errno, strerror(rte_errno), err);
+	/* the EAL logged why, just above: say that it was the point */
+	printf("  ^ expected: %s fails with %s\n", what, strerror(err));
 	return TEST_SUCCESS;
 }
 

@@ -5,12 +5,13 @@
 
 usage: stage-python.py DEST SCRIPT...
 
-Loads each SCRIPT as a module (its top-level imports run, its main does
-not) and copies every module file then in sys.modules, with its compiled
+Loads each SCRIPT as a module (its top-level imports run), runs its
+main(['--help']) (argument parsing imports more), and copies every module file then in sys.modules, with its compiled
 form, under DEST at the same absolute path: enough to run the scripts in
 the test VM, whose initramfs has no Python of its own.
 """
 
+import contextlib
 import importlib.machinery
 import importlib.util
 import os
@@ -22,7 +23,15 @@ def load(path):
     name = '_staged_' + os.path.basename(path).replace('-', '_')[:-3]
     loader = importlib.machinery.SourceFileLoader(name, path)
     spec = importlib.util.spec_from_loader(name, loader)
-    loader.exec_module(importlib.util.module_from_spec(spec))
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    # what argument parsing imports lazily (gettext, locale ...)
+    with open(os.devnull, 'w', encoding='ascii') as null, \
+            contextlib.redirect_stdout(null), contextlib.redirect_stderr(null):
+        try:
+            mod.main(['--help'])
+        except SystemExit:
+            pass
 
 
 def module_files():
