@@ -46,11 +46,18 @@ step "documentation parses without warnings"
 step "an application built with pkg-config against the installed tree"
 devtools/check-pkgconfig.sh build
 
+step "documented commands on this machine (devtools/check-doc-commands.py)"
+/usr/bin/python3 devtools/check-doc-commands.py --where host README.md \
+	$(git ls-files 'doc/*.rst')
+
 if [[ $skip != *" vm "* ]]; then
 	step "real-kernel suite in QEMU"
 	meson test -C build --suite vm --print-errorlogs --num-processes 1
 	step "uapi headers against the VM's kernel tree (cached by the vm suite)"
 	devtools/check-uapi.sh
+	step "documented commands in the VM (one boot per mode)"
+	/usr/bin/python3 devtools/check-doc-commands.py --where vm README.md \
+		$(git ls-files 'doc/*.rst')
 fi
 
 if [[ $skip != *" asan "* ]]; then
