@@ -30,6 +30,7 @@
 
 #include <rte_common.h>
 #include <rte_eal.h>
+#include <rte_eal_memconfig.h>
 #include <rte_errno.h>
 #include <rte_memory.h>
 #include <rte_uuid.h>
@@ -273,7 +274,7 @@ source_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
 			goto unmap;
 	}
 	if (eal_iova_pagemap(va, len, iova) != 0) {
-		EAL_LOG(ERR, "VFIO: page %p: no physical address before the first device attach (no-IOMMU cdev): /proc/self/pagemap gives none (%s); run with CAP_SYS_ADMIN, or open a device before allocating memory",
+		EAL_LOG(ERR, "VFIO: page %p: no physical address before the first device attach (no-IOMMU cdev): /proc/self/pagemap gives none (%s); run as root (CAP_SYS_ADMIN)",
 			va, rte_strerror(rte_errno));
 		r = VFIO_PERM;
 		goto unmap;
@@ -319,14 +320,22 @@ pa_check_page(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 /*
  * The first device of the default container pinned every EAL page: the
  * address each page got from pagemap must be the one the kernel pinned.
- * The caller holds the memory hotplug read lock (no page comes or goes).
+ * A primary's caller holds the memory hotplug read lock; a secondary
+ * takes it here (the primary may be allocating).
  */
 static enum vfio_result
 pa_check_all(struct vfio_container *c)
 {
 	struct pa_check k = { c, VFIO_OK, 0 };
+	bool secondary = rte_eal_process_type() == RTE_PROC_SECONDARY;
+	int ret;
 
-	if (rte_memseg_walk_thread_unsafe(pa_check_page, &k) != 0)
+	if (secondary)
+		rte_mcfg_mem_read_lock();
+	ret = rte_memseg_walk_thread_unsafe(pa_check_page, &k);
+	if (secondary)
+		rte_mcfg_mem_read_unlock();
+	if (ret != 0)
 		return k.r != VFIO_OK ? k.r : VFIO_KERNEL_ERROR;
 	cc_of(c)->pa_checked = true;
 	EAL_LOG(DEBUG, "VFIO: %u EAL pages pinned at the physical addresses they have",
