@@ -3,9 +3,10 @@
 # Copyright(c) 2026 The DPDK-VFIO Authors
 #
 # The demo: install what is needed, build, boot the test VM once per VFIO
-# mode (group, noiommu, cdev) and run dpdk-edu-demo in it: DMA to and from
-# QEMU edu devices, verified byte by byte, with an interrupt round trip,
-# in a primary and a secondary process. See doc/guides/howto/demo.rst.
+# mode (group, noiommu, cdev on Linux 6.12; noiommu-cdev on Linux 7.3, the
+# first kernel with it) and run dpdk-edu-demo in it: DMA to and from QEMU
+# edu devices, verified byte by byte, with an interrupt round trip, in a
+# primary and a secondary process. See doc/guides/howto/demo.rst.
 # Modes can be chosen with DPDK_DEMO_MODES="group cdev".
 set -euo pipefail
 
@@ -36,7 +37,7 @@ ninja -C build
 demo=build/app/edu-demo/dpdk-edu-demo
 [ -x "$demo" ] || { echo "demo: $demo was not built" >&2; exit 1; }
 
-modes=${DPDK_DEMO_MODES:-group noiommu cdev}
+modes=${DPDK_DEMO_MODES:-group noiommu cdev noiommu-cdev}
 declare -A result
 failed=0
 for mode in $modes; do
@@ -44,9 +45,13 @@ for mode in $modes; do
 	# the edu devices as QEMU makes them by default: 28-bit DMA mask; the
 	# driver remaps its buffers low behind the vIOMMU
 	vm_args=(--mode "$mode" --edu 2 --edu-dma-mask 0xfffffff --bin "$demo")
+	# no-IOMMU cdev needs Linux 7.3
+	[ "$mode" = noiommu-cdev ] && vm_args+=(--kernel-version 7.3)
 	# no IOMMU: buffers are used at their physical address, which must be
 	# below the mask: keep all of the guest's RAM there
-	[ "$mode" = noiommu ] && vm_args+=(--mem 256 --hugepages 32)
+	case $mode in
+	noiommu*) vm_args+=(--mem 256 --hugepages 32) ;;
+	esac
 	if devtools/vm/run.sh "${vm_args[@]}" -- \
 			dpdk-edu-demo --vfio-mode="$mode" -- --with-secondary; then
 		result[$mode]=ok
@@ -58,6 +63,6 @@ done
 
 step "summary"
 for mode in $modes; do
-	printf '  %-8s %s\n' "$mode" "${result[$mode]}"
+	printf '  %-12s %s\n' "$mode" "${result[$mode]}"
 done
 exit $failed

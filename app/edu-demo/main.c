@@ -93,6 +93,9 @@ vfio_mode_name(void)
 	};
 	enum rte_vfio_mode m = rte_vfio_get_mode();
 
+	/* cdev without an IOMMU: physical addresses */
+	if (m == RTE_VFIO_MODE_CDEV && rte_vfio_get_iova_mode() == RTE_IOVA_PA)
+		return "noiommu-cdev";
 	return (unsigned int)m < RTE_DIM(names) ? names[m] : "?";
 }
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,22 +82,61 @@ requested_mode(void)
 	return NULL;
 }
 
+/* what each VM lane (DPDK_VM_MODE) and each --vfio-mode value must give */
+static const struct mode_expectation {
+	const char *name;
+	enum rte_vfio_mode mode;
+	enum rte_iova_mode iova;
+} lane_modes[] = {
+	{ "group", RTE_VFIO_MODE_GROUP, RTE_IOVA_VA },
+	{ "noiommu", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA },
+	{ "cdev", RTE_VFIO_MODE_CDEV, RTE_IOVA_VA },
+	{ "noiommu-cdev", RTE_VFIO_MODE_CDEV, RTE_IOVA_PA },
+}, request_modes[] = {
+	{ "noiommu-group", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA },
+	{ "noiommu-cdev", RTE_VFIO_MODE_CDEV, RTE_IOVA_PA },
+};
+
+static const struct mode_expectation *
+find_expectation(const struct mode_expectation *t, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < n; i++)
+		if (strcmp(t[i].name, name) == 0)
+			return &t[i];
+	return NULL;
+}
+
 static int
 check_mode(void)
 {
 	enum rte_vfio_mode m = rte_vfio_get_mode();
 	enum rte_iova_mode iova = rte_vfio_get_iova_mode();
-	const char *req = requested_mode();
+	const char *req = requested_mode(), *lane = getenv("DPDK_VM_MODE");
+	const struct mode_expectation *e;
 
 	printf("VFIO mode %s, IOVA as %s\n", mode_name(m),
 		iova == RTE_IOVA_PA ? "PA" : "VA");
-	if (req != NULL && strcmp(req, "auto") != 0) {
+	e = find_expectation(lane_modes, RTE_DIM(lane_modes), lane);
+	if (e == NULL)
+		e = find_expectation(request_modes, RTE_DIM(request_modes), req);
+	if (e != NULL) {
+		TEST_ASSERT(m == e->mode && iova == e->iova,
+			"%s %s: mode %s IOVA %s, want %s IOVA %s",
+			lane != NULL ? "lane" : "--vfio-mode",
+			lane != NULL ? lane : req, mode_name(m),
+			iova == RTE_IOVA_PA ? "PA" : "VA", mode_name(e->mode),
+			e->iova == RTE_IOVA_PA ? "PA" : "VA");
+	} else if (req != NULL && strcmp(req, "auto") != 0) {
 		if (strcmp(req, "noiommu") == 0)
-			TEST_ASSERT(m == RTE_VFIO_MODE_NOIOMMU ||
-				(m == RTE_VFIO_MODE_CDEV && iova == RTE_IOVA_PA),
-				"--vfio-mode=noiommu gave mode %s", mode_name(m));
+			TEST_ASSERT(iova == RTE_IOVA_PA,
+				"--vfio-mode=noiommu gave mode %s IOVA as VA",
+				mode_name(m));
 		else
-			TEST_ASSERT(strcmp(req, mode_name(m)) == 0,
+			TEST_ASSERT(strcmp(req, mode_name(m)) == 0 ||
+				(m == RTE_VFIO_MODE_NOIOMMU &&
+				strcmp(req, "group") == 0),
 				"--vfio-mode=%s gave mode %s", req,
 				mode_name(m));
 	}
@@ -549,6 +589,18 @@ test_vfio_vf_token_child(void)
 	return TEST_SUCCESS;
 }
 
+/* the running kernel is at least major.minor (uname) */
+static bool
+kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma, mi;
+
+	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
 static int
 test_vfio_vf_token(void)
 {
@@ -587,8 +639,14 @@ test_vfio_vf_token(void)
 		goto no_vfs;
 	}
 	rte_vfio_release_device(PCI_SYSFS, vf, vf_fd);
-	/* cdev before Linux 6.17 binds without checking any token */
-	expect = rte_vfio_get_mode() == RTE_VFIO_MODE_CDEV ? "any" : "EACCES";
+	/* cdev before Linux 6.17 binds without checking any token; from
+	 * 6.17 on the token is checked at bind, as the group checks it
+	 */
+	expect = rte_vfio_get_mode() == RTE_VFIO_MODE_CDEV &&
+		!kernel_at_least(6, 17) ? "any" : "EACCES";
+	printf("VF %s: other processes' tokens %s (%s mode)\n", vf,
+		strcmp(expect, "any") == 0 ? "not checked by this kernel" :
+		"must be refused", mode_name(rte_vfio_get_mode()));
 	refused = run_vf_child("--vfio-vf-token=" OTHER_TOKEN, expect);
 	if (refused != 0) {
 		printf("VF %s with another token: child status %d\n", vf,

@@ -4,15 +4,18 @@
 #
 # Build (or find in the cache) the guest kernel of the VFIO test VM.
 #
-#   devtools/vm/build-kernel.sh [--force] [--print-path] [-j N]
+#   devtools/vm/build-kernel.sh [--kernel-version 6.12|7.3] [--force]
+#                               [--print-path] [-j N]
 #
-# Installs linux-source-6.12 and the build tools with apt-get when missing,
-# unpacks the source into the cache ($DPDK_VM_CACHE, default
-# /var/cache/dpdk-vfio-vm), configures it with "make tinyconfig" plus
-# kernel.config, checks that every option of the fragment is in the final
-# .config, builds bzImage and stores it under kernels/<key>/ where <key>
-# hashes the fragment and the kernel source version. A second run with the
-# same inputs only prints the path. Builds are serialised with flock(1).
+# Gets the kernel source (linux-source-6.12 with apt-get; linux-source-7.3
+# from Debian's experimental suite through a private apt configuration, see
+# common.sh) and the build tools when missing, unpacks the source into the
+# cache ($DPDK_VM_CACHE, default /var/cache/dpdk-vfio-vm), configures it
+# with "make tinyconfig" plus kernel.config and kernel-<version>.config,
+# checks that every option of the fragments is in the final .config, builds
+# bzImage and stores it under kernels/<key>/ where <key> hashes the
+# fragments and the kernel source version. A second run with the same
+# inputs only prints the path. Builds are serialised with flock(1).
 # The last line of the standard output is the path of bzImage.
 
 set -euo pipefail
@@ -23,12 +26,15 @@ set -euo pipefail
 usage()
 {
 	cat <<EOF
-usage: $0 [--force] [--print-path] [-j N]
+usage: $0 [--kernel-version V] [--force] [--print-path] [-j N]
+  --kernel-version V  guest kernel: $VM_KERNELS (default \$DPDK_VM_KERNEL
+                or 6.12)
   --force       rebuild even if the kernel is in the cache
   --print-path  print where the kernel is or would be cached, build nothing
   -j N          parallel jobs (default: nproc = $(nproc))
-environment: DPDK_VM_CACHE (cache directory), DPDK_VM_FRAGMENT (config
-fragment, default devtools/vm/kernel.config)
+environment: DPDK_VM_CACHE (cache directory), DPDK_VM_KERNEL (version),
+DPDK_VM_FRAGMENT (one config fragment instead of kernel.config +
+kernel-<version>.config)
 EOF
 }
 
@@ -39,6 +45,8 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--force) force=1 ;;
 	--print-path) print_only=1 ;;
+	--kernel-version) [ $# -ge 2 ] || { usage >&2; exit 2; }
+		vm_select_kernel "$2"; shift ;;
 	-j) [ $# -ge 2 ] || { usage >&2; exit 2; }; jobs=$2; shift ;;
 	-j*) jobs=${1#-j} ;;
 	-h|--help) usage; exit 0 ;;
@@ -47,7 +55,9 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-[ -r "$VM_FRAGMENT" ] || vm_die "config fragment $VM_FRAGMENT not readable"
+for f in "${VM_FRAGMENTS[@]}"; do
+	[ -r "$f" ] || vm_die "config fragment $f not readable"
+done
 vm_init_cache
 
 if [ $print_only -eq 1 ]; then
@@ -62,9 +72,8 @@ if [ $force -eq 0 ] && [ -n "$(vm_source_version)" ] && [ -f "$kdir/bzImage" ]; 
 	exit 0
 fi
 
-vm_ensure_packages "$VM_SRC_PKG" build-essential bc bison flex libelf-dev \
-	libssl-dev xz-utils
-[ -r "$VM_SRC_TARBALL" ] || vm_die "$VM_SRC_TARBALL missing although $VM_SRC_PKG is installed"
+vm_ensure_packages build-essential bc bison flex libelf-dev libssl-dev \
+	xz-utils
 
 exec 9>"$VM_CACHE/lock"
 if ! flock -n 9; then
@@ -72,7 +81,9 @@ if ! flock -n 9; then
 	flock -w 3600 9 || vm_die "timed out waiting for $VM_CACHE/lock"
 fi
 
-# The source version may only be known now (package just installed).
+# The source version may only be known now (package just installed or
+# downloaded, under the lock: two runs do not download it twice).
+vm_ensure_source
 kdir=$(vm_kernel_dir)
 if [ $force -eq 0 ] && [ -f "$kdir/bzImage" ]; then
 	echo "$kdir/bzImage"
@@ -81,20 +92,22 @@ fi
 
 start=$(date +%s)
 version=$(vm_source_version)
-srcdir=$VM_CACHE/src/$version/$VM_SRC_PKG
-objdir=$VM_CACHE/build
-log=$VM_CACHE/build.log
+srcdir=$(vm_source_dir)
+tarball=$(vm_source_tarball)
+objdir=$VM_CACHE/build-$VM_SRC_PKG
+log=$VM_CACHE/build-$VM_SRC_PKG.log
 : >"$log"
 
-# 1. Unpack the source once per package version (pristine, never built in).
-if [ ! -f "$VM_CACHE/src/$version/.unpacked" ]; then
-	vm_log "unpacking $VM_SRC_TARBALL ($version) into $VM_CACHE/src"
-	rm -rf "$VM_CACHE/src"
+# 1. Unpack the source once per package version (pristine, never built in);
+#    older versions of the same package go.
+if [ ! -f "$srcdir/.unpacked" ]; then
+	vm_log "unpacking $tarball ($version) into $VM_CACHE/src"
+	rm -rf "$VM_CACHE"/src/*/"$VM_SRC_PKG"
 	mkdir -p "$VM_CACHE/src/$version"
-	tar -xJf "$VM_SRC_TARBALL" -C "$VM_CACHE/src/$version" ||
-		vm_die "cannot unpack $VM_SRC_TARBALL"
+	tar -xJf "$tarball" -C "$VM_CACHE/src/$version" ||
+		vm_die "cannot unpack $tarball"
 	[ -f "$srcdir/Makefile" ] || vm_die "$srcdir/Makefile missing after unpacking"
-	touch "$VM_CACHE/src/$version/.unpacked"
+	touch "$srcdir/.unpacked"
 	vm_log "unpacked in $(($(date +%s) - start)) s"
 fi
 
@@ -114,11 +127,11 @@ kmake()
 	}
 }
 
-# 3. Configure: tinyconfig + fragment, then resolve dependencies.
-vm_log "configuring (tinyconfig + $(basename "$VM_FRAGMENT"))"
+# 3. Configure: tinyconfig + fragments, then resolve dependencies.
+vm_log "configuring $VM_SRC_PKG $version (tinyconfig + $(for f in "${VM_FRAGMENTS[@]}"; do basename "$f"; done | tr '\n' ' '))"
 kmake tinyconfig
 (cd "$objdir" && "$srcdir/scripts/kconfig/merge_config.sh" -m -O "$objdir" \
-	"$objdir/.config" "$VM_FRAGMENT") >>"$log" 2>&1 ||
+	"$objdir/.config" "${VM_FRAGMENTS[@]}") >>"$log" 2>&1 ||
 	vm_die "merge_config.sh failed (log: $log)"
 kmake olddefconfig
 t_config=$(date +%s)
@@ -147,7 +160,7 @@ while IFS= read -r line; do
 done < <(vm_fragment_normalized)
 if [ ${#missing[@]} -gt 0 ]; then
 	printf 'dpdk-vm:   %s\n' "${missing[@]}" >&2
-	vm_die "${#missing[@]} option(s) of $VM_FRAGMENT not set as requested after olddefconfig (unmet dependencies?)"
+	vm_die "${#missing[@]} option(s) of ${VM_FRAGMENTS[*]} not set as requested after olddefconfig (unmet dependencies?)"
 fi
 
 # 5. Build.

@@ -141,17 +141,37 @@ group|noiommu)
 		groups="$groups $g"
 	done
 	;;
-cdev)
-	[ "$noiommu_param" = N ] ||
-		fail "mode cdev: enable_unsafe_noiommu_mode is '$noiommu_param', want N"
-	[ -n "$iommus" ] || fail "mode cdev: no IOMMU in /sys/class/iommu (vIOMMU missing?)"
+cdev|noiommu-cdev)
+	if [ "$VM_MODE" = cdev ]; then
+		[ "$noiommu_param" = N ] ||
+			fail "mode cdev: enable_unsafe_noiommu_mode is '$noiommu_param', want N"
+		[ -n "$iommus" ] || fail "mode cdev: no IOMMU in /sys/class/iommu (vIOMMU missing?)"
+		prefix=vfio
+	else
+		[ "$noiommu_param" = Y ] ||
+			fail "mode noiommu-cdev: enable_unsafe_noiommu_mode is '$noiommu_param', want Y"
+		[ -z "$iommus" ] || fail "mode noiommu-cdev: an IOMMU is present ($iommus)"
+		prefix=noiommu-vfio
+	fi
 	check_chr /dev/iommu "iommufd"
-	[ -d /dev/vfio/devices ] || fail "mode cdev: /dev/vfio/devices missing"
+	[ -d /dev/vfio/devices ] || fail "mode $VM_MODE: /dev/vfio/devices missing"
 	for a in $edu_devs $sriov_pf; do
 		n=$(ls "/sys/bus/pci/devices/$a/vfio-dev" 2>/dev/null | head -n 1)
-		[ -n "$n" ] || fail "$a: no vfio-dev/ entry (VFIO_DEVICE_CDEV missing?)"
+		[ -n "$n" ] || fail "$a: no vfio-dev/ entry (VFIO_DEVICE_CDEV missing? no-IOMMU cdev needs Linux 7.3)"
+		case $n in
+		$prefix[0-9]*) ;;
+		*) fail "$a: vfio-dev/ entry is '$n', want $prefix<N> in mode $VM_MODE" ;;
+		esac
 		check_chr "/dev/vfio/devices/$n" "cdev of $a"
 		cdevs="$cdevs $n"
+		if [ "$VM_MODE" = noiommu-cdev ]; then
+			# the group node exists alongside the cdev
+			link=$(readlink "/sys/bus/pci/devices/$a/iommu_group") ||
+				fail "$a: no iommu_group link"
+			g=${link##*/}
+			check_chr "/dev/vfio/noiommu-$g" "no-IOMMU group of $a"
+			groups="$groups $g"
+		fi
 	done
 	;;
 *)
@@ -161,6 +181,7 @@ esac
 
 # --- run the command ----------------------------------------------------------
 export DPDK_VM_MODE="$VM_MODE"
+export DPDK_VM_KERNEL="$VM_KERNEL"
 export DPDK_VM_EDU_DEVS="$edu_devs"
 export DPDK_VM_IOMMU_GROUPS="${groups# }"
 export DPDK_VM_VFIO_CDEVS="${cdevs# }"
@@ -180,7 +201,7 @@ mkdir -p /root
 # from now on (the whole log stays in dmesg).
 [ "$VM_VERBOSE" = 1 ] || echo 4 >/proc/sys/kernel/printk
 
-echo "dpdk-vm guest: mode=$VM_MODE edu=[$edu_devs] groups=[${groups# }] cdevs=[${cdevs# }] hugepages=$VM_HUGEPAGES"
+echo "dpdk-vm guest: linux=$(uname -r) mode=$VM_MODE edu=[$edu_devs] groups=[${groups# }] cdevs=[${cdevs# }] hugepages=$VM_HUGEPAGES"
 read -r up _ </proc/uptime
 echo "@@DPDK_VM_CMD_BEGIN:$VM_NONCE@@ uptime=$up"
 cd /tmp || fail "cannot cd /tmp"

@@ -25,7 +25,7 @@ try_open()
 	fi
 }
 
-echo "mode=$DPDK_VM_MODE edu=[$DPDK_VM_EDU_DEVS]"
+echo "linux=$DPDK_VM_KERNEL mode=$DPDK_VM_MODE edu=[$DPDK_VM_EDU_DEVS]"
 ls -l /dev/vfio /dev/vfio/devices /dev/iommu 2>/dev/null
 [ -n "$DPDK_VM_EDU_DEVS" ] || err "no edu device"
 
@@ -45,14 +45,14 @@ for a in $DPDK_VM_EDU_DEVS; do
 	noiommu)
 		try_open "/dev/vfio/noiommu-$(basename "$(readlink "$d/iommu_group")")"
 		;;
-	cdev)
+	cdev|noiommu-cdev)
 		try_open "/dev/vfio/devices/$(ls "$d/vfio-dev")"
 		;;
 	esac
 done
 case $DPDK_VM_MODE in
 group|noiommu) try_open /dev/vfio/vfio ;;
-cdev) try_open /dev/iommu ;;
+cdev|noiommu-cdev) try_open /dev/iommu ;;
 esac
 
 grep Huge /proc/meminfo

@@ -19,7 +19,7 @@ VM_DIE_RC=$RC_HARNESS
 usage()
 {
 	cat <<EOF
-usage: $0 --mode group|noiommu|cdev [options] -- COMMAND [ARG...]
+usage: $0 --mode group|noiommu|cdev|noiommu-cdev [options] -- COMMAND [ARG...]
 
 Boots the test kernel with an initramfs (busybox + the given files), binds
 every edu device to vfio-pci, checks the VFIO nodes of the mode, runs
@@ -27,8 +27,12 @@ COMMAND in the guest and exits with its status.
 
 options:
   --mode MODE        group (vIOMMU, /dev/vfio/<N>), noiommu (no vIOMMU,
-                     /dev/vfio/noiommu-<N>) or cdev (vIOMMU, /dev/iommu and
-                     /dev/vfio/devices/vfio<N>); required
+                     /dev/vfio/noiommu-<N>), cdev (vIOMMU, /dev/iommu and
+                     /dev/vfio/devices/vfio<N>) or noiommu-cdev (no vIOMMU,
+                     /dev/iommu and /dev/vfio/devices/noiommu-vfio<N>;
+                     Linux 7.3 and later); required
+  --kernel-version V guest kernel, one of: $VM_KERNELS (default
+                     \$DPDK_VM_KERNEL or 6.12)
   --timeout SEC      kill the VM after SEC seconds (default 300)
   --bin FILE         copy FILE to /bin/ in the guest, with its shared
                      libraries (repeatable)
@@ -65,7 +69,7 @@ options:
 exit status: the status of COMMAND; $RC_HARNESS when the harness failed
 (timeout, kernel panic, QEMU error, guest set-up check, missing marker);
 2 for a usage error.
-guest environment: DPDK_VM_MODE, DPDK_VM_EDU_DEVS (PCI addresses),
+guest environment: DPDK_VM_MODE, DPDK_VM_KERNEL, DPDK_VM_EDU_DEVS (PCI addresses),
 DPDK_VM_IOMMU_GROUPS, DPDK_VM_VFIO_CDEVS, DPDK_VM_SRIOV_PF,
 DPDK_VM_HUGEPAGES, DPDK_VM_EDU_DMA_MASK, DPDK_VM_IOMMU_AW_BITS (empty
 without vIOMMU), DPDK_VM_BINS; LD_LIBRARY_PATH lists the library
@@ -110,6 +114,7 @@ need_arg()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--mode) need_arg "$1" $#; mode=$2; shift ;;
+	--kernel-version) need_arg "$1" $#; vm_select_kernel "$2"; shift ;;
 	--timeout) need_arg "$1" $#; timeout_s=$2; shift ;;
 	--bin) need_arg "$1" $#; bins+=("$2"); shift ;;
 	--file) need_arg "$1" $#; files+=("$2"); shift ;;
@@ -139,9 +144,13 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || usage_error "no command given (put it after --)"
 case $mode in
-group|noiommu|cdev) ;;
+group|noiommu|cdev|noiommu-cdev) ;;
 "") usage_error "--mode is required" ;;
-*) usage_error "unknown mode '$mode' (group, noiommu or cdev)" ;;
+*) usage_error "unknown mode '$mode' (group, noiommu, cdev or noiommu-cdev)" ;;
+esac
+case $mode in
+noiommu|noiommu-cdev) noiommu_boot=1 ;;
+*) noiommu_boot=0 ;;
 esac
 for n in "$timeout_s" "$edu" "$mem" "$smp" "$hugepages"; do
 	[[ $n =~ ^[0-9]+$ ]] || usage_error "not a number: '$n'"
@@ -160,9 +169,10 @@ vm_init_cache
 if [ -z "$kernel" ]; then
 	if [ -z "$(vm_source_version)" ] || [ ! -f "$(vm_kernel_dir)/bzImage" ]; then
 		[ $build -eq 1 ] ||
-			vm_die "no kernel built for $VM_FRAGMENT; run $VM_DIR/build-kernel.sh first"
-		vm_log "kernel not in the cache, running build-kernel.sh (a few minutes)"
-		"$VM_DIR/build-kernel.sh" >&2 || vm_die "kernel build failed"
+			vm_die "no $VM_SRC_PKG kernel built for ${VM_FRAGMENTS[*]}; run $VM_DIR/build-kernel.sh --kernel-version $VM_KERNEL first"
+		vm_log "$VM_SRC_PKG kernel not in the cache, running build-kernel.sh (a few minutes)"
+		"$VM_DIR/build-kernel.sh" --kernel-version "$VM_KERNEL" >&2 ||
+			vm_die "kernel build failed"
 	fi
 	kernel=$(vm_kernel_dir)/bzImage
 fi
@@ -269,10 +279,11 @@ sq()
 ld_path=$(IFS=:; echo "${!libdirs[*]}")
 {
 	echo "VM_MODE=$mode"
+	echo "VM_KERNEL=$VM_KERNEL"
 	echo "VM_NONCE=$nonce"
 	echo "VM_EDU_COUNT=$edu"
 	echo "VM_EDU_DMA_MASK=$edu_dma_mask"
-	echo "VM_AW_BITS=$( [ "$mode" != noiommu ] && [ $viommu -eq 1 ] && echo "$aw_bits")"
+	echo "VM_AW_BITS=$( [ $noiommu_boot -eq 0 ] && [ $viommu -eq 1 ] && echo "$aw_bits")"
 	echo "VM_HUGEPAGES=$hugepages"
 	echo "VM_SRIOV=$sriov"
 	echo "VM_VERBOSE=$verbose"
@@ -347,7 +358,7 @@ else
 	qemu+=(-accel tcg)
 fi
 cmdline="console=ttyS0 panic=-1 rdinit=/init"
-if [ "$mode" = noiommu ]; then
+if [ $noiommu_boot -eq 1 ]; then
 	cmdline="$cmdline vfio.enable_unsafe_noiommu_mode=1"
 elif [ $viommu -eq 1 ]; then
 	# The vIOMMU must come before the devices it translates for.
@@ -366,7 +377,7 @@ fi
 qemu+=(-kernel "$kernel" -initrd "$tmp/initramfs.cpio.gz"
 	-append "$cmdline${append}" "${qemu_extra[@]}")
 
-vm_log "mode=$mode accel=$accel edu=$edu mem=${mem}M timeout=${timeout_s}s kernel=$kernel"
+vm_log "mode=$mode linux=$VM_KERNEL accel=$accel edu=$edu mem=${mem}M timeout=${timeout_s}s kernel=$kernel"
 console=$tmp/console.log
 start=$(date +%s.%N)
 # QEMU runs in the background so that a signal to this script (Ctrl-C,
@@ -429,14 +440,14 @@ if [ -z "$rc_line" ]; then
 		reason="the guest stopped without reporting the command's exit status"
 	fi
 	tail_console
-	vm_die "mode $mode: $reason (after ${elapsed}s)"
+	vm_die "mode $mode (Linux $VM_KERNEL): $reason (after ${elapsed}s)"
 fi
 
 cmd_rc=${rc_line#*=}
 cmd_rc=${cmd_rc%%@@*}
 up_begin=$(grep -m1 "$begin_re" "$console" | sed -n 's/.*uptime=\([0-9.]*\).*/\1/p')
 up_end=$(sed -n 's/.*uptime=\([0-9.]*\).*/\1/p' <<<"$rc_line")
-vm_log "mode=$mode accel=$accel: command exited with status $cmd_rc" \
+vm_log "mode=$mode linux=$VM_KERNEL accel=$accel: command exited with status $cmd_rc" \
 	"(guest boot ${up_begin:-?}s, command $(awk -v a="${up_begin:-0}" -v b="${up_end:-0}" 'BEGIN { printf "%.1f", b - a }')s, total ${elapsed}s)"
 if [ "$cmd_rc" -ne 0 ]; then
 	tail_console

@@ -61,7 +61,15 @@ set -- $DPDK_VM_EDU_DEVS
 edu0=$1
 edu1=$2
 [ -n "$edu1" ] || fail "two edu devices expected, got '$DPDK_VM_EDU_DEVS'"
+# the EAL's name of the lane's mode, and the one telemetry reports
+eal_mode=$mode
+tel_mode=$mode
 case $mode in
+noiommu-cdev)
+	tel_mode=cdev
+	modes="VFIO modes usable now: noiommu, noiommu (cdev)"
+	noiommu="no-IOMMU mode: enabled"
+	;;
 noiommu)
 	modes="VFIO modes usable now: noiommu"
 	noiommu="no-IOMMU mode: enabled"
@@ -92,7 +100,7 @@ run 1 dpdk-devbind.py --unbind 00:1f
 has "is not a PCI address" "$out" "bad address"
 
 echo "=== a running primary holds $edu0"
-dpdk-edu-demo --vfio-mode="$mode" -a "$edu0" -- --hold 120 >/tmp/primary.out 2>&1 &
+dpdk-edu-demo --vfio-mode="$eal_mode" -a "$edu0" -- --hold 120 >/tmp/primary.out 2>&1 &
 primary=$!
 wait_for "holding the devices" /tmp/primary.out && cat /tmp/primary.out
 has "yes" /tmp/primary.out "primary DMA round"
@@ -106,10 +114,10 @@ echo "=== telemetry of the primary"
 run 0 dpdk-telemetry.py --compact -c /vfio/info -c /vfio/containers \
 	-c /vfio/devices -c /vfio/dma_maps,0,mem -c /eal/params -c /nope
 has "\"pid\": $primary" "$out" "info on connect"
-has "{\"/vfio/info\": {\"mode\": \"$mode\"" "$out" "mode"
+has "{\"/vfio/info\": {\"mode\": \"$tel_mode\"" "$out" "mode"
 has "\"process\": \"primary\"" "$out" "role"
 has "\"name\": \"$edu0\"" "$out" "device"
-has "\"--vfio-mode=$mode\"" "$out" "/eal/params"
+has "\"--vfio-mode=$eal_mode\"" "$out" "/eal/params"
 has "{\"/nope\": null}" "$out" "unknown command"
 case $mode in
 cdev)
@@ -124,15 +132,18 @@ group)
 noiommu)
 	has "\"interface\": \"group\", \"iommu_type\": \"none (no-IOMMU)\", \"iova_mode\": \"PA\"" "$out" "noiommu info"
 	;;
+noiommu-cdev)
+	has "\"interface\": \"cdev\", \"iommu_type\": \"iommufd (no-IOMMU)\", \"iova_mode\": \"PA\"" "$out" "noiommu cdev info"
+	;;
 esac
-if [ "$mode" != noiommu ]; then
+if [ "$mode" = group ] || [ "$mode" = cdev ]; then
 	checks=$((checks + 1))
 	grep -q '"kind": "mem", "count": [1-9]' "$out" ||
 		fail "no EAL memory mapping in the default container"
 fi
 
 echo "=== a secondary on the same device"
-dpdk-edu-demo --proc-type=secondary --vfio-mode="$mode" -a "$edu0" -- --hold 120 \
+dpdk-edu-demo --proc-type=secondary --vfio-mode="$eal_mode" -a "$edu0" -- --hold 120 \
 	>/tmp/secondary.out 2>&1 &
 secondary=$!
 wait_for "holding the devices" /tmp/secondary.out && cat /tmp/secondary.out
@@ -140,7 +151,7 @@ run 0 dpdk-telemetry.py -l
 has "dpdk_telemetry.v2:1" "$out" "secondary socket"
 run 0 dpdk-telemetry.py -i 1 --compact -c /vfio/info -c /vfio/devices
 has "\"pid\": $secondary" "$out" "secondary info"
-has "{\"/vfio/info\": {\"mode\": \"$mode\"" "$out" "secondary mode"
+has "{\"/vfio/info\": {\"mode\": \"$tel_mode\"" "$out" "secondary mode"
 has "\"process\": \"secondary\"" "$out" "secondary role"
 has "\"name\": \"$edu0\"" "$out" "secondary device"
 

@@ -38,7 +38,7 @@ args=(--mode "$mode" --timeout 400 --fail-on-skip
 	--file "$top/usertools/dpdk-devbind.py:/bin/dpdk-devbind.py"
 	--file "$top/usertools/dpdk-telemetry.py:/bin/dpdk-telemetry.py"
 	--file "$script:/bin/guest-script.sh")
-if [ "$mode" != noiommu ]; then
+if [ "$mode" = group ] || [ "$mode" = cdev ]; then
 	args+=(--env DPDK_TOOLS_SHARED=1
 		--qemu-arg -device --qemu-arg pcie-root-port,id=tools_rp,chassis=9,bus=pcie.0
 		--qemu-arg -device --qemu-arg pcie-pci-bridge,id=tools_br,bus=tools_rp

@@ -259,6 +259,36 @@ c_unmap(struct conf_ctx *c, uint64_t iova, uint64_t len)
 	return ret;
 }
 
+/* no-IOMMU cdev: the physical address behind an IOVA (Linux 7.3) */
+static int
+c_get_pa(struct conf_ctx *c, uint64_t iova, uint64_t len, uint32_t flags)
+{
+	struct iommu_ioas_noiommu_get_pa q = {
+		.size = sizeof(q), .flags = flags, .ioas_id = c->ioas,
+		.iova = iova, .length = len,
+	};
+	int ret = sys_ret(ioctl(c->container, IOMMU_IOAS_NOIOMMU_GET_PA, &q));
+
+	/* the answer: at least the first page, at a non-zero address */
+	c->out = ret == 0 && q.length >= CONF_PAGE && q.length <= len &&
+		q.out_phys != 0;
+	return ret;
+}
+
+static int
+c_close_device(struct conf_ctx *c)
+{
+	int ret = sys_ret(close(c->device));
+
+	c->device = -1;
+	return ret;
+}
+
+static int c_get_pa_mapped(struct conf_ctx *c) { return c_get_pa(c, CONF_IOVA, CONF_LEN, 0); }
+static int c_get_pa_len0(struct conf_ctx *c) { return c_get_pa(c, CONF_IOVA, 0, 0); }
+static int c_get_pa_flags(struct conf_ctx *c) { return c_get_pa(c, CONF_IOVA, CONF_LEN, 1); }
+static int c_get_pa_far(struct conf_ctx *c) { return c_get_pa(c, CONF_FAR_IOVA, CONF_PAGE, 0); }
+static int c_get_pa_ulong(struct conf_ctx *c) { return c_get_pa(c, UINT64_MAX, CONF_PAGE, 0); }
 static int c_map_first(struct conf_ctx *c) { return c_map(c, CONF_IOVA, CONF_LEN); }
 static int c_map_overlap(struct conf_ctx *c) { return c_map(c, CONF_IOVA + CONF_LEN / 2, CONF_LEN); }
 static int c_unmap_sub(struct conf_ctx *c) { return c_unmap(c, CONF_IOVA, CONF_PAGE); }
@@ -306,7 +336,7 @@ static const struct conf_step cdev_steps[] = {
 	{ "IOAS_MAP before any device is attached", c_map_first, 0, 0, 0 },
 	{ "IOAS_UNMAP it again", c_unmap_all, 0, OUT(CONF_LEN) },
 	{ "open the device cdev", c_open_device, 0, 0, 0 },
-	{ "BIND_IOMMUFD with the token flag (6.12: unknown)", c_bind_token, -EINVAL, 0, 0 },
+	{ "BIND_IOMMUFD with a VF token, not a PF/VF", c_bind_token, -EINVAL, 0, 0 },
 	{ "BIND_IOMMUFD", c_bind_plain, 0, 0, 0 },
 	{ "ATTACH_IOMMUFD_PT to the IOAS", c_attach, 0, 0, 0 },
 	{ "IOAS_MAP 64 KiB", c_map_first, 0, 0, 0 },
@@ -314,6 +344,30 @@ static const struct conf_step cdev_steps[] = {
 	{ "IOAS_UNMAP of a sub-range cannot split", c_unmap_sub, -ENOENT, 0, 0 },
 	{ "IOAS_UNMAP of nothing", c_unmap_none, -ENOENT, 0, 0 },
 	{ "IOAS_UNMAP of the whole area", c_unmap_all, 0, OUT(CONF_LEN) },
+	STEPS_END
+};
+
+/* Linux 7.3: GET_PA answers only while a device is attached (it pins) */
+static const struct conf_step noiommu_cdev_steps[] = {
+	{ "open /dev/iommu", c_open_iommufd, 0, 0, 0 },
+	{ "IOMMU_IOAS_ALLOC", c_ioas_alloc, 0, 0, 0 },
+	{ "IOAS_MAP before any device is attached", c_map_first, 0, 0, 0 },
+	{ "GET_PA length 0", c_get_pa_len0, -EINVAL, 0, 0 },
+	{ "GET_PA with a flag set", c_get_pa_flags, -EOPNOTSUPP, 0, 0 },
+	{ "GET_PA of an IOVA past ULONG_MAX", c_get_pa_ulong, -EOVERFLOW, 0, 0 },
+	{ "GET_PA of an unmapped IOVA", c_get_pa_far, -ENOENT, 0, 0 },
+	{ "GET_PA before any device is attached", c_get_pa_mapped, -EOPNOTSUPP, 0, 0 },
+	{ "open the no-IOMMU device cdev", c_open_device, 0, 0, 0 },
+	{ "BIND_IOMMUFD with a VF token, not a PF/VF", c_bind_token, -EINVAL, 0, 0 },
+	{ "BIND_IOMMUFD", c_bind_plain, 0, 0, 0 },
+	{ "ATTACH_IOMMUFD_PT to the IOAS", c_attach, 0, 0, 0 },
+	{ "GET_PA once attached (pinned)", c_get_pa_mapped, 0, OUT(1) },
+	{ "IOAS_MAP overlapping", c_map_overlap, -EEXIST, 0, 0 },
+	{ "IOAS_UNMAP of a sub-range cannot split", c_unmap_sub, -ENOENT, 0, 0 },
+	{ "close the device (detaches)", c_close_device, 0, 0, 0 },
+	{ "GET_PA after the last device went", c_get_pa_mapped, -EOPNOTSUPP, 0, 0 },
+	{ "IOAS_UNMAP of the whole area", c_unmap_all, 0, OUT(CONF_LEN) },
+	{ "GET_PA once unmapped", c_get_pa_mapped, -ENOENT, 0, 0 },
 	STEPS_END
 };
 
@@ -325,7 +379,7 @@ static const struct {
 	[CONF_MODE_GROUP] = { "group", group_steps, "iommu_group" },
 	[CONF_MODE_NOIOMMU] = { "noiommu", noiommu_steps, "iommu_group" },
 	[CONF_MODE_CDEV] = { "cdev", cdev_steps, "vfio-dev" },
-	[CONF_MODE_NOIOMMU_CDEV] = { "noiommu-cdev", cdev_steps, "vfio-dev" },
+	[CONF_MODE_NOIOMMU_CDEV] = { "noiommu-cdev", noiommu_cdev_steps, "vfio-dev" },
 };
 
 int

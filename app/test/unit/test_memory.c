@@ -28,6 +28,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_memory.h>
 
@@ -322,7 +323,9 @@ test_iova_source_pa_mode(void **state)
 	long psz = sysconf(_SC_PAGESIZE);
 	struct eal_iova_source bad = { .name = "bad" };
 	unsigned int pages;
-	char *p;
+	size_t text_len;
+	char *p, *text;
+	FILE *log;
 
 	(void)state;
 	assert_int_equal(eal_iova_source_set(&bad), -1);
@@ -345,13 +348,23 @@ test_iova_source_pa_mode(void **state)
 	rte_free(p);
 	assert_int_equal(src_state.releases, pages);
 
-	/* a failing source fails the allocation and releases what it got */
+	/* a failing source fails the allocation and releases what it got;
+	 * the heap names that cause, not "hugepages exhausted"
+	 */
 	src_state.calls = src_state.releases = 0;
 	src_state.fail_at = 4;
 	rte_errno = 0;
+	log = open_memstream(&text, &text_len);
+	assert_non_null(log);
+	rte_openlog_stream(log);
 	assert_null(rte_malloc(NULL, 10 * (size_t)psz, 0));
+	rte_openlog_stream(NULL);
+	fclose(log);
 	assert_int_equal(rte_errno, ENOMEM);
 	assert_int_equal(src_state.releases, 3);
+	assert_non_null(strstr(text, "the pages got no IOVA"));
+	assert_null(strstr(text, "exhausted"));
+	free(text);
 	src_state.fail_at = 0;
 	/* pages still mapped at cleanup are released too */
 	src_state.calls = src_state.releases = 0;

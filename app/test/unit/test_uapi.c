@@ -95,6 +95,15 @@ test_iommufd(void **state)
 		"<linux/iommufd.h> (Linux >= 6.2)");
 }
 
+static void
+test_linux73(void **state)
+{
+	(void)state;
+	check_list("vfio.h/iommufd.h 7.3", uapi_ours.linux73,
+		uapi_ours.nb_linux73, uapi_ref.linux73, uapi_ref.nb_linux73,
+		"the PASID attach, cdev VF token and no-IOMMU GET_PA of Linux >= 7.3");
+}
+
 /* the comparison itself finds a changed value and a renamed item */
 static void
 test_compare_detects(void **state)
@@ -118,6 +127,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compare_detects),
 		cmocka_unit_test(test_vfio),
+		cmocka_unit_test(test_linux73),
 		cmocka_unit_test(test_vfio_cdev),
 		cmocka_unit_test(test_iommufd),
 	};

@@ -183,15 +183,38 @@ struct uapi_item {
 	F(vfio_device_bind_iommufd, iommufd) \
 	F(vfio_device_bind_iommufd, out_devid) \
 	C(VFIO_DEVICE_BIND_IOMMUFD) \
-	S(vfio_device_attach_iommufd_pt) \
 	F(vfio_device_attach_iommufd_pt, argsz) \
 	F(vfio_device_attach_iommufd_pt, flags) \
 	F(vfio_device_attach_iommufd_pt, pt_id) \
 	C(VFIO_DEVICE_ATTACH_IOMMUFD_PT) \
-	S(vfio_device_detach_iommufd_pt) \
 	F(vfio_device_detach_iommufd_pt, argsz) \
 	F(vfio_device_detach_iommufd_pt, flags) \
 	C(VFIO_DEVICE_DETACH_IOMMUFD_PT)
+
+/*
+ * Items newer than Linux 6.12, checked against a 7.3 tree: the PASID
+ * fields of attach/detach (6.13; the structs grew, the kernel takes either
+ * size), the cdev bind VF token (6.17), no-IOMMU cdev GET_PA (7.3).
+ */
+#define UAPI_LINUX73_ITEMS(S, F, A, C) \
+	S(vfio_device_attach_iommufd_pt) \
+	F(vfio_device_attach_iommufd_pt, pasid) \
+	C(VFIO_DEVICE_ATTACH_PASID) \
+	S(vfio_device_detach_iommufd_pt) \
+	F(vfio_device_detach_iommufd_pt, pasid) \
+	C(VFIO_DEVICE_DETACH_PASID) \
+	S(vfio_device_bind_iommufd) \
+	F(vfio_device_bind_iommufd, token_uuid_ptr) \
+	C(VFIO_DEVICE_BIND_FLAG_TOKEN) \
+	C(IOMMUFD_CMD_IOAS_NOIOMMU_GET_PA) C(IOMMU_IOAS_NOIOMMU_GET_PA) \
+	S(iommu_ioas_noiommu_get_pa) \
+	F(iommu_ioas_noiommu_get_pa, size) \
+	F(iommu_ioas_noiommu_get_pa, flags) \
+	F(iommu_ioas_noiommu_get_pa, ioas_id) \
+	F(iommu_ioas_noiommu_get_pa, __reserved) \
+	F(iommu_ioas_noiommu_get_pa, iova) \
+	F(iommu_ioas_noiommu_get_pa, length) \
+	F(iommu_ioas_noiommu_get_pa, out_phys)
 
 /* iommufd.h items (Linux 6.2) */
 #define UAPI_IOMMUFD_ITEMS(S, F, A, C) \
@@ -253,6 +276,8 @@ struct uapi_tables {
 	size_t nb_vfio_cdev;
 	const struct uapi_item *iommufd;
 	size_t nb_iommufd;
+	const struct uapi_item *linux73;
+	size_t nb_linux73;
 };
 
 /* from test_uapi_ours.c: our kernel/linux/uapi headers */

@@ -4,8 +4,8 @@
 
 /*
  * ABI tables of our kernel/linux/uapi headers, and static checks of the
- * items that no reference kernel we compare with has (layouts from
- * DESIGN.md section 5 / Linux 6.17).
+ * items newer than the system's headers (layouts from DESIGN.md section
+ * 5; devtools/check-uapi.sh compares them with a Linux 7.3 tree).
  */
 
 #include <linux/vfio.h>
@@ -61,9 +61,14 @@ static const struct uapi_item ours_iommufd[] = {
 	UAPI_IOMMUFD_ITEMS(UAPI_S, UAPI_F, UAPI_A, UAPI_C)
 };
 
+static const struct uapi_item ours_linux73[] = {
+	UAPI_LINUX73_ITEMS(UAPI_S, UAPI_F, UAPI_A, UAPI_C)
+};
+
 const struct uapi_tables uapi_ours = {
 	"kernel/linux/uapi",
 	ours_vfio, NB(ours_vfio),
 	ours_vfio_cdev, NB(ours_vfio_cdev),
 	ours_iommufd, NB(ours_iommufd),
+	ours_linux73, NB(ours_linux73),
 };

@@ -49,9 +49,19 @@ static const struct uapi_item ref_iommufd[] = {
 #define REF_IOMMUFD NULL, 0
 #endif
 
+#if UAPI_REF_HAS_IOMMUFD && defined(IOMMU_IOAS_NOIOMMU_GET_PA)
+static const struct uapi_item ref_linux73[] = {
+	UAPI_LINUX73_ITEMS(UAPI_S, UAPI_F, UAPI_A, UAPI_C)
+};
+#define REF_LINUX73 ref_linux73, NB(ref_linux73)
+#else
+#define REF_LINUX73 NULL, 0
+#endif
+
 const struct uapi_tables uapi_ref = {
 	UAPI_REF_HEADERS,
 	ref_vfio, NB(ref_vfio),
 	REF_VFIO_CDEV,
 	REF_IOMMUFD,
+	REF_LINUX73,
 };

@@ -159,8 +159,24 @@ memory_setup(const struct vfio_mode_case *m)
 			ms->iova = m->iova == RTE_IOVA_VA ?
 				(uintptr_t)ms->addr : 0x40000000ULL + i * env_pg();
 			lists[l].present[i] = i < FIRST_PAGES;
+			/* no-IOMMU cdev: the allocator asks the source */
+			if (l == 0 && lists[l].present[i] && source_set)
+				assert_int_equal(source.va2iova(ms->addr,
+					ms->len, &ms->iova, source.arg), 0);
 		}
 	}
+}
+
+/* what the allocator does when the pages go (no-IOMMU cdev source) */
+static void
+memory_release(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NB_PAGES && source_set; i++)
+		if (lists[0].present[i])
+			source.release(lists[0].segs[i].addr, env_pg(),
+				source.arg);
 }
 
 static int
@@ -178,6 +194,7 @@ mem_setup(void **state)
 static int
 mem_teardown(void **state)
 {
+	memory_release();
 	eal_vfio_mem_cleanup();
 	assert_null(callback);
 	assert_int_equal(read_locks, 0);
@@ -195,6 +212,15 @@ static bool
 maps_pages(const struct vfio_mode_case *m)
 {
 	return !m->noiommu;
+}
+
+/* EAL pages the kernel holds: mapped by the front end, or pinned by the
+ * no-IOMMU cdev IOVA source as they are allocated
+ */
+static bool
+kernel_holds_pages(const struct vfio_mode_case *m)
+{
+	return maps_pages(m) || m->fake == FAKE_MODE_NOIOMMU_CDEV;
 }
 
 static int
@@ -216,20 +242,30 @@ page_event(enum rte_mem_event ev, unsigned int first, unsigned int n)
 	unsigned int i;
 
 	if (ev == RTE_MEM_EVENT_ALLOC)
-		for (i = first; i < first + n; i++)
+		for (i = first; i < first + n; i++) {
+			struct rte_memseg *ms = &lists[0].segs[i];
+
 			lists[0].present[i] = true;
+			if (source_set)
+				assert_int_equal(source.va2iova(ms->addr,
+					ms->len, &ms->iova, source.arg), 0);
+		}
 	assert_non_null(callback);
 	callback(ev, lists[0].segs[first].addr, n * env_pg(), NULL);
 	if (ev == RTE_MEM_EVENT_FREE)
-		for (i = first; i < first + n; i++)
+		for (i = first; i < first + n; i++) {
 			lists[0].present[i] = false;
+			if (source_set)
+				source.release(lists[0].segs[i].addr, env_pg(),
+					source.arg);
+		}
 }
 
 static void
 test_eal_memory_follows_context_and_hotplug(void **state)
 {
 	const struct vfio_mode_case *m = *state;
-	int want = maps_pages(m) ? FIRST_PAGES : 0;
+	int want = kernel_holds_pages(m) ? FIRST_PAGES : 0;
 	int fd;
 
 	assert_int_equal(eal_vfio_mem_init(), 0);
@@ -240,10 +276,10 @@ test_eal_memory_follows_context_and_hotplug(void **state)
 	assert_int_equal(kernel_pages(), want);
 	/* hotplug: two pages come, one goes */
 	page_event(RTE_MEM_EVENT_ALLOC, FIRST_PAGES, 2);
-	want += maps_pages(m) ? 2 : 0;
+	want += kernel_holds_pages(m) ? 2 : 0;
 	assert_int_equal(kernel_pages(), want);
 	page_event(RTE_MEM_EVENT_FREE, FIRST_PAGES, 1);
-	want -= maps_pages(m) ? 1 : 0;
+	want -= kernel_holds_pages(m) ? 1 : 0;
 	assert_int_equal(kernel_pages(), want);
 	/* external memory is the application's business */
 	callback(RTE_MEM_EVENT_ALLOC, lists[1].segs[FIRST_PAGES].addr,
@@ -255,6 +291,8 @@ test_eal_memory_follows_context_and_hotplug(void **state)
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
 	assert_int_equal(kernel_pages(), want);
 	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+	memory_release();
+	memset(lists[0].present, 0, sizeof(lists[0].present));
 	eal_vfio_mem_cleanup();
 	assert_int_equal(kernel_pages(), 0);
 	assert_null(callback);
@@ -265,13 +303,16 @@ static void
 test_group_joined_before_memory_init(void **state)
 {
 	const struct vfio_mode_case *m = *state;
+	int source_pages = m->fake == FAKE_MODE_NOIOMMU_CDEV ? FIRST_PAGES : 0;
 	int fd;
 
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
-	assert_int_equal(kernel_pages(), 0);
+	assert_int_equal(kernel_pages(), source_pages);
 	assert_int_equal(eal_vfio_mem_init(), 0);
-	assert_int_equal(kernel_pages(), maps_pages(m) ? FIRST_PAGES : 0);
+	assert_int_equal(kernel_pages(), kernel_holds_pages(m) ? FIRST_PAGES : 0);
 	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+	memory_release();
+	memset(lists[0].present, 0, sizeof(lists[0].present));
 	eal_vfio_mem_cleanup();
 	assert_int_equal(kernel_pages(), 0);
 }
@@ -329,28 +370,56 @@ test_user_map_over_eal_memory(void **state)
 	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
 }
 
+/* Linux 7.3: GET_PA answers only while a device is attached, and only
+ * then are the pages pinned
+ */
 static void
 test_noiommu_cdev_iova_source(void **state)
 {
 	const struct vfio_mode_case *m = *state;
 	void *page = lists[0].segs[9].addr;
+	unsigned int base = fake_open_fds(), calls;
 	rte_iova_t iova = 0;
+	int fd;
 
 	if (m->fake != FAKE_MODE_NOIOMMU_CDEV) {
 		assert_false(source_set);
 		skip();
 	}
-	/* installed at enable: every EAL page gets a kernel-reported PA */
+	calls = fake_ioctl_calls(IOMMU_IOAS_NOIOMMU_GET_PA);
+	/* installed at enable; before any attach the page table answers */
 	assert_true(source_set);
 	assert_int_equal(source.va2iova(page, env_pg(), &iova, source.arg), 0);
-	assert_int_equal(iova, fake_noiommu_pa((uintptr_t)page));
-	assert_int_equal(kernel_pages(), 1);
+	assert_int_equal(iova, fake_pagemap_pa((uintptr_t)page));
+	assert_int_equal(fake_ioctl_calls(IOMMU_IOAS_NOIOMMU_GET_PA), calls);
+	assert_int_equal(kernel_pages(), FIRST_PAGES + 1);
 	source.release(page, env_pg(), source.arg);
-	assert_int_equal(kernel_pages(), 0);
-	/* a failing map: the page gets no IOVA, nothing stays pinned */
-	fake_fault_ioctl(IOMMU_IOAS_NOIOMMU_GET_PA, 1, EFAULT);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	/* the first attach checks every EAL page against the kernel */
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(fake_ioctl_calls(IOMMU_IOAS_NOIOMMU_GET_PA),
+		calls + FIRST_PAGES);
+	/* attached: the kernel answers */
+	assert_int_equal(source.va2iova(page, env_pg(), &iova, source.arg), 0);
+	assert_int_equal(iova, fake_noiommu_pa((uintptr_t)page));
+	source.release(page, env_pg(), source.arg);
+	/* a failing query: the page gets no IOVA, nothing stays pinned */
+	fake_fault_ioctl(IOMMU_IOAS_NOIOMMU_GET_PA, 1, EOPNOTSUPP);
 	assert_int_equal(source.va2iova(page, env_pg(), &iova, source.arg), -1);
-	assert_int_equal(kernel_pages(), 0);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	fake_fault_clear();
+	/* the last device goes: pagemap again, and a check at the next attach */
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+	assert_int_equal(source.va2iova(page, env_pg(), &iova, source.arg), 0);
+	assert_int_equal(iova, fake_pagemap_pa((uintptr_t)page));
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(fake_ioctl_calls(IOMMU_IOAS_NOIOMMU_GET_PA),
+		calls + 2 * FIRST_PAGES + 2);
+	source.release(page, env_pg(), source.arg);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+	assert_int_equal(fake_open_fds(), base);
+	memory_release();
+	memset(lists[0].present, 0, sizeof(lists[0].present));
 	eal_vfio_cleanup();
 	assert_false(source_set);
 	/* a kernel without IOMMU_IOAS_NOIOMMU_GET_PA: pagemap */
@@ -359,6 +428,54 @@ test_noiommu_cdev_iova_source(void **state)
 	assert_int_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_CDEV);
 	assert_int_equal(rte_vfio_get_iova_mode(), RTE_IOVA_PA);
 	assert_false(source_set);
+}
+
+/* a page whose address changed when the kernel pinned it: never a wrong
+ * IOVA, the device is refused and nothing stays open
+ */
+static void
+test_noiommu_cdev_moved_page_refuses_device(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	unsigned int base;
+	int fd;
+
+	if (m->fake != FAKE_MODE_NOIOMMU_CDEV)
+		skip();
+	memory_release();
+	fake_config()->pages_move_on_pin = true;
+	memory_setup(m);
+	base = fake_open_fds();
+	assert_int_equal(eal_vfio_mem_init(), 0);
+	assert_rte_err(rte_vfio_setup_device(env_pci(), DEV0, &fd), EIO);
+	assert_int_equal(fake_open_fds(), base);
+	assert_true(fake_device_attached_ioas(DEV0) < 0);
+	/* pages that stay where pagemap saw them: the device comes up */
+	memory_release();
+	fake_config()->pages_move_on_pin = false;
+	memory_setup(m);
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+}
+
+/* without CAP_SYS_RAWIO the cdev backend says so instead of failing later */
+static void
+test_noiommu_cdev_needs_rawio(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+
+	if (m->fake != FAKE_MODE_NOIOMMU_CDEV)
+		skip();
+	memory_release();
+	memset(lists[0].present, 0, sizeof(lists[0].present));
+	eal_vfio_cleanup();
+	fake_config()->no_rawio = true;
+	eal_get_internal_configuration()->vfio_mode = EAL_VFIO_MODE_NOIOMMU_CDEV;
+	assert_rte_err(rte_vfio_enable(NULL), EPERM);
+	assert_int_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_NONE);
+	assert_int_equal(fake_open_fds(), 0);
+	fake_config()->no_rawio = false;
+	assert_int_equal(env_enable(m), 0);
 }
 
 int
@@ -370,6 +487,9 @@ main(void)
 		MEM_ALL_MODES(test_eal_page_map_failure_rolls_back),
 		MEM_ALL_MODES(test_user_map_over_eal_memory),
 		MEM_ALL_MODES(test_noiommu_cdev_iova_source),
+		MEM_TEST(test_noiommu_cdev_moved_page_refuses_device, 3,
+			"noiommu-cdev"),
+		MEM_TEST(test_noiommu_cdev_needs_rawio, 3, "noiommu-cdev"),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

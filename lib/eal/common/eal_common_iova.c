@@ -73,6 +73,12 @@ pagemap_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
 	return 0;
 }
 
+int
+eal_iova_pagemap(void *va, size_t len, rte_iova_t *iova)
+{
+	return pagemap_va2iova(va, len, iova, NULL);
+}
+
 static const struct eal_iova_source pagemap_source = {
 	.name = "pagemap",
 	.va2iova = pagemap_va2iova,

@@ -104,6 +104,8 @@ opt_vfio_mode(struct internal_config *cfg, const char *opt, const char *arg)
 		{ "group", EAL_VFIO_MODE_GROUP },
 		{ "noiommu", EAL_VFIO_MODE_NOIOMMU },
 		{ "cdev", EAL_VFIO_MODE_CDEV },
+		{ "noiommu-group", EAL_VFIO_MODE_NOIOMMU_GROUP },
+		{ "noiommu-cdev", EAL_VFIO_MODE_NOIOMMU_CDEV },
 	};
 
 	return CHOICE(opt, arg, t, &cfg->vfio_mode);
@@ -337,7 +339,7 @@ static const struct eal_option {
 	{ "huge-dir", 0, required_argument, opt_huge_dir,
 	  "<path>  hugetlbfs mount to use" },
 	{ "vfio-mode", 0, required_argument, opt_vfio_mode,
-	  "<auto|group|noiommu|cdev>  VFIO interface (default auto)" },
+	  "<auto|group|cdev|noiommu|noiommu-group|noiommu-cdev>  VFIO interface (default auto)" },
 	{ "vfio-intr", 0, required_argument, opt_vfio_intr,
 	  "<legacy|msi|msix>  interrupt mode for VFIO devices" },
 	{ "vfio-vf-token", 0, required_argument, opt_vf_token,

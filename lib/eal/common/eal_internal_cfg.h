@@ -24,6 +24,8 @@ enum eal_vfio_mode_request {
 	EAL_VFIO_MODE_GROUP,    /**< Container/group with an IOMMU. */
 	EAL_VFIO_MODE_NOIOMMU,  /**< No-IOMMU through any backend offering it. */
 	EAL_VFIO_MODE_CDEV,     /**< Device cdev with IOMMUFD. */
+	EAL_VFIO_MODE_NOIOMMU_GROUP, /**< No-IOMMU, group backend only. */
+	EAL_VFIO_MODE_NOIOMMU_CDEV,  /**< No-IOMMU, cdev backend only. */
 };
 
 /** Device string given with -a or -b, parsed once buses are known. */

@@ -63,6 +63,22 @@ int eal_iova_pa_available(void);
 int eal_iova_source_va2iova(void *va, size_t len, rte_iova_t *iova);
 
 /**
+ * Physical address of one page from /proc/self/pagemap, whatever source
+ * is installed (a source may need it before its own answer is valid).
+ *
+ * @param va
+ *   Page address (mapped and populated).
+ * @param len
+ *   Page size.
+ * @param iova
+ *   Receives the physical address.
+ * @return
+ *   0, or -1 with rte_errno (EIO: pagemap unreadable, EACCES: frame
+ *   numbers read as 0 without CAP_SYS_ADMIN).
+ */
+int eal_iova_pagemap(void *va, size_t len, rte_iova_t *iova);
+
+/**
  * Tell the current source a page is going away (PA mode).
  *
  * @param va

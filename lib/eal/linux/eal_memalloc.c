@@ -293,6 +293,17 @@ map_pages(int fd, void *addr, size_t len, off_t off)
 	return va == MAP_FAILED ? -1 : 0;
 }
 
+/* set when an allocation fails with pages free: the heap must not say
+ * "exhausted" (written under the hotplug write lock)
+ */
+static const char *fail_cause;
+
+const char *
+eal_memalloc_fail_cause(void)
+{
+	return fail_cause;
+}
+
 /* IOVAs of freshly mapped pages; on failure releases what it got. */
 static int
 pages_iova(struct rte_memseg *segs, void *addr, uint32_t n, uint64_t pgsz)
@@ -331,6 +342,7 @@ eal_memalloc_alloc_run(struct rte_memseg_list *msl, uint32_t n,
 	off_t off;
 
 	rte_mcfg_mem_write_lock();
+	fail_cause = NULL;
 	start = find_free_run(msl, n);
 	if (start == UINT32_MAX) {
 		rte_errno = ENOMEM;
@@ -349,10 +361,12 @@ eal_memalloc_alloc_run(struct rte_memseg_list *msl, uint32_t n,
 	if (map_pages(local[idx].fd, addr, len, off) != 0) {
 		EAL_LOG(ERR, "segment list %u: mmap of %u pages at %p failed: %s",
 			idx, n, addr, strerror(errno));
+		fail_cause = "the pages could not be mapped";
 		rte_errno = ENOMEM;
 		goto punch;
 	}
 	if (pages_iova(&segs[start], addr, n, msl->page_sz) != 0) {
+		fail_cause = "the pages got no IOVA";
 		rte_errno = ENOMEM;
 		unmap_pages(addr, len);
 		goto punch;

@@ -39,4 +39,14 @@ int eal_memalloc_list_open(unsigned int idx);
  */
 void eal_memalloc_list_release(unsigned int idx);
 
+/**
+ * Why the last page allocation of this process failed although pages were
+ * free (the failure logged its own line then), for the heap's message.
+ *
+ * @return
+ *   A short cause, or NULL when the last failure was a lack of pages (or
+ *   the last allocation worked).
+ */
+const char *eal_memalloc_fail_cause(void);
+
 #endif /* _EAL_MEMALLOC_H_ */

@@ -125,6 +125,11 @@ eal_memory_explain_exhausted(int socket_id, size_t size)
 	unsigned int i, k, n = 0;
 	size_t used = 0;
 
+	if (eal_memalloc_fail_cause() != NULL) {
+		EAL_LOG(ERR, "cannot get %zu bytes of memory on socket %d: %s (see the error above)",
+			size, socket_id, eal_memalloc_fail_cause());
+		return;
+	}
 	if (eal_mcfg->no_hugetlbfs) {
 		EAL_LOG(ERR, "cannot get %zu bytes of memory on socket %d: no more free memory in the system%s%s",
 			size, socket_id, eal_mcfg->in_memory ? "" :

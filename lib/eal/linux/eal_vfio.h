@@ -50,6 +50,7 @@ struct vfio_device {
 	int num;         /**< IOMMU group (group backend) or cdev number. */
 	bool setup;      /**< Handed out by rte_vfio_setup_device(). */
 	bool vf_token;   /**< SR-IOV PF or VF: --vfio-vf-token applies. */
+	bool attached;   /**< cdev: attached to the IOAS by this process. */
 	void *bk;        /**< Backend's per-device data. */
 };
 

@@ -7,7 +7,10 @@
  * /dev/vfio/devices/vfio<N> device nodes bound to it. Without IOMMU
  * (noiommu-vfio<N>) the IOAS only pins pages: the IOVA of a mapping is a
  * key (we use the virtual address) and IOMMU_IOAS_NOIOMMU_GET_PA gives
- * the physical address the device must use.
+ * the physical address the device must use. The kernel pins, and answers
+ * GET_PA, only while a device is attached to the IOAS: pages allocated
+ * before the first attach get their address from /proc/self/pagemap, and
+ * every EAL page is checked against GET_PA when a device attaches.
  * Only kernel calls here, no bookkeeping.
  */
 
@@ -25,8 +28,11 @@
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
 
+#include <rte_common.h>
 #include <rte_eal.h>
+#include <rte_eal_memconfig.h>
 #include <rte_errno.h>
+#include <rte_memory.h>
 #include <rte_uuid.h>
 
 #include "eal_log.h"
@@ -46,6 +52,9 @@ struct cdev_container {
 	bool adopted;         /* the primary's default container (secondary) */
 	bool source;          /* installed as the EAL's IOVA source */
 	bool ranges_valid;    /* ranges below are current */
+	/* no-IOMMU: every EAL page's IOVA is the address the kernel pinned */
+	bool pa_checked;
+	unsigned int attached; /* devices this process attached to the IOAS */
 	struct iommu_iova_range *ranges;
 	uint32_t n_ranges;
 };
@@ -178,32 +187,160 @@ ioas_check_ranges(struct vfio_container *c, uint64_t iova, uint64_t len)
 
 /* ---- no-IOMMU: physical addresses for the EAL's memory -------------------- */
 
+/* what each IOMMU_IOAS_NOIOMMU_GET_PA error means (Linux 7.3) */
+static const struct {
+	int err;
+	const char *why;
+} get_pa_errors[] = {
+	{ EPERM, "the process lacks CAP_SYS_RAWIO, which no-IOMMU DMA needs" },
+	{ EOPNOTSUPP, "no no-IOMMU device is attached to the IOAS, or the kernel lacks IOMMUFD_NOIOMMU" },
+	{ ENOENT, "the address is not mapped in the IOAS" },
+	{ ENOTTY, "the kernel has no IOMMU_IOAS_NOIOMMU_GET_PA (Linux < 7.3)" },
+	{ EOVERFLOW, "the address is past the kernel's range" },
+};
+
+static const char *
+get_pa_why(int err)
+{
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(get_pa_errors); i++)
+		if (get_pa_errors[i].err == err)
+			return get_pa_errors[i].why;
+	return "unexpected error";
+}
+
+/* physical address of [va, va + len), mapped in c's IOAS under key va;
+ * returns 0 or the errno (logged)
+ */
+static int
+ioas_get_pa(struct vfio_container *c, uint64_t va, uint64_t len, uint64_t *pa)
+{
+	struct iommu_ioas_noiommu_get_pa q = {
+		.size = sizeof(q),
+		.ioas_id = cc_of(c)->ioas_id,
+		.iova = va,
+		.length = len,
+	};
+
+	if (ioctl(c->fd, IOMMU_IOAS_NOIOMMU_GET_PA, &q) != 0) {
+		int err = errno;
+
+		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_NOIOMMU_GET_PA va 0x%" PRIx64
+			" len 0x%" PRIx64 " failed: %s (%s)", va, len,
+			strerror(err), get_pa_why(err));
+		return err;
+	}
+	if (q.length < len) {
+		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_NOIOMMU_GET_PA va 0x%" PRIx64
+			": only 0x%llx of 0x%" PRIx64 " bytes physically contiguous",
+			va, (unsigned long long)q.length, len);
+		return EIO;
+	}
+	*pa = q.out_phys;
+	return 0;
+}
+
+static unsigned int
+attached_count(const struct cdev_container *cc)
+{
+	return __atomic_load_n(&cc->attached, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * IOVA source of the default container: map the page (the key is its
+ * virtual address; the kernel pins it while a device is attached) and
+ * ask for its physical address. Before the first attach GET_PA has no
+ * answer: pagemap gives the address, checked when a device attaches.
+ */
 static int
 source_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
 {
 	struct vfio_container *c = arg;
-	struct iommu_ioas_noiommu_get_pa pa = {
-		.size = sizeof(pa),
-		.ioas_id = cc_of(c)->ioas_id,
-		.iova = (uintptr_t)va,
-		.length = len,
-	};
+	struct cdev_container *cc = cc_of(c);
 	enum vfio_result r;
+	int err;
 
-	/* mapping pins the page; its key is the virtual address */
 	r = ioas_map(c, (uintptr_t)va, (uintptr_t)va, len);
 	if (r != VFIO_OK)
 		return vfio_result_ret(r);
-	if (ioctl(c->fd, IOMMU_IOAS_NOIOMMU_GET_PA, &pa) != 0 ||
-			pa.length < len) {
-		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_NOIOMMU_GET_PA va %p failed: %s",
-			va, pa.length < len ? "not physically contiguous" :
-			strerror(errno));
-		ioas_unmap(c, (uintptr_t)va, len);
-		return vfio_result_ret(VFIO_KERNEL_ERROR);
+	if (attached_count(cc) > 0) {
+		err = ioas_get_pa(c, (uintptr_t)va, len, iova);
+		if (err == 0)
+			return 0;
+		r = vfio_result_from_errno(err);
+		/* the last device may have gone meanwhile */
+		if (err != EOPNOTSUPP || attached_count(cc) > 0)
+			goto unmap;
 	}
-	*iova = pa.out_phys;
+	if (eal_iova_pagemap(va, len, iova) != 0) {
+		EAL_LOG(ERR, "VFIO: page %p: no physical address before the first device attach (no-IOMMU cdev): /proc/self/pagemap gives none (%s); run as root (CAP_SYS_ADMIN)",
+			va, rte_strerror(rte_errno));
+		r = VFIO_PERM;
+		goto unmap;
+	}
+	cc->pa_checked = false;
 	return 0;
+unmap:
+	ioas_unmap(c, (uintptr_t)va, len);
+	return vfio_result_ret(r);
+}
+
+struct pa_check {
+	struct vfio_container *c;
+	enum vfio_result r;
+	unsigned int pages;
+};
+
+static int
+pa_check_page(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
+		void *arg)
+{
+	struct pa_check *k = arg;
+	uint64_t pa;
+	int err;
+
+	if (msl->external)
+		return 0; /* the application maps its own memory */
+	err = ioas_get_pa(k->c, (uintptr_t)ms->addr, ms->len, &pa);
+	if (err != 0) {
+		k->r = vfio_result_from_errno(err);
+		return -1;
+	}
+	if (pa != ms->iova) {
+		EAL_LOG(ERR, "VFIO: page %p: IOVA 0x%" PRIx64 " but the kernel pinned it at 0x%" PRIx64 " when the first device attached (no-IOMMU cdev): the page moved; DMA to it would reach other memory. Use hugepages, which do not move",
+			ms->addr, ms->iova, pa);
+		k->r = VFIO_KERNEL_ERROR;
+		return -1;
+	}
+	k->pages++;
+	return 0;
+}
+
+/*
+ * The first device of the default container pinned every EAL page: the
+ * address each page got from pagemap must be the one the kernel pinned.
+ * A primary's caller holds the memory hotplug read lock; a secondary
+ * takes it here (the primary may be allocating).
+ */
+static enum vfio_result
+pa_check_all(struct vfio_container *c)
+{
+	struct pa_check k = { c, VFIO_OK, 0 };
+	bool secondary = rte_eal_process_type() == RTE_PROC_SECONDARY;
+	int ret;
+
+	if (secondary)
+		rte_mcfg_mem_read_lock();
+	ret = rte_memseg_walk_thread_unsafe(pa_check_page, &k);
+	if (secondary)
+		rte_mcfg_mem_read_unlock();
+	if (ret != 0)
+		return k.r != VFIO_OK ? k.r : VFIO_KERNEL_ERROR;
+	cc_of(c)->pa_checked = true;
+	EAL_LOG(DEBUG, "VFIO: %u EAL pages pinned at the physical addresses they have",
+		k.pages);
+	return VFIO_OK;
 }
 
 static void
@@ -212,21 +349,25 @@ source_release(void *va, size_t len, void *arg)
 	ioas_unmap(arg, (uintptr_t)va, len);
 }
 
-/* does the kernel know IOMMU_IOAS_NOIOMMU_GET_PA? (ENOTTY: no) */
-static bool
-get_pa_known(int fd)
+/*
+ * Errno of IOMMU_IOAS_NOIOMMU_GET_PA with length 0 on a new IOAS: EINVAL
+ * when the kernel has it and we may use it, EPERM without CAP_SYS_RAWIO
+ * (checked first), ENOTTY before Linux 7.3, EOPNOTSUPP without
+ * IOMMUFD_NOIOMMU.
+ */
+static int
+get_pa_probe(int fd)
 {
 	struct iommu_ioas_noiommu_get_pa pa = { .size = sizeof(pa) };
 	struct iommu_destroy d = { .size = sizeof(d) };
-	bool known;
+	int err;
 
 	if (ioas_alloc(fd, &pa.ioas_id) != 0)
-		return false;
-	known = ioctl(fd, IOMMU_IOAS_NOIOMMU_GET_PA, &pa) == 0 ||
-		errno != ENOTTY;
+		return errno;
+	err = ioctl(fd, IOMMU_IOAS_NOIOMMU_GET_PA, &pa) == 0 ? EINVAL : errno;
 	d.id = pa.ioas_id;
 	ioctl(fd, IOMMU_DESTROY, &d);
-	return known;
+	return err;
 }
 
 static bool
@@ -277,7 +418,7 @@ noiommu_nodes_exist(void)
 static enum vfio_result
 cdev_probe(bool noiommu, char *why, size_t len)
 {
-	int fd;
+	int fd, err;
 
 	fd = open(VFIO_IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
@@ -294,10 +435,16 @@ cdev_probe(bool noiommu, char *why, size_t len)
 		close(fd);
 		return VFIO_NOT_MANAGED;
 	}
-	cdev_backend.get_pa = noiommu && get_pa_known(fd);
+	err = noiommu ? get_pa_probe(fd) : ENOTTY;
 	close(fd);
+	if (err == EPERM) {
+		snprintf(why, len, "no-IOMMU cdev needs CAP_SYS_RAWIO (IOMMU_IOAS_NOIOMMU_GET_PA: %s)",
+			strerror(err));
+		return VFIO_PERM;
+	}
+	cdev_backend.get_pa = noiommu && (err == EINVAL || err == ENOENT);
 	if (noiommu && !cdev_backend.get_pa && !noiommu_nodes_exist()) {
-		snprintf(why, len, "no-IOMMU is enabled but the kernel has no no-IOMMU cdev support");
+		snprintf(why, len, "no-IOMMU is enabled but this kernel makes no no-IOMMU cdev nodes (noiommu-vfio<N> needs Linux 7.3 with VFIO_NOIOMMU and VFIO_DEVICE_CDEV)");
 		return VFIO_NOT_MANAGED;
 	}
 	return VFIO_OK;
@@ -525,6 +672,21 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d)
 		goto close_fd;
 	}
 	cc->ranges_valid = false; /* reserved regions of the device count */
+	/* no-IOMMU: the first attach pinned the EAL's pages; a secondary
+	 * cannot know whether the primary checked them
+	 */
+	if (cdev_backend.noiommu && c->is_default &&
+			__atomic_fetch_add(&cc->attached, 1, __ATOMIC_ACQ_REL) == 0 &&
+			(!cc->pa_checked || cc->adopted)) {
+		r = pa_check_all(c);
+		if (r != VFIO_OK) {
+			EAL_LOG(ERR, "VFIO: %s: EAL memory is not where devices would reach it: not using the device",
+				d->addr);
+			__atomic_fetch_sub(&cc->attached, 1, __ATOMIC_ACQ_REL);
+			goto close_fd;
+		}
+	}
+	d->attached = cdev_backend.noiommu && c->is_default;
 	d->fd = fd;
 	return VFIO_OK;
 close_fd:
@@ -535,9 +697,16 @@ close_fd:
 static void
 cdev_device_close(struct vfio_container *c, struct vfio_device *d)
 {
+	struct cdev_container *cc = cc_of(c);
+
 	close(d->fd);
 	d->fd = -1;
-	cc_of(c)->ranges_valid = false;
+	cc->ranges_valid = false;
+	/* the last device unpinned the pages: they may move from now on */
+	if (d->attached &&
+			__atomic_sub_fetch(&cc->attached, 1, __ATOMIC_ACQ_REL) == 0)
+		cc->pa_checked = false;
+	d->attached = false;
 }
 
 /* ---- DMA ------------------------------------------------------------------ */

@@ -51,6 +51,10 @@ static const struct vfio_request_row {
 	[EAL_VFIO_MODE_NOIOMMU] = { "noiommu", true,
 		{ BK_CDEV, BK_GROUP, BK_END } },
 	[EAL_VFIO_MODE_CDEV] = { "cdev", false, { BK_CDEV, BK_END } },
+	[EAL_VFIO_MODE_NOIOMMU_GROUP] = { "noiommu-group", true,
+		{ BK_GROUP, BK_END } },
+	[EAL_VFIO_MODE_NOIOMMU_CDEV] = { "noiommu-cdev", true,
+		{ BK_CDEV, BK_END } },
 };
 
 int
@@ -104,7 +108,8 @@ log_outcome(void)
 	if (vfio_state.mode == RTE_VFIO_MODE_NONE)
 		return;
 	EAL_LOG(NOTICE, "VFIO: %s mode, IOMMU %s, IOVA as %s",
-		vfio_state.mode == RTE_VFIO_MODE_CDEV ? "cdev" :
+		vfio_state.mode == RTE_VFIO_MODE_CDEV ?
+		(vfio_state.iova_mode == RTE_IOVA_PA ? "no-IOMMU cdev" : "cdev") :
 		vfio_state.mode == RTE_VFIO_MODE_NOIOMMU ? "no-IOMMU group" :
 		"group", vfio_state.ops->iommu_name(),
 		vfio_state.iova_mode == RTE_IOVA_PA ? "PA" : "VA");
@@ -157,8 +162,8 @@ enable_primary(void)
 	}
 	noiommu = noiommu_enabled();
 	if (req->needs_noiommu && !noiommu) {
-		EAL_LOG(ERR, "--vfio-mode=noiommu: %s%s is not Y (load vfio with enable_unsafe_noiommu_mode=1)",
-			eal_sysfs_root(), VFIO_NOIOMMU_PARAM);
+		EAL_LOG(ERR, "--vfio-mode=%s: %s%s is not Y (load vfio with enable_unsafe_noiommu_mode=1)",
+			req->opt, eal_sysfs_root(), VFIO_NOIOMMU_PARAM);
 		return VFIO_NOT_MANAGED;
 	}
 	if (cfg->vfio_mode == EAL_VFIO_MODE_AUTO &&

@@ -240,6 +240,8 @@ fake_fd_new(enum fake_fd_kind kind, void *obj, int flags)
 	case FAKE_FD_IOMMUFD:
 		f->ictx = obj;
 		break;
+	case FAKE_FD_PAGEMAP:
+		break;
 	}
 	fake.fds[fd] = f;
 	fake.nb_fds++;
@@ -273,6 +275,8 @@ fake_fd_release(struct fake_fd *f)
 	case FAKE_FD_IOMMUFD:
 		f->ictx->fd_open = false;
 		fake_ictx_put(f->ictx);
+		break;
+	case FAKE_FD_PAGEMAP:
 		break;
 	}
 	free(f);
@@ -488,6 +492,8 @@ node_open(enum node_kind kind, void *obj, int flags)
 		return fd;
 	case NODE_GROUP:
 		g = obj;
+		if (g->noiommu && fake.cfg.no_rawio)
+			return -EPERM;
 		/* one opener at a time (device fds keep the group file); not
 		 * while a device is open as cdev
 		 */
@@ -504,6 +510,8 @@ node_open(enum node_kind kind, void *obj, int flags)
 		return fd;
 	case NODE_CDEV:
 		d = obj;
+		if (d->group->noiommu && fake.cfg.no_rawio)
+			return -EPERM;
 		fd = fake_fd_new(FAKE_FD_DEVICE, d, flags);
 		if (fd >= 0)
 			fake.fds[fd]->cdev = true;
@@ -537,11 +545,16 @@ fake_open(const char *path, int flags)
 		return -1;
 	}
 	kind = node_lookup(path, &obj);
-	if (kind == NODE_NONE) {
+	if (strcmp(path, FAKE_PAGEMAP_PATH) == 0)
+		ret = fake_fd_new(FAKE_FD_PAGEMAP, NULL, flags);
+	else if (kind == NODE_NONE)
+		ret = -2;
+	else
+		ret = node_open(kind, obj, flags);
+	if (ret == -2) {
 		pthread_mutex_unlock(&fake_lock);
 		return -2;
 	}
-	ret = node_open(kind, obj, flags);
 	pthread_mutex_unlock(&fake_lock);
 	if (ret < 0) {
 		errno = -ret;
@@ -847,7 +860,9 @@ fake_rw(int fd, void *buf, size_t count, off_t off, bool write, bool *ours)
 		pthread_mutex_unlock(&fake_lock);
 		return 0;
 	}
-	if (f->kind != FAKE_FD_DEVICE)
+	if (f->kind == FAKE_FD_PAGEMAP && !write)
+		ret = fake_pagemap_read(buf, count, off);
+	else if (f->kind != FAKE_FD_DEVICE)
 		ret = -EINVAL;
 	else
 		ret = fake_device_rw(f, buf, count, off, write);
@@ -1024,6 +1039,7 @@ static const char *const kind_names[] = {
 	[FAKE_FD_GROUP] = "group",
 	[FAKE_FD_DEVICE] = "device",
 	[FAKE_FD_IOMMUFD] = "iommufd",
+	[FAKE_FD_PAGEMAP] = "pagemap",
 };
 
 /* print the leaks, return how many */

@@ -21,6 +21,7 @@
 #define FAKE_MAX_VECTORS	2048	/* PCI MSI-X maximum */
 #define FAKE_MAX_SPARSE		4
 #define FAKE_PAGE		4096ULL
+#define FAKE_PAGEMAP_PATH	"/proc/self/pagemap"
 /* vfio-pci's region offset scheme: index << 40 */
 #define FAKE_REGION_SHIFT	40
 
@@ -110,6 +111,7 @@ enum fake_fd_kind {
 	FAKE_FD_GROUP,
 	FAKE_FD_DEVICE,
 	FAKE_FD_IOMMUFD,
+	FAKE_FD_PAGEMAP,	/* /proc/self/pagemap */
 };
 
 struct fake_fd {
@@ -190,6 +192,8 @@ void fake_device_free(struct fake_dev *d);
 struct fake_ictx *fake_ictx_new(void);
 void fake_ictx_put(struct fake_ictx *ctx);
 int fake_iommufd_ioctl(struct fake_fd *f, unsigned long req, void *arg);
+/* pread of /proc/self/pagemap: 8-byte entries, one per page */
+ssize_t fake_pagemap_read(void *buf, size_t count, off_t off);
 struct fake_ioas *fake_ioas_get(struct fake_ictx *ctx, uint32_t id);
 
 /* fake_sysfs.c */

@@ -348,6 +348,39 @@ fake_noiommu_pa(uint64_t va)
 		va % FAKE_PAGE;
 }
 
+/* a moved page: somewhere else before the pin */
+#define FAKE_PA_MOVED	0x40000000ULL
+
+uint64_t
+fake_pagemap_pa(uint64_t va)
+{
+	return fake_noiommu_pa(va) + (fake.cfg.pages_move_on_pin ?
+		FAKE_PA_MOVED : 0);
+}
+
+#define PAGEMAP_PRESENT (1ULL << 63)
+
+ssize_t
+fake_pagemap_read(void *buf, size_t count, off_t off)
+{
+	uint64_t e;
+	size_t n;
+
+	if (off < 0 || off % sizeof(e) != 0 || count % sizeof(e) != 0)
+		return -EINVAL;
+	for (n = 0; n < count; n += sizeof(e)) {
+		uint64_t va = ((uint64_t)off + n) / sizeof(e) * FAKE_PAGE;
+
+		e = PAGEMAP_PRESENT | (fake.cfg.pagemap_no_frames ? 0 :
+			fake_pagemap_pa(va) / FAKE_PAGE);
+		memcpy((char *)buf + n, &e, sizeof(e));
+	}
+	return (ssize_t)count;
+}
+
+/* the checks in the order of Linux 7.3's iommufd_ioas_noiommu_get_pa()
+ * and iopt_get_phys()
+ */
 static int
 ioas_get_pa(struct fake_ictx *ctx, void *arg)
 {
@@ -356,16 +389,23 @@ ioas_get_pa(struct fake_ictx *ctx, void *arg)
 	struct fake_ioas *ioas;
 	uint64_t va, pa, len, max;
 
+	if (fake.cfg.no_rawio)
+		return -EPERM;
 	if (cmd->flags != 0 || cmd->__reserved != 0)
 		return -EOPNOTSUPP;
+	if (cmd->length == 0)
+		return -EINVAL;
+	if (cmd->iova >= UINTPTR_MAX)
+		return -EOVERFLOW;
 	ioas = fake_ioas_get(ctx, cmd->ioas_id);
 	if (ioas == NULL)
 		return -ENOENT;
-	if (cmd->length == 0)
-		return -EINVAL;
 	d = fake_maps_find(&ioas->maps, cmd->iova);
 	if (d == NULL)
 		return -ENOENT;
+	/* no device attached: no no-IOMMU domain holds the pages */
+	if (ioas->attached == 0)
+		return -EOPNOTSUPP;
 	va = d->vaddr + (cmd->iova - d->iova);
 	pa = fake_noiommu_pa(va);
 	max = d->iova + d->size - cmd->iova;

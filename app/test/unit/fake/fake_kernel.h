@@ -74,6 +74,14 @@ struct fake_config {
 	unsigned int nb_iova_ranges;	/**< default 1: [0, 2^48 - 1] */
 	/** pages per physically contiguous run reported by GET_PA (512) */
 	unsigned int pa_contig_pages;
+	/** the process lacks CAP_SYS_RAWIO: no-IOMMU nodes and GET_PA EPERM */
+	bool no_rawio;
+	/** /proc/self/pagemap reports frame 0 (no CAP_SYS_ADMIN) */
+	bool pagemap_no_frames;
+	/** pages move when a device attach pins them: pagemap reports
+	 * another address than GET_PA does once pinned
+	 */
+	bool pages_move_on_pin;
 };
 
 /** Description of a PCI device for fake_pci_add(). */
@@ -278,5 +286,11 @@ int fake_device_config_byte(const char *addr, unsigned int off);
 
 /** Physical address GET_PA reports for a user virtual address. */
 uint64_t fake_noiommu_pa(uint64_t va);
+
+/**
+ * Physical address /proc/self/pagemap reports (the fake models it: the
+ * same as fake_noiommu_pa() unless pages_move_on_pin).
+ */
+uint64_t fake_pagemap_pa(uint64_t va);
 
 #endif /* _FAKE_KERNEL_H_ */

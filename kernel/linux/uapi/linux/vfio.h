@@ -247,7 +247,9 @@ struct vfio_device_bind_iommufd {
 struct vfio_device_attach_iommufd_pt {
 	__u32 argsz;
 	__u32 flags;
+#define VFIO_DEVICE_ATTACH_PASID	(1 << 0)
 	__u32 pt_id;
+	__u32 pasid;		/* Linux 6.13; read only with ATTACH_PASID */
 };
 
 #define VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 19)
@@ -255,6 +257,8 @@ struct vfio_device_attach_iommufd_pt {
 struct vfio_device_detach_iommufd_pt {
 	__u32 argsz;
 	__u32 flags;
+#define VFIO_DEVICE_DETACH_PASID	(1 << 0)
+	__u32 pasid;		/* Linux 6.13; read only with DETACH_PASID */
 };
 
 #define VFIO_DEVICE_DETACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 20)
