@@ -71,6 +71,9 @@ noiommu-cdev)
 	noiommu="no-IOMMU mode: enabled"
 	;;
 noiommu)
+	# the group backend (the lane's --vfio-mode): on Linux 7.3 plain
+	# "noiommu" would pick the no-IOMMU cdev
+	eal_mode=noiommu-group
 	modes="VFIO modes usable now: noiommu"
 	noiommu="no-IOMMU mode: enabled"
 	;;
