@@ -240,10 +240,14 @@ rte_tel_data_add_dict_container(struct rte_tel_data *d, const char *name,
 	struct tel_value *v;
 
 	(void)keep;
-	v = container_ok(val) ? dict_slot(d, name, &err) : NULL;
+	if (!container_ok(val)) {
+		rte_tel_data_free(val);
+		return -EINVAL;
+	}
+	v = dict_slot(d, name, &err);
 	if (v == NULL) {
 		rte_tel_data_free(val);
-		return container_ok(val) ? err : -EINVAL;
+		return err;
 	}
 	v->type = RTE_TEL_CONTAINER;
 	v->c = val;
@@ -296,10 +300,14 @@ rte_tel_data_add_array_container(struct rte_tel_data *d,
 	struct tel_value *v;
 
 	(void)keep;
-	v = container_ok(val) ? array_slot(d, RTE_TEL_CONTAINER, &err) : NULL;
+	if (!container_ok(val)) {
+		rte_tel_data_free(val);
+		return -EINVAL;
+	}
+	v = array_slot(d, RTE_TEL_CONTAINER, &err);
 	if (v == NULL) {
 		rte_tel_data_free(val);
-		return container_ok(val) ? err : -EINVAL;
+		return err;
 	}
 	v->type = RTE_TEL_CONTAINER;
 	v->c = val;
