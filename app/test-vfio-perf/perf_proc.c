@@ -27,6 +27,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_string_fns.h>
 #include <rte_memory.h>
 #include <rte_vfio.h>
 
@@ -255,9 +256,9 @@ add_row(const char *section, const char *name, const char *params,
 		.base_total_ns = base_ns,
 	};
 
-	snprintf(r.name, sizeof(r.name), "%s", name);
-	snprintf(r.params, sizeof(r.params), "%s", params);
-	snprintf(r.note, sizeof(r.note), "%s", note);
+	rte_strlcpy(r.name, name, sizeof(r.name));
+	rte_strlcpy(r.params, params, sizeof(r.params));
+	rte_strlcpy(r.note, note, sizeof(r.note));
 	perf_report_add(&r);
 }
 
