@@ -37,6 +37,7 @@
  * and unmap also hold the memory hotplug read lock.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -48,6 +49,22 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/** Directory of the VFIO group nodes and of the container node. */
+#define RTE_VFIO_DIR "/dev/vfio"
+/** Container node of the group interface. */
+#define RTE_VFIO_CONTAINER_PATH RTE_VFIO_DIR "/vfio"
+/** IOMMUFD node of the cdev interface. */
+#define RTE_VFIO_IOMMUFD_PATH "/dev/iommu"
+/** Directory of the VFIO device nodes (cdev interface). */
+#define RTE_VFIO_CDEV_DEVICES_PATH RTE_VFIO_DIR "/devices"
+/** Group node of IOMMU group N (printf format, unsigned argument). */
+#define RTE_VFIO_GROUP_FMT RTE_VFIO_DIR "/%u"
+/** Group node of no-IOMMU group N (printf format, unsigned argument). */
+#define RTE_VFIO_NOIOMMU_GROUP_FMT RTE_VFIO_DIR "/noiommu-%u"
+/** Module parameter that reads Y when no-IOMMU mode is allowed. */
+#define RTE_VFIO_NOIOMMU_MODE \
+	"/sys/module/vfio/parameters/enable_unsafe_noiommu_mode"
 
 /** Pass as container_fd to mean the default container. */
 #define RTE_VFIO_DEFAULT_CONTAINER_FD (-1)
