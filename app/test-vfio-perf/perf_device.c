@@ -84,7 +84,8 @@ setup_release(const struct perf_conf *conf, const char *dev, double *setup,
 void
 perf_device(const struct perf_conf *conf)
 {
-	bool group = rte_vfio_get_mode() == RTE_VFIO_MODE_GROUP;
+	bool group = rte_vfio_get_interface() == RTE_VFIO_INTERFACE_GROUP &&
+		(rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) != 0;
 	unsigned int pages = 0;
 	double s, r;
 	char note[128];

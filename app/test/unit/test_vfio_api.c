@@ -20,6 +20,7 @@
 
 #include <rte_bus.h>
 #include <rte_errno.h>
+#include <rte_log.h>
 #include <rte_uuid.h>
 #include <rte_vfio.h>
 
@@ -50,6 +51,12 @@ test_enable_reports_mode_and_iova(void **state)
 
 	assert_int_equal(rte_vfio_get_mode(), m->mode);
 	assert_int_equal(rte_vfio_get_iova_mode(), m->iova);
+	assert_int_equal(rte_vfio_get_interface(), m->group ?
+		RTE_VFIO_INTERFACE_GROUP : RTE_VFIO_INTERFACE_CDEV);
+	assert_int_equal(rte_vfio_get_caps(),
+		(m->noiommu ? 0 : RTE_VFIO_CAP_IOMMU) |
+		(m->partial ? RTE_VFIO_CAP_PARTIAL_UNMAP : 0) |
+		(m->group ? RTE_VFIO_CAP_GROUPS : 0));
 	assert_int_equal(rte_vfio_enable(NULL), 0);
 	assert_int_equal(rte_vfio_get_mode(), m->mode);
 	assert_int_equal(rte_vfio_is_enabled(RTE_VFIO_PCI_MODULE), 1);
@@ -196,6 +203,26 @@ static struct rte_bus group_bus = {
 	.parse = bus_parse_none,
 	.needs_vfio_group = bus_wants_group,
 };
+
+/* the NOTICE line names interface and IOMMU, not only upstream's mode */
+static void
+test_enable_logs_interface_and_iommu(void **state)
+{
+	const struct vfio_mode_case *m = mode_of(state);
+	char buf[4096] = "", want[64];
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	assert_non_null(f);
+	eal_vfio_cleanup();
+	rte_openlog_stream(f);
+	assert_int_equal(env_enable(m), 0);
+	rte_openlog_stream(NULL);
+	fclose(f);
+	snprintf(want, sizeof(want), "VFIO: %s%s mode, ",
+		m->noiommu ? "no-IOMMU " : "", m->group ? "group" : "cdev");
+	if (strstr(buf, want) == NULL)
+		fail_msg("log lacks \"%s\"; it has:\n%s", want, buf);
+}
 
 static void
 test_auto_mode_with_group_only_bus_picks_group(void **state)
@@ -808,6 +835,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		VFIO_ALL_MODES(test_enable_reports_mode_and_iova),
+		VFIO_ALL_MODES(test_enable_logs_interface_and_iommu),
 		VFIO_ALL_MODES(test_device_numbers_follow_the_mode),
 		VFIO_ALL_MODES(test_api_before_enable_is_enxio),
 		VFIO_ALL_MODES(test_no_vfio_module_is_mode_none),

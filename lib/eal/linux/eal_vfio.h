@@ -188,6 +188,7 @@ enum vfio_mp_request {
 	VFIO_MP_GROUP,         /**< group number -> group fd or no fd */
 	VFIO_MP_CDEV,          /**< cdev number -> device fd or no fd */
 	VFIO_MP_IOAS_ID,       /**< cdev: IOAS of the default container */
+	VFIO_MP_INTERFACE,     /**< enum rte_vfio_interface (group or cdev) */
 	VFIO_MP_REQUEST_MAX
 };
 
