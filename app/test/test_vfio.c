@@ -205,6 +205,8 @@ check_device(const char *dev)
 		return TEST_FAILED;
 	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd),
 		"%s: setup: %s", dev, strerror(rte_errno));
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
 	TEST_ASSERT_SUCCESS(rte_vfio_get_device_info(fd, &info),
 		"%s: device info: %s", dev, strerror(rte_errno));
 	TEST_ASSERT((info.flags & VFIO_DEVICE_FLAGS_PCI) != 0 &&
@@ -425,6 +427,8 @@ test_vfio_secondary_child(void)
 	dev[strcspn(dev, " ")] = '\0';
 	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd),
 		"secondary: %s: setup: %s", dev, strerror(rte_errno));
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
 	TEST_ASSERT_SUCCESS(rte_vfio_get_device_info(fd, &info),
 		"secondary: %s: device info: %s", dev, strerror(rte_errno));
 	len = TEST_PAGES * pg;

@@ -52,7 +52,12 @@ test_device_info(void **state)
 
 	(void)state;
 	assert_ioctl_ok(dfd, VFIO_DEVICE_GET_INFO, &info);
-	assert_int_equal(info.flags, VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET);
+	/* a capability chain (AtomicOp completion) that does not fit */
+	assert_int_equal(info.flags, VFIO_DEVICE_FLAGS_PCI |
+		VFIO_DEVICE_FLAGS_RESET | VFIO_DEVICE_FLAGS_CAPS);
+	assert_int_equal(info.argsz, sizeof(info) +
+		sizeof(struct vfio_device_info_cap_pci_atomic_comp));
+	assert_int_equal(info.cap_offset, 0);
 	assert_int_equal(info.num_regions, VFIO_PCI_NUM_REGIONS);
 	assert_int_equal(info.num_irqs, VFIO_PCI_NUM_IRQS);
 	info.argsz = 8;

@@ -236,12 +236,18 @@ int rte_vfio_release_device(const char *sysfs_base, const char *dev_addr,
 /**
  * Query a device with VFIO_DEVICE_GET_INFO. Sets nothing up.
  *
+ * The caller sets device_info->argsz, as for the ioctl: sizeof(struct
+ * vfio_device_info) for the struct alone (the kernel then raises argsz to
+ * the size its capability chain needs, with VFIO_DEVICE_FLAGS_CAPS), or
+ * the size of a larger buffer that receives the chain at cap_offset.
+ *
  * @param vfio_dev_fd
  *   Device descriptor.
  * @param device_info
- *   Receives the information (argsz is filled in by the call).
+ *   In: argsz. Out: the information.
  * @return
- *   0, or -1 with rte_errno EINVAL (bad argument) or EIO.
+ *   0, or -1 with rte_errno EINVAL (bad argument, not a device descriptor,
+ *   argsz below the kernel's minimum) or EIO.
  */
 __rte_internal
 int rte_vfio_get_device_info(int vfio_dev_fd,
