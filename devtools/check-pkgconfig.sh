@@ -22,7 +22,6 @@ cat > "$stage/app.c" <<'APP'
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_malloc.h>
-#include <rte_vfio.h>
 
 int
 main(int argc, char **argv)
@@ -34,8 +33,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	p = rte_malloc(NULL, 4096, 64);
-	printf("malloc %s, vfio mode %d\n", p != NULL ? "ok" : "failed",
-		(int)rte_vfio_get_mode());
+	printf("malloc %s, IOVA mode %d\n", p != NULL ? "ok" : "failed",
+		(int)rte_eal_iova_mode());
 	rte_free(p);
 	return rte_eal_cleanup() == 0 && p != NULL ? 0 : 1;
 }

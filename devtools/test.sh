@@ -61,6 +61,9 @@ meson test -C build --suite unit --suite autotest --print-errorlogs
 step "documentation parses without warnings"
 /usr/bin/python3 devtools/check-doc.py $(git ls-files 'doc/*.rst')
 
+step "exported symbols are each library's version.map only"
+/usr/bin/python3 devtools/check-symbols.py build
+
 step "an application built with pkg-config against the installed tree"
 devtools/check-pkgconfig.sh build
 
@@ -68,6 +71,7 @@ if [[ $skip != *" release "* ]]; then
 	step "release build (gcc -Dbuildtype=release, -Werror) and its unit suite"
 	setup_dir build-release --buildtype=release
 	ninja -C build-release
+	/usr/bin/python3 devtools/check-symbols.py build-release
 	meson test -C build-release --suite unit --print-errorlogs
 fi
 
