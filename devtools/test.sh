@@ -66,6 +66,7 @@ step "exported symbols are each library's version.map only"
 
 step "an application built with pkg-config against the installed tree"
 devtools/check-pkgconfig.sh build
+devtools/check-pkgconfig.sh --static build
 
 if [[ $skip != *" release "* ]]; then
 	step "release build (gcc -Dbuildtype=release, -Werror) and its unit suite"
