@@ -306,13 +306,17 @@ test_fault_ioctl(void **state)
 
 	(void)state;
 	fake_fault_ioctl(VFIO_DEVICE_GET_INFO, 2, ENOMEM);
+	/* each call raises argsz to the capability chain's size: reset it */
 	assert_ioctl_ok(dfd, VFIO_DEVICE_GET_INFO, &info);
+	info.argsz = sizeof(info);
 	assert_ioctl_errno(dfd, VFIO_DEVICE_GET_INFO, &info, ENOMEM);
+	info.argsz = sizeof(info);
 	assert_ioctl_ok(dfd, VFIO_DEVICE_GET_INFO, &info);
 	assert_int_equal(fake_ioctl_calls(VFIO_DEVICE_GET_INFO), before + 3);
 	/* a cleared fault does not fire */
 	fake_fault_ioctl(VFIO_DEVICE_GET_INFO, 1, EIO);
 	fake_fault_clear();
+	info.argsz = sizeof(info);
 	assert_ioctl_ok(dfd, VFIO_DEVICE_GET_INFO, &info);
 	/* the failure replaces the kernel's answer: no state change */
 	fake_fault_ioctl(VFIO_DEVICE_RESET, 1, EIO);
