@@ -50,21 +50,17 @@ struct demo_row {
 	double usec;
 };
 
+/* interface and IOMMU: upstream's mode alone says "noiommu" for both */
 static const char *
 vfio_mode_name(void)
 {
-	static const char *const names[] = {
-		[RTE_VFIO_MODE_NONE] = "none",
-		[RTE_VFIO_MODE_GROUP] = "group",
-		[RTE_VFIO_MODE_NOIOMMU] = "noiommu",
-		[RTE_VFIO_MODE_CDEV] = "cdev",
-	};
-	enum rte_vfio_mode m = rte_vfio_get_mode();
+	bool iommu = (rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) != 0;
 
-	/* cdev without an IOMMU: physical addresses */
-	if (m == RTE_VFIO_MODE_CDEV && rte_vfio_get_iova_mode() == RTE_IOVA_PA)
-		return "noiommu-cdev";
-	return (unsigned int)m < RTE_DIM(names) ? names[m] : "?";
+	switch (rte_vfio_get_interface()) {
+	case RTE_VFIO_INTERFACE_GROUP: return iommu ? "group" : "noiommu";
+	case RTE_VFIO_INTERFACE_CDEV: return iommu ? "cdev" : "noiommu-cdev";
+	default: return "none";
+	}
 }
 
 static const char *

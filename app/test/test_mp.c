@@ -34,6 +34,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_string_fns.h>
 
 #include "test.h"
 
@@ -400,7 +401,7 @@ make_stale_socket(const char *path)
 	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	int ret;
 
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	rte_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
 	ret = fd >= 0 && bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0 ?
 		0 : -1;
 	if (fd >= 0)
@@ -472,7 +473,7 @@ raw_send(int s, const char *dst, const void *buf, size_t len,
 	struct cmsghdr *cm;
 
 	if (dst != NULL) {
-		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", dst);
+		rte_strlcpy(sun.sun_path, dst, sizeof(sun.sun_path));
 		mh.msg_name = &sun;
 		mh.msg_namelen = sizeof(sun);
 	}

@@ -296,6 +296,21 @@ test_cdev_mode_disables_bus_with_message(void **state)
 	assert_int_equal(rte_eal_cleanup(), 0);
 }
 
+/* no-IOMMU through cdev reports upstream's NOIOMMU mode: still no groups */
+static void
+test_noiommu_cdev_disables_bus_with_message(void **state)
+{
+	(void)state;
+	machine(FAKE_MODE_NOIOMMU_CDEV);
+	assert_true(eal_start("noiommu") >= 0);
+	assert_int_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_NOIOMMU);
+	assert_int_equal(rte_vfio_get_interface(), RTE_VFIO_INTERFACE_CDEV);
+	assert_logged("fslmc: VFIO is in cdev mode; the fsl-mc bus needs group mode (use --vfio-mode=group or auto)");
+	assert_null(rte_fslmc_container_name());
+	assert_int_equal(fake_device_open_count("dprc.2"), 0);
+	assert_int_equal(rte_eal_cleanup(), 0);
+}
+
 static void
 test_group_mode_probes_each_type(void **state)
 {
@@ -553,6 +568,7 @@ main(void)
 		T(test_auto_picks_group_when_container_present),
 		T(test_auto_without_dprc_keeps_cdev),
 		T(test_cdev_mode_disables_bus_with_message),
+		T(test_noiommu_cdev_disables_bus_with_message),
 		T(test_group_mode_probes_each_type),
 		T(test_vf_token_option_does_not_break_fslmc),
 		T(test_noiommu_mode_votes_pa),

@@ -20,6 +20,7 @@
 
 #include <rte_bus.h>
 #include <rte_errno.h>
+#include <rte_log.h>
 #include <rte_uuid.h>
 #include <rte_vfio.h>
 
@@ -50,6 +51,12 @@ test_enable_reports_mode_and_iova(void **state)
 
 	assert_int_equal(rte_vfio_get_mode(), m->mode);
 	assert_int_equal(rte_vfio_get_iova_mode(), m->iova);
+	assert_int_equal(rte_vfio_get_interface(), m->group ?
+		RTE_VFIO_INTERFACE_GROUP : RTE_VFIO_INTERFACE_CDEV);
+	assert_int_equal(rte_vfio_get_caps(),
+		(m->noiommu ? 0 : RTE_VFIO_CAP_IOMMU) |
+		(m->partial ? RTE_VFIO_CAP_PARTIAL_UNMAP : 0) |
+		(m->group ? RTE_VFIO_CAP_GROUPS : 0));
 	assert_int_equal(rte_vfio_enable(NULL), 0);
 	assert_int_equal(rte_vfio_get_mode(), m->mode);
 	assert_int_equal(rte_vfio_is_enabled(RTE_VFIO_PCI_MODULE), 1);
@@ -197,6 +204,26 @@ static struct rte_bus group_bus = {
 	.needs_vfio_group = bus_wants_group,
 };
 
+/* the NOTICE line names interface and IOMMU, not only upstream's mode */
+static void
+test_enable_logs_interface_and_iommu(void **state)
+{
+	const struct vfio_mode_case *m = mode_of(state);
+	char buf[4096] = "", want[64];
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	assert_non_null(f);
+	eal_vfio_cleanup();
+	rte_openlog_stream(f);
+	assert_int_equal(env_enable(m), 0);
+	rte_openlog_stream(NULL);
+	fclose(f);
+	snprintf(want, sizeof(want), "VFIO: %s%s mode, ",
+		m->noiommu ? "no-IOMMU " : "", m->group ? "group" : "cdev");
+	if (strstr(buf, want) == NULL)
+		fail_msg("log lacks \"%s\"; it has:\n%s", want, buf);
+}
+
 static void
 test_auto_mode_with_group_only_bus_picks_group(void **state)
 {
@@ -255,6 +282,8 @@ test_setup_release_device(void **state)
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
 	assert_true(fd >= 0);
 	assert_int_equal(fake_device_open_count(DEV0), 1);
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
 	assert_int_equal(rte_vfio_get_device_info(fd, &info), 0);
 	assert_true((info.flags & VFIO_DEVICE_FLAGS_PCI) != 0);
 	assert_true(info.num_regions >= VFIO_PCI_NUM_REGIONS);
@@ -339,6 +368,49 @@ test_get_device_info_bad_fd_is_einval(void **state)
 	(void)state;
 	assert_rte_err(rte_vfio_get_device_info(-1, &info), EINVAL);
 	assert_rte_err(rte_vfio_get_device_info(0, NULL), EINVAL);
+}
+
+/*
+ * The caller's argsz reaches the kernel untouched, as upstream: the
+ * struct alone learns the size of the chain, a buffer that large gets it,
+ * and an argsz below the kernel's minimum is the caller's EINVAL.
+ */
+static void
+test_get_device_info_passes_argsz_for_the_caps_chain(void **state)
+{
+	struct {
+		struct vfio_device_info info;
+		struct vfio_device_info_cap_pci_atomic_comp cap;
+		uint8_t more[64];
+	} buf;
+	struct vfio_device_info_cap_pci_atomic_comp cap;
+	uint32_t need;
+	int fd;
+
+	(void)state;
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	memset(&buf, 0, sizeof(buf));
+	buf.info.argsz = sizeof(buf.info);
+	assert_int_equal(rte_vfio_get_device_info(fd, &buf.info), 0);
+	assert_true((buf.info.flags & VFIO_DEVICE_FLAGS_CAPS) != 0);
+	need = buf.info.argsz;
+	assert_true(need > sizeof(buf.info) && need <= sizeof(buf));
+	assert_int_equal(buf.info.cap_offset, 0);
+	/* a larger buffer: the chain follows the struct */
+	memset(&buf, 0, sizeof(buf));
+	buf.info.argsz = sizeof(buf);
+	assert_int_equal(rte_vfio_get_device_info(fd, &buf.info), 0);
+	assert_int_equal(buf.info.argsz, sizeof(buf));
+	assert_int_equal(buf.info.cap_offset, sizeof(buf.info));
+	memcpy(&cap, (uint8_t *)&buf + buf.info.cap_offset, sizeof(cap));
+	assert_int_equal(cap.header.id, VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP);
+	assert_int_equal(cap.header.next, 0);
+	assert_true((cap.flags & VFIO_PCI_ATOMIC_COMP32) != 0);
+	/* too small for the kernel */
+	memset(&buf, 0, sizeof(buf));
+	buf.info.argsz = 4;
+	assert_rte_err(rte_vfio_get_device_info(fd, &buf.info), EINVAL);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
 }
 
 /* ---- custom containers --------------------------------------------------- */
@@ -808,6 +880,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		VFIO_ALL_MODES(test_enable_reports_mode_and_iova),
+		VFIO_ALL_MODES(test_enable_logs_interface_and_iommu),
 		VFIO_ALL_MODES(test_device_numbers_follow_the_mode),
 		VFIO_ALL_MODES(test_api_before_enable_is_enxio),
 		VFIO_ALL_MODES(test_no_vfio_module_is_mode_none),
@@ -821,6 +894,7 @@ main(void)
 		VFIO_ALL_MODES(test_setup_unbound_device_is_enodev),
 		VFIO_ALL_MODES(test_not_viable_group_is_eio),
 		VFIO_ALL_MODES(test_get_device_info_bad_fd_is_einval),
+		VFIO_ALL_MODES(test_get_device_info_passes_argsz_for_the_caps_chain),
 		VFIO_ALL_MODES(test_assign_then_setup_returns_that_fd),
 		VFIO_ALL_MODES(test_release_assigned_device_without_fd),
 		VFIO_ALL_MODES(test_default_container_cannot_be_destroyed),

@@ -425,7 +425,8 @@ test_noiommu_cdev_iova_source(void **state)
 	/* a kernel without IOMMU_IOAS_NOIOMMU_GET_PA: pagemap */
 	fake_fault_ioctl(IOMMU_IOAS_NOIOMMU_GET_PA, 1, ENOTTY);
 	assert_int_equal(env_enable(m), 0);
-	assert_int_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_CDEV);
+	assert_int_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_NOIOMMU);
+	assert_int_equal(rte_vfio_get_interface(), RTE_VFIO_INTERFACE_CDEV);
 	assert_int_equal(rte_vfio_get_iova_mode(), RTE_IOVA_PA);
 	assert_false(source_set);
 }

@@ -70,7 +70,7 @@ __wrap_rte_mp_reply(struct rte_mp_msg *msg, const char *peer)
 static struct {
 	bool silent;       /* no answer */
 	bool bad_size;     /* malformed answer */
-	int64_t mode, iova, type, ioas;
+	int64_t mode, iova, type, ioas, itf;
 	int cfd;           /* handed over once */
 	int group_num, gfd;
 	int cdev_num, dfd;
@@ -131,6 +131,9 @@ __wrap_rte_mp_request_sync(struct rte_mp_msg *req, struct rte_mp_reply *rep,
 		break;
 	case VFIO_MP_IOAS_ID:
 		out.value = primary.ioas;
+		break;
+	case VFIO_MP_INTERFACE:
+		out.value = primary.itf;
 		break;
 	case VFIO_MP_GROUP:
 		if (in.value == primary.group_num)
@@ -241,6 +244,10 @@ test_primary_answers(void **state)
 		assert_int_equal(p.status, VFIO_MP_ERROR);
 	p = ask(VFIO_MP_IOAS_ID, 0, &fd);
 	assert_int_equal(p.status, m->group ? VFIO_MP_ERROR : VFIO_MP_OK);
+	p = ask(VFIO_MP_INTERFACE, 0, &fd);
+	assert_int_equal(p.status, VFIO_MP_OK);
+	assert_int_equal(p.value, m->group ? RTE_VFIO_INTERFACE_GROUP :
+		RTE_VFIO_INTERFACE_CDEV);
 	/* nothing open yet */
 	p = ask(m->group ? VFIO_MP_GROUP : VFIO_MP_CDEV, DEV0_GROUP, &fd);
 	assert_int_equal(p.status, VFIO_MP_NO_FD);
@@ -363,6 +370,8 @@ test_secondary_attaches(void **state)
 	become_secondary();
 	primary.mode = m->mode;
 	primary.iova = m->iova;
+	primary.itf = m->group ? RTE_VFIO_INTERFACE_GROUP :
+		RTE_VFIO_INTERFACE_CDEV;
 	if (m->group)
 		primary_group(m);
 	else
@@ -373,6 +382,10 @@ test_secondary_attaches(void **state)
 	assert_int_equal(rte_vfio_enable(NULL), 0);
 	assert_int_equal(rte_vfio_get_mode(), m->mode);
 	assert_int_equal(rte_vfio_get_iova_mode(), m->iova);
+	/* no-IOMMU is ambiguous: the secondary asked the interface */
+	assert_int_equal(rte_vfio_get_interface(), primary.itf);
+	assert_int_equal(primary.requests[VFIO_MP_INTERFACE],
+		m->mode == RTE_VFIO_MODE_NOIOMMU ? 1 : 0);
 	assert_int_equal(rte_vfio_get_container_fd(), cfd);
 	assert_int_equal(primary.requests[m->group ? VFIO_MP_IOMMU_TYPE :
 		VFIO_MP_IOAS_ID], 1);

@@ -22,6 +22,7 @@
 
 #include <rte_devargs.h>
 #include <rte_errno.h>
+#include <rte_string_fns.h>
 
 #include "fslmc_private.h"
 
@@ -194,7 +195,13 @@ device_new(struct fslmc_bus *bus, const char *name,
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	if (rte_strscpy(dev->name, name, sizeof(dev->name)) < 0) {
+		FSLMC_LOG(ERR, "%s: object name longer than %zu bytes",
+			name, sizeof(dev->name) - 1);
+		free(dev);
+		rte_errno = ENAMETOOLONG;
+		return NULL;
+	}
 	dev->obj_type = type;
 	dev->object_id = id;
 	dev->vfio_fd = -1;

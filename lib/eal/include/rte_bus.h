@@ -101,6 +101,7 @@ struct rte_bus {
  * @param bus
  *   Bus with its mandatory operations set; panics otherwise.
  */
+__rte_internal
 void rte_bus_register(struct rte_bus *bus);
 
 /**
@@ -109,6 +110,7 @@ void rte_bus_register(struct rte_bus *bus);
  * @param bus
  *   A registered bus.
  */
+__rte_internal
 void rte_bus_unregister(struct rte_bus *bus);
 
 /**

@@ -30,16 +30,16 @@
 /** Index of the default container in the container table. */
 #define VFIO_DEFAULT_CONTAINER 0
 
-#define VFIO_CONTAINER_PATH "/dev/vfio/vfio"
-#define VFIO_GROUP_PATH_FMT "/dev/vfio/%d"
-#define VFIO_NOIOMMU_GROUP_PATH_FMT "/dev/vfio/noiommu-%d"
-#define VFIO_IOMMUFD_PATH "/dev/iommu"
-#define VFIO_CDEV_DIR "/dev/vfio/devices"
-#define VFIO_CDEV_PATH_FMT "/dev/vfio/devices/vfio%d"
-#define VFIO_NOIOMMU_CDEV_PATH_FMT "/dev/vfio/devices/noiommu-vfio%d"
+/* paths: the driver-facing macros of rte_vfio.h, plus what only we need */
+#define VFIO_CONTAINER_PATH RTE_VFIO_CONTAINER_PATH
+#define VFIO_GROUP_PATH_FMT RTE_VFIO_DIR "/%d"
+#define VFIO_NOIOMMU_GROUP_PATH_FMT RTE_VFIO_DIR "/noiommu-%d"
+#define VFIO_IOMMUFD_PATH RTE_VFIO_IOMMUFD_PATH
+#define VFIO_CDEV_DIR RTE_VFIO_CDEV_DEVICES_PATH
+#define VFIO_CDEV_PATH_FMT RTE_VFIO_CDEV_DEVICES_PATH "/vfio%d"
+#define VFIO_NOIOMMU_CDEV_PATH_FMT RTE_VFIO_CDEV_DEVICES_PATH "/noiommu-vfio%d"
 #define VFIO_MODULE_DIR "/sys/module/vfio"
-#define VFIO_NOIOMMU_PARAM \
-	"/sys/module/vfio/parameters/enable_unsafe_noiommu_mode"
+#define VFIO_NOIOMMU_PARAM RTE_VFIO_NOIOMMU_MODE
 
 /** A device opened through VFIO. */
 struct vfio_device {
@@ -189,6 +189,7 @@ enum vfio_mp_request {
 	VFIO_MP_GROUP,         /**< group number -> group fd or no fd */
 	VFIO_MP_CDEV,          /**< cdev number -> device fd or no fd */
 	VFIO_MP_IOAS_ID,       /**< cdev: IOAS of the default container */
+	VFIO_MP_INTERFACE,     /**< enum rte_vfio_interface (group or cdev) */
 	VFIO_MP_REQUEST_MAX
 };
 

@@ -30,14 +30,24 @@
 /* backends, in the order "auto" tries them */
 enum { BK_CDEV, BK_GROUP, BK_END = -1 };
 
+/*
+ * Without an IOMMU both backends report RTE_VFIO_MODE_NOIOMMU: upstream
+ * drivers read that mode as "device addresses are physical".
+ */
 static const struct vfio_backend_row {
 	const struct vfio_backend_ops *(*get)(void);
+	enum rte_vfio_interface interface;
 	enum rte_vfio_mode mode;         /* with an IOMMU */
 	enum rte_vfio_mode noiommu_mode; /* without */
+	const char *name;                /* with an IOMMU, for the log */
+	const char *noiommu_name;        /* without */
 } backends[] = {
-	[BK_CDEV] = { vfio_cdev_backend, RTE_VFIO_MODE_CDEV, RTE_VFIO_MODE_CDEV },
-	[BK_GROUP] = { vfio_group_backend, RTE_VFIO_MODE_GROUP,
-		RTE_VFIO_MODE_NOIOMMU },
+	[BK_CDEV] = { vfio_cdev_backend, RTE_VFIO_INTERFACE_CDEV,
+		RTE_VFIO_MODE_CDEV, RTE_VFIO_MODE_NOIOMMU,
+		"cdev", "no-IOMMU cdev" },
+	[BK_GROUP] = { vfio_group_backend, RTE_VFIO_INTERFACE_GROUP,
+		RTE_VFIO_MODE_GROUP, RTE_VFIO_MODE_NOIOMMU,
+		"group", "no-IOMMU group" },
 };
 
 /* --vfio-mode values: which backends to try, and whether no-IOMMU is a must */
@@ -102,16 +112,30 @@ noiommu_enabled(void)
 
 /* ---- mode selection ------------------------------------------------------ */
 
+/* row of the backend in use; NULL in mode NONE */
+static const struct vfio_backend_row *
+current_row(void)
+{
+	unsigned int i;
+
+	if (!vfio_state.enabled || vfio_state.ops == NULL)
+		return NULL;
+	for (i = 0; i < RTE_DIM(backends); i++)
+		if (backends[i].get() == vfio_state.ops)
+			return &backends[i];
+	return NULL;
+}
+
 static void
 log_outcome(void)
 {
-	if (vfio_state.mode == RTE_VFIO_MODE_NONE)
+	const struct vfio_backend_row *row = current_row();
+
+	if (vfio_state.mode == RTE_VFIO_MODE_NONE || row == NULL)
 		return;
 	EAL_LOG(NOTICE, "VFIO: %s mode, IOMMU %s, IOVA as %s",
-		vfio_state.mode == RTE_VFIO_MODE_CDEV ?
-		(vfio_state.iova_mode == RTE_IOVA_PA ? "no-IOMMU cdev" : "cdev") :
-		vfio_state.mode == RTE_VFIO_MODE_NOIOMMU ? "no-IOMMU group" :
-		"group", vfio_state.ops->iommu_name(),
+		vfio_state.iova_mode == RTE_IOVA_PA ? row->noiommu_name :
+		row->name, vfio_state.ops->iommu_name(),
 		vfio_state.iova_mode == RTE_IOVA_PA ? "PA" : "VA");
 }
 
@@ -197,8 +221,8 @@ enable_primary(void)
 static enum vfio_result
 enable_secondary(void)
 {
+	int64_t mode, iova, itf = RTE_VFIO_INTERFACE_NONE;
 	enum vfio_result r;
-	int64_t mode, iova;
 	unsigned int i;
 	int fd = -1;
 
@@ -214,11 +238,18 @@ enable_secondary(void)
 	r = vfio_mp_request(VFIO_MP_IOVA_MODE, 0, &iova, NULL);
 	if (r != VFIO_OK)
 		goto close_fd;
+	/* no-IOMMU is either backend: the primary says which */
+	if (mode == RTE_VFIO_MODE_NOIOMMU) {
+		r = vfio_mp_request(VFIO_MP_INTERFACE, 0, &itf, NULL);
+		if (r != VFIO_OK)
+			goto close_fd;
+	}
 	for (i = 0; i < RTE_DIM(backends); i++) {
 		bool noiommu = iova == RTE_IOVA_PA;
 
 		if ((noiommu ? backends[i].noiommu_mode : backends[i].mode) !=
-				mode)
+				mode || (itf != RTE_VFIO_INTERFACE_NONE &&
+				itf != backends[i].interface))
 			continue;
 		r = start_backend(&backends[i], noiommu, fd);
 		if (r != VFIO_OK)
@@ -293,6 +324,31 @@ enum rte_vfio_mode
 rte_vfio_get_mode(void)
 {
 	return vfio_state.enabled ? vfio_state.mode : RTE_VFIO_MODE_NONE;
+}
+
+enum rte_vfio_interface
+rte_vfio_get_interface(void)
+{
+	const struct vfio_backend_row *row = current_row();
+
+	return row != NULL ? row->interface : RTE_VFIO_INTERFACE_NONE;
+}
+
+uint64_t
+rte_vfio_get_caps(void)
+{
+	const struct vfio_backend_row *row = current_row();
+	uint64_t caps = 0;
+
+	if (row == NULL || vfio_state.mode == RTE_VFIO_MODE_NONE)
+		return 0;
+	if (vfio_state.iova_mode == RTE_IOVA_VA)
+		caps |= RTE_VFIO_CAP_IOMMU;
+	if (vfio_state.ops->partial_unmap(vfio_default_container()))
+		caps |= RTE_VFIO_CAP_PARTIAL_UNMAP;
+	if (vfio_state.ops->num_kind == VFIO_NUM_GROUP)
+		caps |= RTE_VFIO_CAP_GROUPS;
+	return caps;
 }
 
 enum rte_iova_mode

@@ -34,6 +34,7 @@ static const char *const req_names[VFIO_MP_REQUEST_MAX] = {
 	[VFIO_MP_GROUP] = "GROUP",
 	[VFIO_MP_CDEV] = "CDEV",
 	[VFIO_MP_IOAS_ID] = "IOAS_ID",
+	[VFIO_MP_INTERFACE] = "INTERFACE",
 };
 
 /* each fills value and *fd (-1 for none); returns the status */
@@ -95,6 +96,15 @@ answer_ioas_id(int64_t arg __rte_unused, int64_t *value, int *fd)
 	return *value < 0 ? VFIO_MP_ERROR : VFIO_MP_OK;
 }
 
+/* the mode does not tell the interface of no-IOMMU: group or cdev */
+static enum vfio_mp_status
+answer_interface(int64_t arg __rte_unused, int64_t *value, int *fd)
+{
+	*fd = -1;
+	*value = rte_vfio_get_interface();
+	return VFIO_MP_OK;
+}
+
 static const answer_t answers[VFIO_MP_REQUEST_MAX] = {
 	[VFIO_MP_CONTAINER] = answer_container,
 	[VFIO_MP_IOVA_MODE] = answer_iova_mode,
@@ -102,6 +112,7 @@ static const answer_t answers[VFIO_MP_REQUEST_MAX] = {
 	[VFIO_MP_GROUP] = answer_group,
 	[VFIO_MP_CDEV] = answer_cdev,
 	[VFIO_MP_IOAS_ID] = answer_ioas_id,
+	[VFIO_MP_INTERFACE] = answer_interface,
 };
 
 static int
