@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include <linux/iommufd.h>
@@ -221,6 +223,44 @@ test_primary_refuses_bad_requests(void **state)
 	close(fds[1]);
 }
 
+/*
+ * A descriptor the handler does not expect is closed without lingering:
+ * a TCP socket with SO_LINGER would block the multi-process thread in
+ * close(). The test keeps a second reference and sees the option off.
+ */
+static void
+test_primary_closes_lingering_socket_without_waiting(void **state)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 8 };
+	socklen_t len = sizeof(lg);
+	struct rte_mp_msg msg;
+	int s, mine;
+
+	(void)state;
+	s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		/* a kernel without TCP has no socket that lingers */
+		assert_true(errno == EAFNOSUPPORT);
+		skip();
+	}
+	assert_int_equal(setsockopt(s, SOL_SOCKET, SO_LINGER, &lg,
+		sizeof(lg)), 0);
+	mine = dup(s);
+	assert_true(mine >= 0);
+	memset(&msg, 0, sizeof(msg));
+	rte_strlcpy(msg.name, VFIO_MP_NAME, sizeof(msg.name));
+	msg.len_param = 0;
+	msg.num_fds = 1;
+	msg.fds[0] = s;
+	nb_replies = 0;
+	handler(&msg, "peer");
+	assert_int_equal(nb_replies, 1);
+	assert_int_equal(fcntl(s, F_GETFD), -1);
+	assert_int_equal(getsockopt(mine, SOL_SOCKET, SO_LINGER, &lg, &len), 0);
+	assert_int_equal(lg.l_onoff, 0);
+	close(mine);
+}
+
 static void
 test_primary_answers(void **state)
 {
@@ -419,6 +459,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		VFIO_ALL_MODES(test_primary_refuses_bad_requests),
+		VFIO_ALL_MODES(test_primary_closes_lingering_socket_without_waiting),
 		VFIO_ALL_MODES(test_primary_answers),
 		VFIO_ALL_MODES(test_secondary_without_answer_is_eio),
 		VFIO_ALL_MODES(test_secondary_of_primary_without_vfio),

@@ -23,6 +23,7 @@
 #include <rte_vfio.h>
 
 #include "eal_log.h"
+#include "eal_private.h"
 #include "eal_vfio.h"
 
 #define VFIO_MP_TIMEOUT_S 5
@@ -109,11 +110,11 @@ primary_handler(const struct rte_mp_msg *msg, const void *peer)
 {
 	struct vfio_mp_param in, out = { .req = -1, .status = VFIO_MP_ERROR };
 	struct rte_mp_msg reply;
-	int i, fd = -1;
+	int fd = -1;
 
 	/* descriptors sent to us are ours to close: none is expected */
-	for (i = 0; i < msg->num_fds && i < RTE_MP_MAX_FD_NUM; i++)
-		close(msg->fds[i]);
+	eal_mp_close_received(msg->fds, RTE_MIN(msg->num_fds,
+		RTE_MP_MAX_FD_NUM));
 	memset(&reply, 0, sizeof(reply));
 	rte_strlcpy(reply.name, VFIO_MP_NAME, sizeof(reply.name));
 	if (msg->len_param != (int)sizeof(in)) {
