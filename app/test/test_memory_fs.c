@@ -216,7 +216,7 @@ test_memory_hugetlbfs_full(void)
 		"--file-prefix=memhugefs", NULL,
 	};
 	static const char *const expect[] = {
-		"hugepages exhausted", "hugetlbfs on " HUGE_MNT,
+		"the mount's size limit is reached", "hugetlbfs on " HUGE_MNT,
 		"size limit 1 pages", "--huge-dir", "-m", "--in-memory", NULL,
 	};
 	const struct fs_case c = { "hugetlbfs mount limited to one page",

@@ -153,8 +153,9 @@ fs_mount_of(const char *path, char *dir, size_t dlen, char *type, size_t tlen)
 /*
  * "tmpfs on /run: 3 MiB free of 400 MiB" for the file system of path;
  * hugetlbfs counts pages, and has a limit only when mounted with size=.
+ * Returns 1 when that limit is what is reached (no page free under it).
  */
-static void
+static int
 fs_describe(const char *path, char *buf, size_t len)
 {
 	char dir[PATH_MAX], type[64];
@@ -164,16 +165,18 @@ fs_describe(const char *path, char *buf, size_t len)
 	fs_mount_of(path, dir, sizeof(dir), type, sizeof(type));
 	n = snprintf(buf, len, "%s on %s", type, dir);
 	if (n < 0 || (size_t)n >= len || statvfs(path, &sv) != 0)
-		return;
-	if (strcmp(type, "hugetlbfs") == 0)
+		return 0;
+	if (strcmp(type, "hugetlbfs") == 0) {
 		snprintf(buf + n, len - (size_t)n, sv.f_blocks == 0 ?
 			" (no size limit)" : ": size limit %llu pages, %llu free",
 			(unsigned long long)sv.f_blocks,
 			(unsigned long long)sv.f_bavail);
-	else
-		snprintf(buf + n, len - (size_t)n, ": %llu kB free of %llu kB",
-			(unsigned long long)sv.f_bavail * sv.f_frsize >> 10,
-			(unsigned long long)sv.f_blocks * sv.f_frsize >> 10);
+		return sv.f_blocks != 0 && sv.f_bavail == 0;
+	}
+	snprintf(buf + n, len - (size_t)n, ": %llu kB free of %llu kB",
+		(unsigned long long)sv.f_bavail * sv.f_frsize >> 10,
+		(unsigned long long)sv.f_blocks * sv.f_frsize >> 10);
+	return 0;
 }
 
 /* Where the runtime directory is and what to do when it is full. */
@@ -217,6 +220,7 @@ eal_memory_explain_exhausted(int socket_id, size_t size)
 	uint64_t smallest = 0, seen[RTE_MAX_HUGEPAGE_SIZES] = { 0 };
 	unsigned int i, k, n = 0;
 	size_t used = 0;
+	int limited = 0;
 
 	if (eal_mcfg->no_hugetlbfs && eal_mcfg->in_memory) {
 		EAL_LOG(ERR, "cannot get %zu bytes of memory on socket %d: no more free memory in the system",
@@ -247,7 +251,7 @@ eal_memory_explain_exhausted(int socket_id, size_t size)
 		if (path[0] != '\0' && strrchr(path, '/') != NULL) {
 			snprintf(where, sizeof(where), "%.*s",
 				(int)(strrchr(path, '/') - path), path);
-			fs_describe(where, fs, sizeof(fs));
+			limited |= fs_describe(where, fs, sizeof(fs));
 		}
 		used += (size_t)snprintf(sizes + used, sizeof(sizes) - used,
 			"%s%lu free of %" PRIu64 " kB", used > 0 ? ", " : "",
@@ -255,8 +259,9 @@ eal_memory_explain_exhausted(int socket_id, size_t size)
 		if (used >= sizeof(sizes))
 			break;
 	}
-	EAL_LOG(ERR, "cannot get %zu bytes of hugepage memory on socket %d: hugepages exhausted (%s; %s); reserve more with 'echo N > /sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages', raise the mount's size limit or pick another with --huge-dir, ask for less with -m, or use --in-memory (no mount) or --no-huge",
-		size, socket_id, sizes, fs[0] != '\0' ? fs : where,
+	EAL_LOG(ERR, "cannot get %zu bytes of hugepage memory on socket %d: %s (%s; %s); reserve more with 'echo N > /sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages', raise the mount's size limit or pick another with --huge-dir, ask for less with -m, or use --in-memory (no mount) or --no-huge",
+		size, socket_id, limited ? "the mount's size limit is reached" :
+			"hugepages exhausted", sizes, fs[0] != '\0' ? fs : where,
 		smallest >> 10);
 }
 
