@@ -117,6 +117,7 @@ static struct {
 static struct {
 	pthread_mutex_t lock;
 	unsigned int n;
+	unsigned int evict; /* next slot reused when the table is full */
 	struct {
 		char path[MP_PATH_LEN];
 		uint64_t dropped;
@@ -363,14 +364,13 @@ stalled_drop(const char *path, const struct rte_mp_msg *msg)
 	i = stalled_find(path);
 	if (i < 0) {
 		first = 1;
-		if (stalled.n < MP_STALLED_MAX) {
-			i = (int)stalled.n++;
-			snprintf(stalled.peer[i].path, MP_PATH_LEN, "%s", path);
-			stalled.peer[i].dropped = 0;
-		}
+		/* full: forget the oldest one (it may log once more) */
+		i = stalled.n < MP_STALLED_MAX ? (int)stalled.n++ :
+			(int)(stalled.evict++ % MP_STALLED_MAX);
+		snprintf(stalled.peer[i].path, MP_PATH_LEN, "%s", path);
+		stalled.peer[i].dropped = 0;
 	}
-	if (i >= 0)
-		stalled.peer[i].dropped++;
+	stalled.peer[i].dropped++;
 	pthread_mutex_unlock(&stalled.lock);
 	if (first)
 		EAL_LOG(WARNING, "multi-process peer %s does not read its socket (queue full): '%s' and what follows to it are dropped until it reads again",
