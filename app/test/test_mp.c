@@ -592,20 +592,26 @@ check_secondary_of_other_uid(void)
 {
 	static char out[16384];
 	char xdg[] = "/tmp/mp_test_uid_XXXXXX", env[64], opt[128], base[96];
+	char *envp[64];
 	char want[PATH_MAX + 64];
 	char *argv[] = { (char *)(uintptr_t)test_self_path(),
 		(char *)(uintptr_t)"--proc-type=secondary", opt,
 		(char *)(uintptr_t)"--no-huge", (char *)(uintptr_t)"--",
 		(char *)(uintptr_t)"eal_init_child", NULL };
-	char *envp[] = { env, NULL };
 	size_t used = 0;
-	int pfd[2], code;
+	int pfd[2], code, i, n;
 	ssize_t r;
 	pid_t pid;
 
 	TEST_ASSERT(mkdtemp(xdg) != NULL && chown(xdg, NOBODY_UID,
 		NOBODY_UID) == 0, "temporary runtime base: %s", strerror(errno));
+	/* our environment (LD_LIBRARY_PATH in the VM), another runtime base */
 	FMT(env, "XDG_RUNTIME_DIR=%s", xdg);
+	envp[0] = env;
+	for (n = 1, i = 0; environ[i] != NULL && n + 1 < (int)RTE_DIM(envp); i++)
+		if (strncmp(environ[i], "XDG_RUNTIME_DIR=", 16) != 0)
+			envp[n++] = environ[i];
+	envp[n] = NULL;
 	FMT(opt, "--file-prefix=%s", prefix);
 	FMT(base, "%s/dpdk", xdg);
 	TEST_ASSERT_SUCCESS(pipe2(pfd, O_CLOEXEC), "pipe");
