@@ -584,6 +584,71 @@ check_foreign_uid(void)
 }
 
 /*
+ * A secondary started as another uid looks in its own runtime directory
+ * (per uid) and finds no primary: it must say where it looked, for which
+ * uid, and that this primary's directory belongs to another uid.
+ */
+static int
+check_secondary_of_other_uid(void)
+{
+	static char out[16384];
+	char xdg[] = "/tmp/mp_test_uid_XXXXXX", env[64], opt[128], base[96];
+	char *envp[64];
+	char want[PATH_MAX + 64];
+	char *argv[] = { (char *)(uintptr_t)test_self_path(),
+		(char *)(uintptr_t)"--proc-type=secondary", opt,
+		(char *)(uintptr_t)"--no-huge", (char *)(uintptr_t)"--",
+		(char *)(uintptr_t)"eal_init_child", NULL };
+	size_t used = 0;
+	int pfd[2], code, i, n;
+	ssize_t r;
+	pid_t pid;
+
+	TEST_ASSERT(mkdtemp(xdg) != NULL && chown(xdg, NOBODY_UID,
+		NOBODY_UID) == 0, "temporary runtime base: %s", strerror(errno));
+	/* our environment (LD_LIBRARY_PATH in the VM), another runtime base */
+	FMT(env, "XDG_RUNTIME_DIR=%s", xdg);
+	envp[0] = env;
+	for (n = 1, i = 0; environ[i] != NULL && n + 1 < (int)RTE_DIM(envp); i++)
+		if (strncmp(environ[i], "XDG_RUNTIME_DIR=", 16) != 0)
+			envp[n++] = environ[i];
+	envp[n] = NULL;
+	FMT(opt, "--file-prefix=%s", prefix);
+	FMT(base, "%s/dpdk", xdg);
+	TEST_ASSERT_SUCCESS(pipe2(pfd, O_CLOEXEC), "pipe");
+	pid = fork();
+	if (pid == 0) {
+		if (dup2(pfd[1], STDERR_FILENO) < 0 ||
+				dup2(pfd[1], STDOUT_FILENO) < 0 ||
+				setgroups(0, NULL) != 0 || setgid(NOBODY_UID) != 0 ||
+				setuid(NOBODY_UID) != 0)
+			_exit(200);
+		execve(argv[0], argv, envp);
+		_exit(201);
+	}
+	close(pfd[1]);
+	while (pid > 0 && used + 1 < sizeof(out) &&
+			(r = read(pfd[0], out + used, sizeof(out) - used - 1)) > 0)
+		used += (size_t)r;
+	out[used] = '\0';
+	close(pfd[0]);
+	code = pid > 0 ? wait_exit(pid) : -1;
+	FMT(want, "in %s/%s (the runtime directory of uid %d)", base, prefix,
+		NOBODY_UID);
+	rmdir(base);
+	rmdir(xdg);
+	printf("secondary of uid %d: exit %d, said:\n%s", NOBODY_UID, code, out);
+	TEST_ASSERT_EQUAL(code, ENOENT, "secondary of uid %d: exit %d, output:\n%s",
+		NOBODY_UID, code, out);
+	TEST_ASSERT(strstr(out, want) != NULL &&
+		strstr(out, "belongs to uid 0") != NULL &&
+		strstr(out, "run the secondary as uid 0") != NULL,
+		"secondary of uid %d does not say where it looked and that the primary's uid differs:\n%s",
+		NOBODY_UID, out);
+	return TEST_SUCCESS;
+}
+
+/*
  * Malformed datagrams, each carrying a write end of one pipe when it can:
  * the primary must survive, answer what deserves an answer and close
  * every descriptor it received.
@@ -917,6 +982,8 @@ primary_steps(void)
 		return TEST_FAILED;
 	foreign = check_foreign_uid();
 	if (foreign == TEST_FAILED)
+		return TEST_FAILED;
+	if (getuid() == 0 && check_secondary_of_other_uid() != TEST_SUCCESS)
 		return TEST_FAILED;
 	/* still serving after all that */
 	ret = check_with_secondaries(1);

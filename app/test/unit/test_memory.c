@@ -75,28 +75,61 @@ __wrap_mmap64(void *a, size_t l, int p, int f, int fd, off_t o)
 /* When set, every page allocation finds the system out of memory. */
 static int no_free_pages;
 
+/* 1 when fd is the runtime directory's shared configuration file. */
+static int
+is_config_fd(int fd)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0)
+		return 0;
+	path[n] = '\0';
+	return n > 7 && strcmp(path + n - 7, "/config") == 0;
+}
+
+/*
+ * Allocation only (hole punching always goes through): "fallocate" for
+ * pages, "fallocate_config" for the shared configuration's blocks.
+ */
+static int
+fallocate_fault(int fd, int mode)
+{
+	int err;
+
+	if (mode != 0)
+		return 0;
+	if (is_config_fd(fd))
+		return fault_check("fallocate_config");
+	if (no_free_pages)
+		return ENOSPC;
+	err = fault_check("fallocate");
+	return err;
+}
+
 int
 __wrap_fallocate(int fd, int mode, off_t off, off_t len)
 {
-	/* hole punching always goes through: only allocation fails */
-	if (mode == 0 && no_free_pages) {
-		errno = ENOSPC;
+	int err = fallocate_fault(fd, mode);
+
+	if (err != 0) {
+		errno = err;
 		return -1;
 	}
-	if (mode == 0)
-		WRAP_FAIL("fallocate", -1);
 	return __real_fallocate(fd, mode, off, len);
 }
 
 int
 __wrap_fallocate64(int fd, int mode, off_t off, off_t len)
 {
-	if (mode == 0 && no_free_pages) {
-		errno = ENOSPC;
+	int err = fallocate_fault(fd, mode);
+
+	if (err != 0) {
+		errno = err;
 		return -1;
 	}
-	if (mode == 0)
-		WRAP_FAIL("fallocate", -1);
 	return __real_fallocate64(fd, mode, off, len);
 }
 
@@ -238,6 +271,42 @@ test_init_transient_fallocate_failure_recovers(void **state)
 	assert_true(init("-m", "4") >= 0);
 	assert_int_equal(rte_malloc_get_socket_stats(0, &st), 0);
 	assert_int_equal(st.heap_totalsz_bytes, 4 << 20);
+	assert_int_equal(rte_eal_cleanup(), 0);
+}
+
+/*
+ * The shared configuration is a file in the runtime directory: its
+ * blocks are reserved before they are written (a full file system would
+ * otherwise raise SIGBUS). Any reservation failing fails init with
+ * ENOMEM and leaves nothing.
+ */
+static void
+test_init_config_reserve_failure_leaves_nothing(void **state)
+{
+	(void)state;
+	init_fails_cleanly_at_each("fallocate_config", ENOSPC, ENOMEM, "4");
+}
+
+/* At run time: the new pages' segments find no room; the heap stays. */
+static void
+test_malloc_config_reserve_failure_keeps_heap(void **state)
+{
+	struct rte_malloc_socket_stats before, after;
+	void *p;
+
+	(void)state;
+	assert_true(init(NULL, NULL) >= 0);
+	assert_int_equal(rte_malloc_get_socket_stats(0, &before), 0);
+	fault_arm("fallocate_config", 1, ENOSPC);
+	rte_errno = 0;
+	assert_null(rte_malloc(NULL, 8 << 20, 0));
+	assert_int_equal(rte_errno, ENOMEM);
+	fault_reset();
+	assert_int_equal(rte_malloc_get_socket_stats(0, &after), 0);
+	assert_int_equal(after.heap_totalsz_bytes, before.heap_totalsz_bytes);
+	p = rte_malloc(NULL, 8 << 20, 0);
+	assert_non_null(p);
+	rte_free(p);
 	assert_int_equal(rte_eal_cleanup(), 0);
 }
 
@@ -385,6 +454,10 @@ main(void)
 		cmocka_unit_test_setup(test_init_transient_fallocate_failure_recovers,
 			setup),
 		cmocka_unit_test_setup(test_init_ftruncate_failure_leaves_nothing,
+			setup),
+		cmocka_unit_test_setup(test_init_config_reserve_failure_leaves_nothing,
+			setup),
+		cmocka_unit_test_setup(test_malloc_config_reserve_failure_keeps_heap,
 			setup),
 		cmocka_unit_test_setup(test_malloc_failure_keeps_heap, setup),
 		cmocka_unit_test_setup(test_iova_source_pa_mode, setup),

@@ -188,6 +188,17 @@ int eal_memory_socket_id(unsigned int idx);
  */
 void eal_memory_explain_exhausted(int socket_id, size_t size);
 
+/**
+ * Give the bytes [off, off + len) of the shared configuration file real
+ * blocks before they are written (a sparse page of a full file system
+ * raises SIGBUS when touched). A no-op for an anonymous configuration.
+ *
+ * @return
+ *   0, or -1 with rte_errno ENOMEM (the file system is full; logged at
+ *   DEBUG: the caller explains) or EIO.
+ */
+int eal_mcfg_reserve(uint64_t off, uint64_t len);
+
 /** Node of the calling thread (0 without libnuma). */
 int eal_memory_current_socket(void);
 

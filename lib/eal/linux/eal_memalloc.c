@@ -350,6 +350,12 @@ eal_memalloc_alloc_run(struct rte_memseg_list *msl, uint32_t n,
 	}
 	addr = RTE_PTR_ADD(msl->base_va, (uint64_t)start * msl->page_sz);
 	off = (off_t)((uint64_t)start * msl->page_sz);
+	/* the segments written below live in the configuration file */
+	if (eal_mcfg_reserve(msl->seg_off + (uint64_t)start * sizeof(*segs),
+			(uint64_t)n * sizeof(*segs)) != 0) {
+		addr = NULL;
+		goto unlock;
+	}
 	if (backing_fill(msl, local[idx].fd, off, len) != 0) {
 		EAL_LOG(DEBUG, "segment list %u: cannot get %u pages of %" PRIu64 " kB on socket %d: %s",
 			idx, n, msl->page_sz >> 10, msl->socket_id,

@@ -161,7 +161,8 @@ enum rte_vfio_mode vfio_mode(void);
 
 /**
  * A device of the default container by its group or cdev number, for the
- * primary's answers; -1 when none.
+ * primary's answers: a duplicate of its descriptor, taken under the
+ * container lock, that the caller closes; -1 when none (or dup failed).
  */
 int vfio_default_device_fd(int num);
 
@@ -173,7 +174,10 @@ bool vfio_dir_exists(const char *path);
 
 /* group backend answers for the primary's mp handler */
 int vfio_group_mp_iommu_type(void);
-/** Group fd in the default container, -1 when the group is not open. */
+/**
+ * Group fd in the default container: a duplicate taken under the
+ * container lock, that the caller closes; -1 when the group is not open.
+ */
 int vfio_group_mp_group_fd(int group_num);
 
 /* cdev backend answer for the primary's mp handler; -1 without IOAS */

@@ -756,7 +756,8 @@ vfio_group_mp_group_fd(int num)
 	if (c->used && c->bk != NULL) {
 		TAILQ_FOREACH(g, &gc_of(c)->groups, next) {
 			if (g->num == num) {
-				fd = g->fd;
+				/* the group may be closed once unlocked */
+				fd = fcntl(g->fd, F_DUPFD_CLOEXEC, 0);
 				break;
 			}
 		}
