@@ -20,6 +20,7 @@
 #include <rte_bus.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_sysfs.h>
 #include <rte_vfio.h>
 
 #include "eal_internal_cfg.h"
@@ -78,22 +79,22 @@ sysfs_dir_exists(const char *path)
 		vfio_dir_exists(buf);
 }
 
-/* /sys/module/vfio/parameters/enable_unsafe_noiommu_mode reads Y */
+/* /sys/module/vfio/parameters/enable_unsafe_noiommu_mode reads Y (a bool
+ * parameter reads "Y\n" or "N\n"; anything else is refused and logged) */
 static bool
 noiommu_enabled(void)
 {
-	char path[PATH_MAX], c = 'N';
-	int fd;
+	char path[PATH_MAX], line[8];
 
-	if (vfio_sysfs_path(path, sizeof(path), VFIO_NOIOMMU_PARAM) != 0)
+	if (vfio_sysfs_path(path, sizeof(path), VFIO_NOIOMMU_PARAM) != 0 ||
+			rte_sysfs_read_line(path, line, sizeof(line)) < 0)
 		return false;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	if (read(fd, &c, 1) != 1)
-		c = 'N';
-	close(fd);
-	return c == 'Y' || c == 'y' || c == '1';
+	if (strcmp(line, "Y") == 0)
+		return true;
+	if (strcmp(line, "N") != 0)
+		EAL_LOG(ERR, "VFIO: %s: '%s' is neither Y nor N: no-IOMMU taken as disabled",
+			path, line);
+	return false;
 }
 
 /* ---- mode selection ------------------------------------------------------ */
