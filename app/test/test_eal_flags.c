@@ -68,6 +68,8 @@ static const struct flags_case valid_cases[] = {
 	{ { "-b", "testdev2", NULL }, 0, NULL },
 	{ { "--in-memory", NULL }, 0, NULL },
 	{ { "-m", "64", NULL }, 0, NULL, 1 },
+	{ { "--no-huge", "-m", "064", NULL }, 0, NULL },
+	{ { "--log-level=08", NULL }, 0, "primary process" },
 };
 
 static const struct flags_case invalid_cases[] = {
@@ -100,6 +102,11 @@ static const struct flags_case invalid_cases[] = {
 	  "--in-memory and --proc-type=secondary" },
 	{ { "--no-such-option", NULL }, EINVAL,
 	  "unknown EAL option '--no-such-option'" },
+	{ { "-zq", NULL }, EINVAL, "unknown EAL option '-z'" },
+	{ { "--no-huge", "-zx", NULL }, EINVAL, "unknown EAL option '-z'" },
+	{ { "--no-pci=1", NULL }, EINVAL, "option --no-pci takes no value" },
+	{ { "-m", "0x40", NULL }, EINVAL, "'0x40' for --memory" },
+	{ { "--log-level=0x8", NULL }, EINVAL, "'0x8' for --log-level" },
 	{ { "-a", "", NULL }, EINVAL, "--allow" },
 	{ { "-a", "nosuchdev", NULL }, ENODEV, "no bus recognises device 'nosuchdev'" },
 	{ { "-a", "testdev0,key", NULL }, EINVAL, "'key' is not key=value" },
