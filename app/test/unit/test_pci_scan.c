@@ -577,6 +577,21 @@ test_allow_list_probes_only_allowed(void **state)
 }
 
 static void
+test_allow_list_refuses_one_device_in_two_spellings(void **state)
+{
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "0000:00:04.0,foo=1"), 0);
+	rte_errno = 0;
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "00:04.0,foo=2"), -1);
+	assert_int_equal(rte_errno, EEXIST);
+	rte_errno = 0;
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "pci:0:0:4.0"), -1);
+	assert_int_equal(rte_errno, EEXIST);
+	assert_int_equal(rte_devargs_type_count(RTE_DEV_ALLOWED), 1);
+	assert_string_equal(rte_devargs_get(rte_devargs_find(pci(), "00:04.0"),
+		"foo"), "1");
+}
+
+static void
 test_unplug_removes_and_forgets_then_plug(void **state)
 {
 	struct rte_pci_device *dev;
@@ -699,6 +714,7 @@ main(void)
 		T(test_failed_probe_leaves_device_unprobed),
 		T(test_block_list_in_short_form_blocks),
 		T(test_allow_list_probes_only_allowed),
+		T(test_allow_list_refuses_one_device_in_two_spellings),
 		T(test_unplug_removes_and_forgets_then_plug),
 		T(test_iova_vote_follows_vfio_when_a_driver_wants_a_vfio_device),
 		T(test_config_space_through_sysfs),

@@ -84,7 +84,9 @@ void rte_devargs_reset(struct rte_devargs *da);
  *   Devargs string.
  * @return
  *   0, or -1 with rte_errno as for rte_devargs_parse(), EEXIST (the device is
- *   already listed), or EINVAL (mixing allowed and blocked entries).
+ *   already listed, in any spelling its bus's parse() reads as the same
+ *   address), or EINVAL (mixing allowed and blocked entries). Error lines
+ *   name the option ("-a" or "-b") and the string.
  */
 int rte_devargs_add(enum rte_dev_policy policy, const char *str);
 
@@ -132,7 +134,8 @@ struct rte_devargs *rte_devargs_next(const char *busname,
  * @param bus
  *   Bus.
  * @param name
- *   Device name on that bus.
+ *   Device name on that bus, in any spelling whose parsed address is the
+ *   entry's (see rte_bus_parse_t).
  * @return
  *   The entry or NULL.
  */
