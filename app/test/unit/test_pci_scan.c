@@ -29,6 +29,7 @@
 #include <rte_bus.h>
 #include <rte_devargs.h>
 #include <rte_errno.h>
+#include <rte_log.h>
 #include <rte_vfio.h>
 
 #include <bus_pci_driver.h>
@@ -243,8 +244,10 @@ static const struct rte_pci_id test_ids[] = {
 	{ .vendor_id = 0 },
 };
 
+static const char *const test_drv_keys[] = { "foo", "mode", NULL };
+
 static struct rte_pci_driver test_drv = {
-	.driver = { .name = "unit_test_drv" },
+	.driver = { .name = "unit_test_drv", .devargs_keys = test_drv_keys },
 	.probe = test_drv_probe,
 	.remove = test_drv_remove,
 	.id_table = test_ids,
@@ -577,6 +580,42 @@ test_allow_list_probes_only_allowed(void **state)
 }
 
 static void
+test_unknown_device_argument_is_refused_at_probe(void **state)
+{
+	char log_buf[1024] = "";
+	FILE *log = fmemopen(log_buf, sizeof(log_buf) - 1, "w");
+
+	assert_non_null(log);
+	setvbuf(log, NULL, _IONBF, 0);
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "0000:00:04.0,fooo=1"), 0);
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "0000:00:03.0,mode=x"), 0);
+	assert_int_equal(pci()->scan(), 0);
+	rte_pci_register(&test_drv);
+	rte_openlog_stream(log);
+	/* one device probed: the bus succeeds, like DPDK's */
+	assert_int_equal(pci()->probe(), 0);
+	rte_openlog_stream(NULL);
+	fclose(log);
+	/* the device with a known key is probed, the other one is not */
+	assert_int_equal(probed, 1);
+	assert_null(find("0000:00:04.0")->driver);
+	assert_non_null(find("0000:00:03.0")->driver);
+	assert_non_null(strstr(log_buf,
+		"0000:00:04.0: unknown device argument 'fooo' for driver unit_test_drv (known: foo, mode)"));
+	/* alone, the refused device makes the probe fail with EINVAL */
+	rte_bus_cleanup();
+	rte_devargs_clear();
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "0000:00:04.0,fooo=1"), 0);
+	assert_int_equal(pci()->scan(), 0);
+	rte_errno = 0;
+	assert_int_equal(pci()->probe(), -1);
+	assert_int_equal(rte_errno, EINVAL);
+	assert_int_equal(probed, 1);
+	rte_bus_cleanup();
+	rte_pci_unregister(&test_drv);
+}
+
+static void
 test_allow_list_refuses_one_device_in_two_spellings(void **state)
 {
 	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "0000:00:04.0,foo=1"), 0);
@@ -714,6 +753,7 @@ main(void)
 		T(test_failed_probe_leaves_device_unprobed),
 		T(test_block_list_in_short_form_blocks),
 		T(test_allow_list_probes_only_allowed),
+		T(test_unknown_device_argument_is_refused_at_probe),
 		T(test_allow_list_refuses_one_device_in_two_spellings),
 		T(test_unplug_removes_and_forgets_then_plug),
 		T(test_iova_vote_follows_vfio_when_a_driver_wants_a_vfio_device),

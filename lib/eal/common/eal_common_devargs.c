@@ -320,6 +320,41 @@ rte_devargs_get(const struct rte_devargs *da, const char *key)
 	return NULL;
 }
 
+static int
+key_known(const char *const *keys, const char *key)
+{
+	for (; keys != NULL && *keys != NULL; keys++)
+		if (strcmp(*keys, key) == 0)
+			return 1;
+	return 0;
+}
+
+int
+rte_devargs_check_keys(const struct rte_devargs *da, const char *driver,
+		const char *const *keys)
+{
+	char known[128] = "";
+	unsigned int i;
+
+	if (da == NULL)
+		return 0;
+	for (i = 0; i < da->nb_kv; i++) {
+		if (key_known(keys, da->kv[i].key))
+			continue;
+		for (; keys != NULL && *keys != NULL; keys++) {
+			strncat(known, known[0] == '\0' ? "" : ", ",
+				sizeof(known) - strlen(known) - 1);
+			strncat(known, *keys, sizeof(known) - strlen(known) - 1);
+		}
+		EAL_LOG(ERR, "%s: unknown device argument '%s' for driver %s (known: %s); device not probed",
+			da->name, da->kv[i].key, driver,
+			known[0] != '\0' ? known : "none");
+		rte_errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
 int
 rte_devargs_device_allowed(const struct rte_bus *bus, const char *name)
 {

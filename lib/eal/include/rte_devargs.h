@@ -155,6 +155,24 @@ struct rte_devargs *rte_devargs_find(const struct rte_bus *bus,
 const char *rte_devargs_get(const struct rte_devargs *da, const char *key);
 
 /**
+ * Check that every key of a device's arguments is one its driver reads, so
+ * that a misspelt or unsupported key is an error, not silently ignored.
+ * Buses call it before probing a device with a driver.
+ *
+ * @param da
+ *   The device's arguments, or NULL (nothing to check).
+ * @param driver
+ *   Driver name, for the log line.
+ * @param keys
+ *   NULL-terminated list of the keys the driver reads, or NULL for none.
+ * @return
+ *   0, or -1 with rte_errno EINVAL and one log line naming the device, the
+ *   unknown key, the driver and the keys it knows.
+ */
+int rte_devargs_check_keys(const struct rte_devargs *da, const char *driver,
+		const char *const *keys);
+
+/**
  * Decide whether a bus may probe a device: blocked devices never; when any
  * device is allowed, only allowed ones.
  *
