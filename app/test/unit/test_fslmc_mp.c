@@ -33,6 +33,7 @@
 #include <rte_bus.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_log.h>
 #include <rte_string_fns.h>
 #include <rte_vfio.h>
 
@@ -268,6 +269,65 @@ test_secondary_opens_objects_from_primarys_group(void **state)
 	assert_int_equal(fake_open_fds(), 0);
 }
 
+/* the log of one call, through rte_openlog_stream() */
+static char log_buf[4096];
+
+static FILE *
+log_start(void)
+{
+	FILE *f;
+
+	memset(log_buf, 0, sizeof(log_buf));
+	f = fmemopen(log_buf, sizeof(log_buf) - 1, "w");
+	assert_non_null(f);
+	setvbuf(f, NULL, _IONBF, 0);
+	rte_openlog_stream(f);
+	return f;
+}
+
+static void
+log_stop(FILE *f)
+{
+	rte_openlog_stream(NULL);
+	fclose(f);
+}
+
+static void
+test_secondary_says_its_vfio_mode_is_overridden(void **state)
+{
+	static const struct {
+		enum eal_vfio_mode_request req;
+		const char *warning; /* NULL: none expected */
+	} cases[] = {
+		{ EAL_VFIO_MODE_CDEV,
+		  "--vfio-mode=cdev overridden: the primary process uses group mode" },
+		{ EAL_VFIO_MODE_NOIOMMU, "--vfio-mode=noiommu overridden" },
+		{ EAL_VFIO_MODE_GROUP, NULL },
+		{ EAL_VFIO_MODE_AUTO, NULL },
+	};
+	struct internal_config *cfg = eal_get_internal_configuration();
+	unsigned int i;
+	FILE *log;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		primary_setup(false);
+		cfg->vfio_mode = cases[i].req;
+		log = log_start();
+		assert_int_equal(rte_vfio_enable(NULL), 0);
+		log_stop(log);
+		assert_int_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_GROUP);
+		if (cases[i].warning != NULL &&
+				strstr(log_buf, cases[i].warning) == NULL)
+			fail_msg("log lacks \"%s\": %s", cases[i].warning, log_buf);
+		if (cases[i].warning == NULL && strstr(log_buf, "overridden") != NULL)
+			fail_msg("unexpected warning: %s", log_buf);
+		eal_vfio_cleanup();
+		assert_int_equal(fake_open_fds(), 0);
+	}
+	cfg->vfio_mode = EAL_VFIO_MODE_AUTO;
+}
+
 static void
 test_secondary_without_primarys_group_opens_nothing(void **state)
 {
@@ -293,6 +353,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_secondary_opens_objects_from_primarys_group),
 		T(test_secondary_without_primarys_group_opens_nothing),
+		T(test_secondary_says_its_vfio_mode_is_overridden),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

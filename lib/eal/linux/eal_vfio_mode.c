@@ -190,6 +190,25 @@ enable_primary(void)
 	return VFIO_OK;
 }
 
+/* A secondary shares the primary's mode: say so when its own option differs. */
+static void
+warn_request_overridden(int backend, bool noiommu)
+{
+	const struct internal_config *cfg = eal_get_internal_configuration();
+	const struct vfio_request_row *req = &requests[cfg->vfio_mode];
+	const struct vfio_backend_row *row = &backends[backend];
+	unsigned int i;
+
+	if (cfg->vfio_mode == EAL_VFIO_MODE_AUTO)
+		return;
+	for (i = 0; req->try[i] != BK_END; i++)
+		if (req->try[i] == backend && (noiommu || !req->needs_noiommu))
+			return;
+	EAL_LOG(WARNING, "VFIO: --vfio-mode=%s overridden: the primary process uses %s mode%s, which a secondary process always shares",
+		req->opt, row->get()->name,
+		noiommu ? " without IOMMU" : "");
+}
+
 static enum vfio_result
 enable_secondary(void)
 {
@@ -216,6 +235,7 @@ enable_secondary(void)
 		if ((noiommu ? backends[i].noiommu_mode : backends[i].mode) !=
 				mode)
 			continue;
+		warn_request_overridden((int)i, noiommu);
 		r = start_backend(&backends[i], noiommu, fd);
 		if (r != VFIO_OK)
 			goto close_fd;
