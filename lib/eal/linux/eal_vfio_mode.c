@@ -220,11 +220,17 @@ enable_secondary(void)
 	r = vfio_mp_request(VFIO_MP_CONTAINER, 0, &mode, &fd);
 	if (r != VFIO_OK && r != VFIO_NOT_FOUND)
 		return r;
-	if (mode == RTE_VFIO_MODE_NONE || fd < 0) {
+	if (mode == RTE_VFIO_MODE_NONE) {
 		if (fd >= 0)
 			close(fd);
 		EAL_LOG(NOTICE, "VFIO: not used by the primary process");
 		return VFIO_OK;
+	}
+	if (fd < 0) {
+		/* a primary in a mode always has its default container */
+		EAL_LOG(ERR, "VFIO: the primary process reports mode %" PRId64 " but sent no container descriptor",
+			mode);
+		return VFIO_KERNEL_ERROR;
 	}
 	r = vfio_mp_request(VFIO_MP_IOVA_MODE, 0, &iova, NULL);
 	if (r != VFIO_OK)
