@@ -1013,6 +1013,21 @@ test_blocked_object_not_probed(void **state)
 }
 
 static void
+test_object_with_unknown_device_argument_not_probed(void **state)
+{
+	(void)state;
+	drivers_register(RTE_DPAA2_DRV_IOVA_AS_VA);
+	/* the test drivers read no key at all */
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "fslmc:dpni.1,x=1"), 0);
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "fslmc:dpni.0"), 0);
+	scan_probe_ok();
+	assert_false(rte_dev_is_probed(&find_obj("dpni.1")->device));
+	assert_true(rte_dev_is_probed(&find_obj("dpni.0")->device));
+	assert_logged("dpni.1: unknown device argument 'x' for driver");
+	rte_devargs_clear();
+}
+
+static void
 test_unplug_then_plug(void **state)
 {
 	struct rte_dpaa2_device *dev;
@@ -1239,6 +1254,7 @@ main(void)
 		T(test_failed_driver_probe_tries_next_driver),
 		T(test_incomplete_driver_not_registered),
 		T(test_blocked_object_not_probed),
+		T(test_object_with_unknown_device_argument_not_probed),
 		T(test_unplug_then_plug),
 		T(test_cleanup_releases_objects_then_container),
 		T(test_unbound_object_skipped),

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
@@ -252,6 +254,42 @@ test_noiommu_mode_without_noiommu_is_enodev(void **state)
 	eal_get_internal_configuration()->vfio_mode = EAL_VFIO_MODE_NOIOMMU;
 	assert_rte_err(rte_vfio_enable(NULL), ENODEV);
 	assert_int_equal(fake_open_fds(), 0);
+}
+
+/* a reader that waited on a FIFO would hang: SIGALRM ends the test */
+#define PARAM_HANG_LIMIT_S 10
+
+/* the parameter reads "Y\n" or "N\n"; a FIFO or odd text means "not on" */
+static void
+test_noiommu_param_not_y_or_n_counts_as_disabled(void **state)
+{
+	static const char *const odd[] = { NULL, "Y\nY\n", "y\n", "1\n", "Y" };
+	char path[PATH_MAX];
+	size_t i;
+	FILE *f;
+
+	snprintf(path, sizeof(path),
+		"%s/sys/module/vfio/parameters/enable_unsafe_noiommu_mode",
+		fake_sysfs_root());
+	for (i = 0; i < RTE_DIM(odd); i++) {
+		eal_vfio_cleanup();
+		assert_int_equal(unlink(path), 0);
+		if (odd[i] == NULL) {
+			assert_int_equal(mkfifo(path, 0644), 0);
+		} else {
+			f = fopen(path, "w");
+			assert_non_null(f);
+			fputs(odd[i], f);
+			fclose(f);
+		}
+		eal_get_internal_configuration()->vfio_mode =
+			EAL_VFIO_MODE_NOIOMMU;
+		alarm(PARAM_HANG_LIMIT_S);
+		assert_rte_err(rte_vfio_enable(NULL), ENODEV);
+		alarm(0);
+		assert_int_equal(fake_open_fds(), 0);
+	}
+	assert_int_equal(fake_sysfs_refresh(), 0);
 }
 
 static void
@@ -888,6 +926,7 @@ main(void)
 		VFIO_ALL_MODES(test_auto_mode_picks_the_mode),
 		VFIO_ALL_MODES(test_auto_mode_with_group_only_bus_picks_group),
 		VFIO_ALL_MODES(test_noiommu_mode_without_noiommu_is_enodev),
+		VFIO_ALL_MODES(test_noiommu_param_not_y_or_n_counts_as_disabled),
 		VFIO_ALL_MODES(test_noiommu_cdev_without_get_pa_falls_back_to_group),
 		VFIO_ALL_MODES(test_setup_release_device),
 		VFIO_ALL_MODES(test_two_devices_share_the_default_container),

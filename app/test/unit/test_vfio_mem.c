@@ -11,6 +11,7 @@
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -348,6 +349,164 @@ test_eal_page_map_failure_rolls_back(void **state)
 	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
 }
 
+/* errno values the kernel documents for a DMA map (type1 and IOAS) */
+static const int map_errs[] = { EIO, ENOMEM, ENOSPC, EFAULT, EINVAL, EPERM,
+	EBUSY };
+static const int unmap_errs[] = { EIO, EINVAL, EFAULT, EBUSY, ENOENT };
+
+static unsigned long
+map_req(const struct vfio_mode_case *m)
+{
+	return m->group ? VFIO_IOMMU_MAP_DMA : IOMMU_IOAS_MAP;
+}
+
+static unsigned long
+unmap_req(const struct vfio_mode_case *m)
+{
+	return m->group ? VFIO_IOMMU_UNMAP_DMA : IOMMU_IOAS_UNMAP;
+}
+
+/* rte_errno for a kernel errno: itself where callers branch on it, or EIO */
+static bool
+map_errno_ok(int kernel, int got)
+{
+	return got == EIO || (got == kernel &&
+		(kernel == ENOMEM || kernel == ENOSPC || kernel == EPERM));
+}
+
+/*
+ * All NB_PAGES pages present: the map of each one (past the 8th) fails
+ * with each documented errno; nothing stays mapped, registered or open.
+ */
+static void
+test_eal_page_map_faults_at_every_page(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	unsigned int base = fake_open_fds(), i, e, nth, reached = 0;
+	int fd;
+
+	if (!maps_pages(m))
+		skip();
+	for (i = 0; i < NB_PAGES; i++)
+		lists[0].present[i] = true;
+	for (e = 0; e < RTE_DIM(map_errs); e++) {
+		for (nth = 1; nth <= NB_PAGES; nth++) {
+			fake_fault_ioctl(map_req(m), nth, map_errs[e]);
+			rte_errno = 0;
+			if (m->group) {
+				/* mapped when the first group joins */
+				assert_int_equal(eal_vfio_mem_init(), 0);
+				assert_int_equal(rte_vfio_setup_device(env_pci(),
+					DEV0, &fd), -1);
+				eal_vfio_mem_cleanup();
+			} else {
+				assert_int_equal(eal_vfio_mem_init(), -1);
+				assert_null(callback);
+			}
+			if (!map_errno_ok(map_errs[e], rte_errno))
+				fail_msg("page %u failing with %s: rte_errno %s",
+					nth, strerror(map_errs[e]),
+					strerror(rte_errno));
+			fake_fault_clear();
+			assert_int_equal(kernel_pages(), 0);
+			assert_int_equal(fake_open_fds(), base);
+			reached++;
+		}
+	}
+	assert_int_equal(reached, NB_PAGES * RTE_DIM(map_errs));
+	/* and it all works without the fault */
+	assert_int_equal(eal_vfio_mem_init(), 0);
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(kernel_pages(), NB_PAGES);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+}
+
+/*
+ * The memory event callback: a page of an ALLOC run that the kernel
+ * refuses stays unmapped while the others are mapped, and a page whose
+ * unmap the kernel refuses on FREE stays in the books, so that the
+ * bookkeeping never disagrees with the kernel and cleanup unmaps it.
+ */
+static void
+test_memory_event_faults_keep_books_and_kernel_agreeing(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	unsigned int e, nth;
+	int fd;
+
+	if (!maps_pages(m))
+		skip();
+	assert_int_equal(eal_vfio_mem_init(), 0);
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	for (e = 0; e < RTE_DIM(map_errs); e++) {
+		for (nth = 1; nth <= 4; nth++) {
+			fake_fault_ioctl(map_req(m), nth, map_errs[e]);
+			page_event(RTE_MEM_EVENT_ALLOC, FIRST_PAGES, 4);
+			fake_fault_clear();
+			assert_int_equal(kernel_pages(), FIRST_PAGES + 3);
+			page_event(RTE_MEM_EVENT_FREE, FIRST_PAGES, 4);
+			assert_int_equal(kernel_pages(), FIRST_PAGES);
+		}
+	}
+	for (e = 0; e < RTE_DIM(unmap_errs); e++) {
+		for (nth = 1; nth <= 4; nth++) {
+			page_event(RTE_MEM_EVENT_ALLOC, FIRST_PAGES, 4);
+			assert_int_equal(kernel_pages(), FIRST_PAGES + 4);
+			fake_fault_ioctl(unmap_req(m), nth, unmap_errs[e]);
+			page_event(RTE_MEM_EVENT_FREE, FIRST_PAGES, 4);
+			fake_fault_clear();
+			/* the refused page is still mapped, and still known */
+			assert_int_equal(kernel_pages(), FIRST_PAGES + 1);
+			/* the next release and set-up (group: context lost and
+			 * re-created) or cleanup gets rid of it */
+			eal_vfio_mem_cleanup();
+			assert_int_equal(kernel_pages(), 0);
+			assert_int_equal(eal_vfio_mem_init(), 0);
+			assert_int_equal(kernel_pages(), FIRST_PAGES);
+		}
+	}
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+}
+
+/*
+ * A cleanup whose unmap the kernel refuses: the page is still mapped
+ * (cdev: the IOAS outlives the cleanup), the books keep it, and the next
+ * memory init works instead of failing on it; a clean cleanup then leaves
+ * nothing.
+ */
+static void
+test_memory_cleanup_faults_keep_books_and_kernel_agreeing(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	unsigned int e, nth;
+	int fd;
+
+	if (!maps_pages(m))
+		skip();
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	for (e = 0; e < RTE_DIM(unmap_errs); e++) {
+		for (nth = 1; nth <= FIRST_PAGES; nth++) {
+			assert_int_equal(eal_vfio_mem_init(), 0);
+			assert_int_equal(kernel_pages(), FIRST_PAGES);
+			fake_fault_ioctl(unmap_req(m), nth, unmap_errs[e]);
+			eal_vfio_mem_cleanup();
+			fake_fault_clear();
+			assert_null(callback);
+			assert_int_equal(kernel_pages(), 1);
+			rte_errno = 0;
+			if (eal_vfio_mem_init() != 0)
+				fail_msg("memory init after a cleanup whose unmap %u failed with %s: %s",
+					nth, strerror(unmap_errs[e]),
+					strerror(rte_errno));
+			assert_int_equal(kernel_pages(), FIRST_PAGES);
+			eal_vfio_mem_cleanup();
+			assert_int_equal(kernel_pages(), 0);
+		}
+	}
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+}
+
 static void
 test_user_map_over_eal_memory(void **state)
 {
@@ -486,6 +645,9 @@ main(void)
 		MEM_ALL_MODES(test_eal_memory_follows_context_and_hotplug),
 		MEM_ALL_MODES(test_group_joined_before_memory_init),
 		MEM_ALL_MODES(test_eal_page_map_failure_rolls_back),
+		MEM_ALL_MODES(test_eal_page_map_faults_at_every_page),
+		MEM_ALL_MODES(test_memory_event_faults_keep_books_and_kernel_agreeing),
+		MEM_ALL_MODES(test_memory_cleanup_faults_keep_books_and_kernel_agreeing),
 		MEM_ALL_MODES(test_user_map_over_eal_memory),
 		MEM_ALL_MODES(test_noiommu_cdev_iova_source),
 		MEM_TEST(test_noiommu_cdev_moved_page_refuses_device, 3,

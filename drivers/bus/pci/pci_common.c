@@ -139,6 +139,9 @@ pci_probe_one_driver(struct rte_pci_driver *drv, struct rte_pci_device *dev)
 		return 1;
 	}
 	PCI_LOG(DEBUG, "%s: probing with driver %s", dev->name, drv->driver.name);
+	if (rte_devargs_check_keys(dev->device.devargs, drv->driver.name,
+			drv->driver.devargs_keys) != 0)
+		return -1;
 	if (need_map && rte_pci_map_device(dev) != 0)
 		return -1;
 	dev->driver = drv;

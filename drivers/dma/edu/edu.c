@@ -403,7 +403,11 @@ static const struct rte_pci_id edu_ids[] = {
 	{ .vendor_id = 0 },
 };
 
+/* Device arguments the driver reads (-a <addr>,dma_mask=0xfffffff). */
+static const char *const edu_devargs_keys[] = { "dma_mask", NULL };
+
 static struct rte_pci_driver edu_driver = {
+	.driver = { .devargs_keys = edu_devargs_keys },
 	.probe = edu_probe,
 	.remove = edu_remove,
 	.id_table = edu_ids,

@@ -57,7 +57,10 @@ typedef int (*rte_bus_unplug_t)(struct rte_device *dev);
  *   Device name as written by the user (e.g. "0000:00:02.0").
  * @param addr
  *   When not NULL and the name matches, the bus may store its parsed
- *   address there.
+ *   address there: at most RTE_DEV_NAME_MAX_LEN bytes, over a buffer the
+ *   caller zeroed. Every spelling of one device must give the same bytes
+ *   (no uninitialised padding): the EAL compares device arguments that way
+ *   ("0000:00:01.0" and "00:01.0" are one PCI device).
  * @return
  *   0 when the name is this bus's, non-zero otherwise.
  */

@@ -82,17 +82,29 @@ page_unmap(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 		vfio_maps_remove(&c->mem_maps, iova, len);
 }
 
-/* unmap every EAL page */
+/*
+ * Unmap every EAL page. A page the kernel refuses to unmap is still
+ * mapped: it stays in the books (a later sync finds it there instead of
+ * failing on the kernel's EEXIST, and vfio_mem_forget() drops it when
+ * the context goes), so that they never disagree with the kernel.
+ */
 static void
 mem_unmap_all(struct vfio_container *c)
 {
-	const struct vfio_map *e;
+	const struct vfio_map *e = vfio_maps_first(&c->mem_maps);
 
-	for (e = vfio_maps_first(&c->mem_maps); e != NULL;
-			e = vfio_maps_after(&c->mem_maps, e))
-		if (ops()->dma_ready(c))
-			ops()->dma_unmap(c, e->va, e->iova, e->len);
-	vfio_maps_clear(&c->mem_maps);
+	while (e != NULL) {
+		uint64_t iova = e->iova, len = e->len;
+
+		if (ops()->dma_ready(c) &&
+				ops()->dma_unmap(c, e->va, iova, len) != VFIO_OK) {
+			e = vfio_maps_after(&c->mem_maps, e);
+			continue;
+		}
+		vfio_maps_remove(&c->mem_maps, iova, len);
+		e = iova + len != 0 ? vfio_maps_next(&c->mem_maps, iova + len) :
+			NULL;
+	}
 	c->mem_mapped = false;
 }
 

@@ -20,6 +20,7 @@
 #include <rte_bus.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_sysfs.h>
 #include <rte_vfio.h>
 
 #include "eal_internal_cfg.h"
@@ -92,22 +93,22 @@ sysfs_dir_exists(const char *path)
 		vfio_dir_exists(buf);
 }
 
-/* /sys/module/vfio/parameters/enable_unsafe_noiommu_mode reads Y */
+/* /sys/module/vfio/parameters/enable_unsafe_noiommu_mode reads Y (a bool
+ * parameter reads "Y\n" or "N\n"; anything else is refused and logged) */
 static bool
 noiommu_enabled(void)
 {
-	char path[PATH_MAX], c = 'N';
-	int fd;
+	char path[PATH_MAX], line[8];
 
-	if (vfio_sysfs_path(path, sizeof(path), VFIO_NOIOMMU_PARAM) != 0)
+	if (vfio_sysfs_path(path, sizeof(path), VFIO_NOIOMMU_PARAM) != 0 ||
+			rte_sysfs_read_line(path, line, sizeof(line)) < 0)
 		return false;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	if (read(fd, &c, 1) != 1)
-		c = 'N';
-	close(fd);
-	return c == 'Y' || c == 'y' || c == '1';
+	if (strcmp(line, "Y") == 0)
+		return true;
+	if (strcmp(line, "N") != 0)
+		EAL_LOG(ERR, "VFIO: %s: '%s' is neither Y nor N: no-IOMMU taken as disabled",
+			path, line);
+	return false;
 }
 
 /* ---- mode selection ------------------------------------------------------ */
@@ -218,6 +219,25 @@ enable_primary(void)
 	return VFIO_OK;
 }
 
+/* A secondary shares the primary's mode: say so when its own option differs. */
+static void
+warn_request_overridden(int backend, bool noiommu)
+{
+	const struct internal_config *cfg = eal_get_internal_configuration();
+	const struct vfio_request_row *req = &requests[cfg->vfio_mode];
+	const struct vfio_backend_row *row = &backends[backend];
+	unsigned int i;
+
+	if (cfg->vfio_mode == EAL_VFIO_MODE_AUTO)
+		return;
+	for (i = 0; req->try[i] != BK_END; i++)
+		if (req->try[i] == backend && (noiommu || !req->needs_noiommu))
+			return;
+	EAL_LOG(WARNING, "VFIO: --vfio-mode=%s overridden: the primary process uses %s mode%s, which a secondary process always shares",
+		req->opt, row->get()->name,
+		noiommu ? " without IOMMU" : "");
+}
+
 static enum vfio_result
 enable_secondary(void)
 {
@@ -229,11 +249,17 @@ enable_secondary(void)
 	r = vfio_mp_request(VFIO_MP_CONTAINER, 0, &mode, &fd);
 	if (r != VFIO_OK && r != VFIO_NOT_FOUND)
 		return r;
-	if (mode == RTE_VFIO_MODE_NONE || fd < 0) {
+	if (mode == RTE_VFIO_MODE_NONE) {
 		if (fd >= 0)
 			close(fd);
 		EAL_LOG(NOTICE, "VFIO: not used by the primary process");
 		return VFIO_OK;
+	}
+	if (fd < 0) {
+		/* a primary in a mode always has its default container */
+		EAL_LOG(ERR, "VFIO: the primary process reports mode %" PRId64 " but sent no container descriptor",
+			mode);
+		return VFIO_KERNEL_ERROR;
 	}
 	r = vfio_mp_request(VFIO_MP_IOVA_MODE, 0, &iova, NULL);
 	if (r != VFIO_OK)
@@ -251,6 +277,7 @@ enable_secondary(void)
 				mode || (itf != RTE_VFIO_INTERFACE_NONE &&
 				itf != backends[i].interface))
 			continue;
+		warn_request_overridden((int)i, noiommu);
 		r = start_backend(&backends[i], noiommu, fd);
 		if (r != VFIO_OK)
 			goto close_fd;

@@ -70,7 +70,7 @@ ssize_t __wrap_readlink(const char *path, char *buf, size_t len);
 
 #define FAKE_MAX_FAULTS 16
 
-enum fault_kind { FAULT_NONE, FAULT_IOCTL, FAULT_PATH, FAULT_MMAP };
+enum fault_kind { FAULT_NONE, FAULT_IOCTL, FAULT_PATH, FAULT_MMAP, FAULT_RW };
 
 static struct fault {
 	enum fault_kind kind;
@@ -138,6 +138,18 @@ fake_fault_mmap(unsigned int nth, int err)
 }
 
 void
+fake_fault_rw(bool write, unsigned int nth, int err)
+{
+	/* req tells pread (0) from pwrite (1) */
+	struct fault f = { .kind = FAULT_RW, .req = write ? 1 : 0,
+		.countdown = nth, .err = err };
+
+	pthread_mutex_lock(&fake_lock);
+	fault_add(&f);
+	pthread_mutex_unlock(&fake_lock);
+}
+
+void
 fake_fault_clear(void)
 {
 	pthread_mutex_lock(&fake_lock);
@@ -158,7 +170,7 @@ fault_hit(enum fault_kind kind, unsigned long req, const char *call,
 
 		if (f->kind != kind)
 			continue;
-		if (kind == FAULT_IOCTL && f->req != req)
+		if ((kind == FAULT_IOCTL || kind == FAULT_RW) && f->req != req)
 			continue;
 		if (kind == FAULT_PATH && (strcmp(f->call, call) != 0 ||
 				path == NULL || strstr(path, f->path) == NULL))
@@ -939,6 +951,8 @@ fake_rw(int fd, void *buf, size_t count, off_t off, bool write, bool *ours)
 		ret = fake_pagemap_read(buf, count, off);
 	else if (f->kind != FAKE_FD_DEVICE)
 		ret = -EINVAL;
+	else if ((ret = fault_hit(FAULT_RW, write ? 1 : 0, NULL, NULL)) != 0)
+		ret = -ret;
 	else
 		ret = fake_device_rw(f, buf, count, off, write);
 	pthread_mutex_unlock(&fake_lock);
