@@ -8,7 +8,9 @@
  * containers, VF tokens, user DMA maps.
  */
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +101,42 @@ test_device_numbers_follow_the_mode(void **state)
 		&num), m->group ? ENOTSUP : ENODEV);
 	assert_rte_err(rte_vfio_get_group_num(env_pci(), DEV0, NULL), EINVAL);
 	assert_rte_err(rte_vfio_get_device_num(NULL, DEV0, &num), EINVAL);
+}
+
+/* numbers in sysfs names exactly as the kernel writes them: "+10", " 10" */
+static void
+test_device_numbers_refuse_lenient_names(void **state)
+{
+	const struct vfio_mode_case *m = mode_of(state);
+	char path[PATH_MAX], from[PATH_MAX + 300], to[PATH_MAX + 300];
+	struct dirent *e;
+	int num = -1;
+	DIR *dir;
+
+	if (m->group) {
+		snprintf(path, sizeof(path), "%s/%s/iommu_group", env_pci(), DEV0);
+		assert_int_equal(unlink(path), 0);
+		assert_int_equal(symlink("../../../kernel/iommu_groups/+10", path), 0);
+		assert_rte_err(rte_vfio_get_group_num(env_pci(), DEV0, &num),
+			ENODEV);
+		assert_int_equal(unlink(path), 0);
+		assert_int_equal(symlink("../../../kernel/iommu_groups/ 10", path), 0);
+		assert_rte_err(rte_vfio_get_group_num(env_pci(), DEV0, &num),
+			ENODEV);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s/vfio-dev", env_pci(), DEV0);
+	dir = opendir(path);
+	assert_non_null(dir);
+	while ((e = readdir(dir)) != NULL && e->d_name[0] == '.')
+		;
+	assert_non_null(e);
+	snprintf(from, sizeof(from), "%s/%s", path, e->d_name);
+	closedir(dir);
+	snprintf(to, sizeof(to), "%s/%s+5", path, m->noiommu ? "noiommu-vfio" : "vfio");
+	assert_int_equal(rename(from, to), 0);
+	assert_rte_err(rte_vfio_get_device_num(env_pci(), DEV0, &num), ENODEV);
+	assert_int_equal(rename(to, from), 0);
 }
 
 static void
@@ -920,6 +958,7 @@ main(void)
 		VFIO_ALL_MODES(test_enable_reports_mode_and_iova),
 		VFIO_ALL_MODES(test_enable_logs_interface_and_iommu),
 		VFIO_ALL_MODES(test_device_numbers_follow_the_mode),
+		VFIO_ALL_MODES(test_device_numbers_refuse_lenient_names),
 		VFIO_ALL_MODES(test_api_before_enable_is_enxio),
 		VFIO_ALL_MODES(test_no_vfio_module_is_mode_none),
 		VFIO_ALL_MODES(test_forced_mode_unusable_is_enodev),

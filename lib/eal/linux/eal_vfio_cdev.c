@@ -32,6 +32,7 @@
 #include <rte_eal.h>
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
+#include <rte_sysfs.h>
 #include <rte_memory.h>
 #include <rte_uuid.h>
 
@@ -493,8 +494,7 @@ cdev_device_num(const char *sysfs_base, const char *addr, int *num)
 	}
 	while (n < 0 && (e = readdir(dir)) != NULL) {
 		const char *s = e->d_name;
-		char *end;
-		long v;
+		int64_t v;
 
 		if (strncmp(s, NOIOMMU_CDEV_PREFIX,
 				strlen(NOIOMMU_CDEV_PREFIX)) == 0)
@@ -503,10 +503,7 @@ cdev_device_num(const char *sysfs_base, const char *addr, int *num)
 			s += strlen(CDEV_PREFIX);
 		else
 			continue;
-		errno = 0;
-		v = strtol(s, &end, 10);
-		if (errno == 0 && end != s && *end == '\0' && v >= 0 &&
-				v <= INT32_MAX)
+		if (rte_sysfs_parse_dec(s, 0, INT32_MAX, &v) == 0)
 			n = (int)v;
 	}
 	closedir(dir);
