@@ -187,6 +187,7 @@ pci_probe(void)
 	struct rte_pci_device *dev;
 	unsigned int tried = 0, failed = 0;
 
+	pthread_mutex_lock(&pci_bus.lock);
 	TAILQ_FOREACH(dev, &pci_bus.devices, next) {
 		int ret;
 
@@ -198,6 +199,7 @@ pci_probe(void)
 		tried++;
 		failed += ret < 0;
 	}
+	pthread_mutex_unlock(&pci_bus.lock);
 	/* like DPDK: one good device is enough for the bus to succeed */
 	return tried > 0 && tried == failed ? -1 : 0;
 }
@@ -245,8 +247,11 @@ pci_find_device(const struct rte_device *start, rte_dev_cmp_t cmp,
 static int
 pci_plug(struct rte_device *device)
 {
-	int ret = pci_probe_device(RTE_DEV_TO_PCI(device));
+	int ret;
 
+	pthread_mutex_lock(&pci_bus.lock);
+	ret = pci_probe_device(RTE_DEV_TO_PCI(device));
+	pthread_mutex_unlock(&pci_bus.lock);
 	if (ret == 1) {
 		rte_errno = ENODEV;
 		return -1;
@@ -254,17 +259,37 @@ pci_plug(struct rte_device *device)
 	return ret;
 }
 
-/* Hot-unplug: detach, then forget the device (it may be gone from sysfs). */
-static int
-pci_unplug(struct rte_device *device)
+int
+pci_device_listed(const struct rte_pci_device *dev)
 {
-	struct rte_pci_device *dev = RTE_DEV_TO_PCI(device);
+	const struct rte_pci_device *cur;
 
+	TAILQ_FOREACH(cur, &pci_bus.devices, next)
+		if (cur == dev)
+			return 1;
+	return 0;
+}
+
+/* Hot-unplug: detach, then forget the device (it may be gone from sysfs). */
+int
+pci_device_unplug_locked(struct rte_pci_device *dev)
+{
 	if (pci_device_detach(dev) != 0)
 		return -1;
 	TAILQ_REMOVE(&pci_bus.devices, dev, next);
 	pci_device_free(dev);
 	return 0;
+}
+
+static int
+pci_unplug(struct rte_device *device)
+{
+	int ret;
+
+	pthread_mutex_lock(&pci_bus.lock);
+	ret = pci_device_unplug_locked(RTE_DEV_TO_PCI(device));
+	pthread_mutex_unlock(&pci_bus.lock);
+	return ret;
 }
 
 static int
@@ -305,6 +330,9 @@ pci_cleanup(void)
 	struct rte_pci_device *dev;
 	int ret = 0;
 
+	/* a removal the kernel requested may be running: let it end first */
+	pci_vfio_req_quiesce();
+	pthread_mutex_lock(&pci_bus.lock);
 	while ((dev = TAILQ_FIRST(&pci_bus.devices)) != NULL) {
 		if (dev->driver != NULL && pci_device_detach(dev) != 0)
 			ret = -1;
@@ -313,6 +341,7 @@ pci_cleanup(void)
 		TAILQ_REMOVE(&pci_bus.devices, dev, next);
 		pci_device_free(dev);
 	}
+	pthread_mutex_unlock(&pci_bus.lock);
 	return ret;
 }
 
@@ -325,6 +354,9 @@ pci_bus_scan(void)
 	}
 	if (pci_vfio_intr_ops_register() != 0)
 		return -1;
+	pthread_mutex_lock(&pci_bus.lock);
+	pci_bus.closing = 0;
+	pthread_mutex_unlock(&pci_bus.lock);
 	return pci_scan();
 }
 
@@ -440,6 +472,7 @@ struct pci_bus pci_bus = {
 	},
 	.devices = TAILQ_HEAD_INITIALIZER(pci_bus.devices),
 	.drivers = TAILQ_HEAD_INITIALIZER(pci_bus.drivers),
+	.lock = PTHREAD_MUTEX_INITIALIZER,
 };
 
 RTE_REGISTER_BUS(pci, pci_bus.bus);
