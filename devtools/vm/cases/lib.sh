@@ -108,6 +108,53 @@ unbind()
 	echo "$1" >"$d/driver/unbind"
 }
 
+# A user without privileges: name, uid and gid of case_user_setup.
+CASE_USER=dpdk
+CASE_UID=1000
+
+# case_user_setup: create the user, give it the hugepage mount and the
+# VFIO nodes of the lane ($DPDK_VM_MODE), as an administrator would with
+# udev rules (/dev/vfio/vfio is world-writable already).
+case_user_setup()
+{
+	if ! grep -q "^$CASE_USER:" /etc/passwd 2>/dev/null; then
+		[ -f /etc/passwd ] || echo 'root:x:0:0:root:/root:/bin/sh' >/etc/passwd
+		echo "$CASE_USER:x:$CASE_UID:$CASE_UID:DPDK user:/tmp:/bin/sh" >>/etc/passwd
+		[ -f /etc/group ] || echo 'root:x:0:' >/etc/group
+		echo "$CASE_USER:x:$CASE_UID:" >>/etc/group
+	fi
+	chown "$CASE_UID:$CASE_UID" /dev/hugepages
+	case $DPDK_VM_MODE in
+	group|noiommu)
+		for g in $DPDK_VM_IOMMU_GROUPS; do
+			chown "$CASE_UID" /dev/vfio/[0-9]* /dev/vfio/noiommu-* 2>/dev/null
+		done
+		;;
+	*)
+		chown "$CASE_UID" /dev/iommu /dev/vfio/devices/* 2>/dev/null
+		;;
+	esac
+}
+
+# as_user SOFT_KB HARD_KB COMMAND...: run COMMAND as the case user with
+# RLIMIT_MEMLOCK soft/hard limits in kB ("unlimited" allowed); the
+# environment (LD_LIBRARY_PATH, DPDK_VM_*) is kept.
+as_user()
+{
+	soft=$1
+	hard=$2
+	shift 2
+	cmd=exec
+	for a in "$@"; do
+		# su reorders options: hand it one quoted string
+		cmd="$cmd '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"
+	done
+	(
+		ulimit -l "$hard" && ulimit -S -l "$soft" &&
+			exec su "$CASE_USER" -s /bin/sh -c "$cmd"
+	)
+}
+
 # uptime in centiseconds
 now_cs()
 {

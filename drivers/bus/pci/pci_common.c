@@ -186,6 +186,7 @@ pci_probe(void)
 {
 	struct rte_pci_device *dev;
 	unsigned int tried = 0, failed = 0;
+	int err = 0;
 
 	pthread_mutex_lock(&pci_bus.lock);
 	TAILQ_FOREACH(dev, &pci_bus.devices, next) {
@@ -197,11 +198,19 @@ pci_probe(void)
 		if (ret == 1)
 			continue;
 		tried++;
-		failed += ret < 0;
+		if (ret < 0) {
+			failed++;
+			if (err == 0)
+				err = rte_errno != 0 ? rte_errno : EIO;
+		}
 	}
 	pthread_mutex_unlock(&pci_bus.lock);
 	/* like DPDK: one good device is enough for the bus to succeed */
-	return tried > 0 && tried == failed ? -1 : 0;
+	if (tried > 0 && tried == failed) {
+		rte_errno = err;
+		return -1;
+	}
+	return 0;
 }
 
 int

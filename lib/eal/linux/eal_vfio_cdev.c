@@ -105,10 +105,9 @@ ioas_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 
 	if (ioctl(c->fd, IOMMU_IOAS_MAP, &m) == 0)
 		return VFIO_OK;
+	/* for EAL memory, ENOMEM is explained by eal_vfio_mem.c */
 	EAL_LOG(ERR, "VFIO: IOMMU_IOAS_MAP va 0x%" PRIx64 " iova 0x%" PRIx64
-		" len 0x%" PRIx64 " failed: %s%s", va, iova, len,
-		strerror(errno), errno == ENOMEM ?
-		" (locked memory limit, RLIMIT_MEMLOCK?)" : "");
+		" len 0x%" PRIx64 " failed: %s", va, iova, len, strerror(errno));
 	return vfio_result_from_errno(errno);
 }
 
@@ -658,8 +657,12 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d)
 		goto close_fd;
 	at.pt_id = cc->ioas_id;
 	if (ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) != 0) {
-		r = kernel_error("VFIO_DEVICE_ATTACH_IOMMUFD_PT", d->addr,
-			errno);
+		int err = errno;
+
+		r = kernel_error("VFIO_DEVICE_ATTACH_IOMMUFD_PT", d->addr, err);
+		/* the first attach pins what the IOAS maps */
+		if (err == ENOMEM)
+			vfio_mem_explain_enomem(c);
 		goto close_fd;
 	}
 	cc->ranges_valid = false; /* reserved regions of the device count */
