@@ -25,6 +25,7 @@ while [ $i -le "$repeat" ]; do
 	echo "--- round $i/$repeat: remove $victim during DMA (mode $mode)"
 	dpdk-edu-demo --vfio-mode="$mode" --file-prefix=hotunplug \
 		-a "$keep" -a "$victim" -- --rounds 100000 --until-removal \
+		--dma-mask "$DPDK_VM_EDU_DMA_MASK" \
 		>"$log" 2>&1 &
 	pid=$!
 	if ! wait_for "$log" "^primary .* $victim .* yes " 120 $pid; then
