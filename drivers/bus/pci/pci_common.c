@@ -181,6 +181,57 @@ pci_probe_device(struct rte_pci_device *dev)
 	return 1;
 }
 
+/* A driver of the bus takes this device (whatever it is bound to). */
+static const struct rte_pci_driver *
+pci_driver_for(const struct rte_pci_device *dev)
+{
+	const struct rte_pci_driver *drv;
+
+	TAILQ_FOREACH(drv, &pci_bus.drivers, next)
+		if (pci_id_match(drv->id_table, dev))
+			return drv;
+	return NULL;
+}
+
+/*
+ * Every device the user asked for with -a that did not end up probed gets
+ * one line saying why (absent, bound to another driver, no driver).
+ * Failed probes have said why already. Bus lock held.
+ */
+static void
+pci_allowed_report(void)
+{
+	const struct rte_devargs *da = NULL;
+	const struct rte_pci_device *dev;
+	struct rte_pci_addr a;
+
+	if (!rte_eal_has_pci())
+		return;
+	while ((da = rte_devargs_next(pci_bus.bus.name, da)) != NULL) {
+		if (da->policy != RTE_DEV_ALLOWED ||
+				rte_pci_addr_parse(da->name, &a) != 0)
+			continue;
+		TAILQ_FOREACH(dev, &pci_bus.devices, next)
+			if (rte_pci_addr_cmp(&dev->addr, &a) == 0)
+				break;
+		if (dev == NULL) {
+			PCI_LOG(ERR, "-a %s: no such PCI device in %s (see lspci -D)",
+				da->name, pci_sysfs_devices());
+			continue;
+		}
+		if (dev->driver != NULL || dev->vfio != NULL)
+			continue;
+		if (pci_driver_for(dev) == NULL)
+			PCI_LOG(WARNING, "-a %s: no driver of this program handles %04x:%04x",
+				dev->name, dev->id.vendor_id, dev->id.device_id);
+		else if (dev->kdrv != RTE_PCI_KDRV_VFIO)
+			PCI_LOG(WARNING, "-a %s: bound to %s, not vfio-pci: not probed; bind it with 'echo vfio-pci > %s/%s/driver_override' and 'echo %s > /sys/bus/pci/drivers_probe' (after unbinding it from its driver)",
+				dev->name, dev->kdrv_name[0] != '\0' ?
+					dev->kdrv_name : "no driver",
+				pci_sysfs_devices(), dev->name, dev->name);
+	}
+}
+
 static int
 pci_probe(void)
 {
@@ -204,6 +255,7 @@ pci_probe(void)
 				err = rte_errno != 0 ? rte_errno : EIO;
 		}
 	}
+	pci_allowed_report();
 	pthread_mutex_unlock(&pci_bus.lock);
 	/* like DPDK: one good device is enough for the bus to succeed */
 	if (tried > 0 && tried == failed) {

@@ -272,7 +272,7 @@ source_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
 			goto unmap;
 	}
 	if (eal_iova_pagemap(va, len, iova) != 0) {
-		EAL_LOG(ERR, "VFIO: page %p: no physical address before the first device attach (no-IOMMU cdev): /proc/self/pagemap gives none (%s); run with CAP_SYS_ADMIN, or open a device before allocating memory",
+		EAL_LOG(ERR, "VFIO: page %p: no physical address before the first device attach (no-IOMMU cdev): /proc/self/pagemap gives none (%s), it shows page frames only to CAP_SYS_ADMIN; run with CAP_SYS_ADMIN (besides the CAP_SYS_RAWIO the no-IOMMU device needs), or open a device before allocating memory",
 			va, rte_strerror(rte_errno));
 		r = VFIO_PERM;
 		goto unmap;
@@ -420,8 +420,13 @@ cdev_probe(bool noiommu, char *why, size_t len)
 			VFIO_NOT_MANAGED;
 	}
 	if (!vfio_dir_exists(VFIO_CDEV_DIR)) {
-		snprintf(why, len, "%s is missing (kernel without VFIO_DEVICE_CDEV)",
-			VFIO_CDEV_DIR);
+		/* the directory appears with the first device cdev */
+		if (noiommu)
+			snprintf(why, len, "%s is missing: no-IOMMU is enabled and this kernel makes no no-IOMMU cdev nodes (noiommu-vfio<N> needs Linux 7.3 with VFIO_NOIOMMU and VFIO_DEVICE_CDEV); use the group interface",
+				VFIO_CDEV_DIR);
+		else
+			snprintf(why, len, "%s is missing: no device is bound to vfio-pci, or the kernel lacks VFIO_DEVICE_CDEV",
+				VFIO_CDEV_DIR);
 		close(fd);
 		return VFIO_NOT_MANAGED;
 	}
@@ -434,7 +439,7 @@ cdev_probe(bool noiommu, char *why, size_t len)
 	}
 	cdev_backend.get_pa = noiommu && (err == EINVAL || err == ENOENT);
 	if (noiommu && !cdev_backend.get_pa && !noiommu_nodes_exist()) {
-		snprintf(why, len, "no-IOMMU is enabled but this kernel makes no no-IOMMU cdev nodes (noiommu-vfio<N> needs Linux 7.3 with VFIO_NOIOMMU and VFIO_DEVICE_CDEV)");
+		snprintf(why, len, "no-IOMMU is enabled but this kernel makes no no-IOMMU cdev nodes (noiommu-vfio<N> needs Linux 7.3 with VFIO_NOIOMMU and VFIO_DEVICE_CDEV); use the group interface");
 		return VFIO_NOT_MANAGED;
 	}
 	return VFIO_OK;
