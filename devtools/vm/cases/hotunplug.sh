@@ -35,7 +35,8 @@ while [ $i -le "$repeat" ]; do
 		wait $pid
 		break
 	fi
-	# 0.10 .. 0.30 s later: DMA rounds are running
+	# 0.10 .. 0.30 s later: DMA rounds are running (busybox ash has RANDOM)
+	# shellcheck disable=SC3028
 	sleep "0.$(( 10 + RANDOM % 21 ))"
 	t0=$(now_cs)
 	echo 1 >"/sys/bus/pci/devices/$victim/remove"
