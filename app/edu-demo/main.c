@@ -8,7 +8,14 @@
  * raise and acknowledge an interrupt, and print one table row per device.
  *
  *   dpdk-edu-demo [EAL options] -- [--size N] [--poll] [--dma-mask M]
- *                                   [--with-secondary]
+ *                                   [--with-secondary] [--rounds N]
+ *                                   [--until-removal]
+ *
+ * --rounds N: run N rounds (default 1). A device removed by the kernel
+ * (hot-unplug) during a round is reported as "removed" and is not a
+ * failure; the others go on.
+ * --until-removal: stop early, one round after the first device removal
+ * (which proves that the remaining devices still work).
  *
  * --with-secondary: after its own round the primary runs the same binary
  * as a secondary process (--proc-type=secondary) that uses the devices the
@@ -40,6 +47,8 @@ struct demo_opts {
 	uint32_t size;
 	enum rte_edu_wait wait;
 	int with_secondary;
+	unsigned long rounds;
+	int until_removal;
 };
 
 struct demo_row {
@@ -96,7 +105,7 @@ demo_one(struct rte_edu *edu, unsigned int idx, const struct demo_opts *o,
 	memset(row, 0, sizeof(*row));
 	row->bytes = o->size;
 	if (rte_edu_liveness(edu, 0xa5a5f00d + idx) != 0) {
-		row->fail = "liveness";
+		row->fail = rte_errno == ENODEV ? "removed" : "liveness";
 		return;
 	}
 	if (rte_edu_buf_alloc(edu, o->size, &src) != 0) {
@@ -115,11 +124,11 @@ demo_one(struct rte_edu *edu, unsigned int idx, const struct demo_opts *o,
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (rte_edu_dma(edu, src.iova, 0, o->size, 0, o->wait) != 0) {
-		row->fail = "DMA to device";
+		row->fail = rte_errno == ENODEV ? "removed" : "DMA to device";
 		goto free_dst;
 	}
 	if (rte_edu_dma(edu, dst.iova, 0, o->size, 1, o->wait) != 0) {
-		row->fail = "DMA from device";
+		row->fail = rte_errno == ENODEV ? "removed" : "DMA from device";
 		goto free_dst;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -132,7 +141,7 @@ demo_one(struct rte_edu *edu, unsigned int idx, const struct demo_opts *o,
 	}
 	if (strcmp(rte_edu_intr_mode(edu), "none") != 0 &&
 			rte_edu_irq_test(edu, DEMO_IRQ_VALUE + idx) != 0) {
-		row->fail = "interrupt";
+		row->fail = rte_errno == ENODEV ? "removed" : "interrupt";
 		goto free_dst;
 	}
 	row->ok = 1;
@@ -140,6 +149,12 @@ free_dst:
 	rte_edu_buf_free(edu, &dst);
 free_src:
 	rte_edu_buf_free(edu, &src);
+}
+
+static int
+row_removed(const struct demo_row *row)
+{
+	return row->fail != NULL && strcmp(row->fail, "removed") == 0;
 }
 
 static int
@@ -155,6 +170,8 @@ demo_round(const struct demo_opts *o)
 		struct demo_row row;
 		char verified[32];
 
+		if (edu == NULL)
+			break; /* removed since rte_edu_count() */
 		if (o->dma_mask != 0)
 			rte_edu_set_dma_mask(edu, o->dma_mask);
 		demo_one(edu, i, o, &row);
@@ -170,7 +187,8 @@ demo_round(const struct demo_opts *o)
 			rte_edu_name(edu), rte_edu_intr_mode(edu),
 			o->wait == RTE_EDU_WAIT_INTR ? "intr" : "poll", row.bytes,
 			verified, row.usec);
-		failed += !row.ok;
+		/* hot-unplug ends a device's DMA with ENODEV: not a failure */
+		failed += !row.ok && !row_removed(&row);
 	}
 	fflush(stdout);
 	if (n == 0) {
@@ -178,6 +196,33 @@ demo_round(const struct demo_opts *o)
 		return -1;
 	}
 	return failed == 0 ? 0 : -1;
+}
+
+/* o->rounds rounds; stops early on a failure or when every device is gone. */
+static int
+demo_rounds(const struct demo_opts *o)
+{
+	unsigned int start = rte_edu_count();
+	unsigned long r;
+
+	if (demo_round(o) != 0)
+		return -1;
+	for (r = 1; r < o->rounds; r++) {
+		unsigned int left = rte_edu_count();
+
+		if (left == 0) {
+			printf("every edu device was removed after %lu round(s)\n", r);
+			return 0;
+		}
+		if (demo_round(o) != 0)
+			return -1;
+		if (o->until_removal && left < start) {
+			printf("%u of %u edu device(s) removed; the other(s) still work after %lu round(s)\n",
+				start - left, start, r + 1);
+			return 0;
+		}
+	}
+	return 0;
 }
 
 /* Run argv[0] again as a secondary with the same EAL and demo options. */
@@ -231,6 +276,8 @@ parse_opts(int argc, char **argv, struct demo_opts *o)
 		{ "poll", no_argument, NULL, 'p' },
 		{ "with-secondary", no_argument, NULL, 'S' },
 		{ "dma-mask", required_argument, NULL, 'm' },
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "until-removal", no_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
@@ -241,6 +288,8 @@ parse_opts(int argc, char **argv, struct demo_opts *o)
 	o->size = DEMO_DEFAULT_SIZE;
 	o->wait = RTE_EDU_WAIT_INTR;
 	o->with_secondary = 0;
+	o->rounds = 1;
+	o->until_removal = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -266,8 +315,18 @@ parse_opts(int argc, char **argv, struct demo_opts *o)
 				return -1;
 			}
 			break;
+		case 'u':
+			o->until_removal = 1;
+			break;
+		case 'r':
+			o->rounds = strtoul(optarg, &end, 0);
+			if (*end != '\0' || o->rounds == 0) {
+				fprintf(stderr, "--rounds: a number >= 1\n");
+				return -1;
+			}
+			break;
 		default:
-			fprintf(stderr, "usage: %s [EAL options] -- [--size N] [--poll] [--dma-mask M] [--with-secondary]\n",
+			fprintf(stderr, "usage: %s [EAL options] -- [--size N] [--poll] [--dma-mask M] [--with-secondary] [--rounds N] [--until-removal]\n",
 				argv[0]);
 			return -1;
 		}
@@ -293,7 +352,7 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 2;
 	}
-	ret = demo_round(&o);
+	ret = demo_rounds(&o);
 	if (ret == 0 && o.with_secondary &&
 			rte_eal_process_type() == RTE_PROC_PRIMARY) {
 		/*

@@ -32,6 +32,7 @@
 #include <rte_malloc.h>
 #include <rte_memory.h>
 
+#include "eal_memcfg.h"
 #include "eal_memory_iova.h"
 #include "fault.h"
 #include "unit_rundir.h"
@@ -348,6 +349,87 @@ test_malloc_failure_keeps_heap(void **state)
 	assert_int_equal(rte_eal_cleanup(), 0);
 }
 
+/* Memory events seen by a plain callback, and a checked one that refuses. */
+static struct {
+	unsigned int allocs, frees;
+	const void *addr;
+	size_t len;
+	int refuse;
+} ev_state;
+
+static void
+ev_record(enum rte_mem_event type, const void *addr, size_t len, void *arg)
+{
+	(void)arg;
+	if (type == RTE_MEM_EVENT_ALLOC) {
+		ev_state.allocs++;
+		ev_state.addr = addr;
+		ev_state.len = len;
+	} else {
+		ev_state.frees++;
+		/* the refused run is given back whole */
+		assert_ptr_equal(addr, ev_state.addr);
+		assert_int_equal(len, ev_state.len);
+	}
+}
+
+static int
+ev_refuse(enum rte_mem_event type, const void *addr, size_t len, void *arg)
+{
+	(void)addr;
+	(void)len;
+	(void)arg;
+	if (type == RTE_MEM_EVENT_ALLOC && ev_state.refuse) {
+		rte_errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A checked callback refusing the pages (VFIO that cannot map them):
+ * rte_malloc() fails with ENOMEM, the callbacks before it see the pages
+ * come and go, the heap and the mappings are as before.
+ */
+static void
+test_malloc_refused_by_event_callback_keeps_heap(void **state)
+{
+	struct rte_malloc_socket_stats before, after;
+	int backing, lines;
+	void *p;
+
+	(void)state;
+	assert_true(init(NULL, NULL) >= 0);
+	memset(&ev_state, 0, sizeof(ev_state));
+	assert_int_equal(rte_mem_event_callback_register("unit-record",
+		ev_record, NULL), 0);
+	assert_int_equal(eal_mem_event_callback_register_checked("unit-refuse",
+		ev_refuse, NULL), 0);
+	assert_int_equal(rte_malloc_get_socket_stats(0, &before), 0);
+	lines = maps_lines(&backing);
+	ev_state.refuse = 1;
+	rte_errno = 0;
+	assert_null(rte_malloc(NULL, 1 << 20, 0));
+	assert_int_equal(rte_errno, ENOMEM);
+	assert_true(ev_state.allocs > 0);
+	assert_int_equal(ev_state.frees, ev_state.allocs);
+	assert_int_equal(rte_malloc_get_socket_stats(0, &after), 0);
+	assert_int_equal(after.heap_totalsz_bytes, before.heap_totalsz_bytes);
+	assert_int_equal(after.alloc_count, before.alloc_count);
+	assert_int_equal(maps_lines(&backing), lines);
+	/* accepted again: the allocation works and the pages stay */
+	ev_state.refuse = 0;
+	ev_state.frees = ev_state.allocs = 0;
+	p = rte_malloc(NULL, 1 << 20, 0);
+	assert_non_null(p);
+	assert_true(ev_state.allocs > 0);
+	assert_int_equal(ev_state.frees, 0);
+	rte_free(p);
+	assert_int_equal(rte_mem_event_callback_unregister("unit-refuse", NULL), 0);
+	assert_int_equal(rte_mem_event_callback_unregister("unit-record", NULL), 0);
+	assert_int_equal(rte_eal_cleanup(), 0);
+}
+
 /* A fake IOVA source: page n gets 0x7000000000 + n pages. */
 static struct {
 	unsigned int calls, releases, fail_at;
@@ -460,6 +542,8 @@ main(void)
 		cmocka_unit_test_setup(test_malloc_config_reserve_failure_keeps_heap,
 			setup),
 		cmocka_unit_test_setup(test_malloc_failure_keeps_heap, setup),
+		cmocka_unit_test_setup(test_malloc_refused_by_event_callback_keeps_heap,
+			setup),
 		cmocka_unit_test_setup(test_iova_source_pa_mode, setup),
 	};
 

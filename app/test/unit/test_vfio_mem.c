@@ -23,6 +23,7 @@
 #include <rte_memory.h>
 #include <rte_vfio.h>
 
+#include "eal_memcfg.h"
 #include "eal_memory_iova.h"
 #include "eal_private.h"
 #include "test_vfio_env.h"
@@ -34,8 +35,8 @@ int __wrap_rte_memseg_walk_thread_unsafe(rte_memseg_walk_t func, void *arg);
 struct rte_memseg_list *__wrap_rte_mem_virt2memseg_list(const void *virt);
 struct rte_memseg *__wrap_rte_mem_virt2memseg(const void *virt,
 	const struct rte_memseg_list *msl);
-int __wrap_rte_mem_event_callback_register(const char *name,
-	rte_mem_event_callback_t clb, void *arg);
+int __wrap_eal_mem_event_callback_register_checked(const char *name,
+	eal_mem_event_check_t clb, void *arg);
 int __wrap_rte_mem_event_callback_unregister(const char *name, void *arg);
 void __wrap_rte_mcfg_mem_read_lock(void);
 void __wrap_rte_mcfg_mem_read_unlock(void);
@@ -48,7 +49,7 @@ static struct {
 	bool present[NB_PAGES];
 } lists[2];
 
-static rte_mem_event_callback_t callback;
+static eal_mem_event_check_t callback;
 static int read_locks;
 static struct eal_iova_source source;
 static bool source_set;
@@ -96,8 +97,8 @@ __wrap_rte_mem_virt2memseg(const void *virt, const struct rte_memseg_list *msl)
 }
 
 int
-__wrap_rte_mem_event_callback_register(const char *name,
-		rte_mem_event_callback_t clb, void *arg)
+__wrap_eal_mem_event_callback_register_checked(const char *name,
+		eal_mem_event_check_t clb, void *arg)
 {
 	(void)name;
 	(void)arg;
@@ -237,10 +238,12 @@ kernel_pages(void)
 	return n < 0 ? 0 : n;
 }
 
-static void
-page_event(enum rte_mem_event ev, unsigned int first, unsigned int n)
+/* the callback's answer to an event on n pages from first */
+static int
+page_event_ret(enum rte_mem_event ev, unsigned int first, unsigned int n)
 {
 	unsigned int i;
+	int ret;
 
 	if (ev == RTE_MEM_EVENT_ALLOC)
 		for (i = first; i < first + n; i++) {
@@ -252,14 +255,22 @@ page_event(enum rte_mem_event ev, unsigned int first, unsigned int n)
 					ms->len, &ms->iova, source.arg), 0);
 		}
 	assert_non_null(callback);
-	callback(ev, lists[0].segs[first].addr, n * env_pg(), NULL);
-	if (ev == RTE_MEM_EVENT_FREE)
+	ret = callback(ev, lists[0].segs[first].addr, n * env_pg(), NULL);
+	/* a refused allocation is given back by the EAL */
+	if (ev == RTE_MEM_EVENT_FREE || ret != 0)
 		for (i = first; i < first + n; i++) {
 			lists[0].present[i] = false;
 			if (source_set)
 				source.release(lists[0].segs[i].addr, env_pg(),
 					source.arg);
 		}
+	return ret;
+}
+
+static void
+page_event(enum rte_mem_event ev, unsigned int first, unsigned int n)
+{
+	assert_int_equal(page_event_ret(ev, first, n), 0);
 }
 
 static void
@@ -283,8 +294,8 @@ test_eal_memory_follows_context_and_hotplug(void **state)
 	want -= kernel_holds_pages(m) ? 1 : 0;
 	assert_int_equal(kernel_pages(), want);
 	/* external memory is the application's business */
-	callback(RTE_MEM_EVENT_ALLOC, lists[1].segs[FIRST_PAGES].addr,
-		env_pg(), NULL);
+	assert_int_equal(callback(RTE_MEM_EVENT_ALLOC,
+		lists[1].segs[FIRST_PAGES].addr, env_pg(), NULL), 0);
 	assert_int_equal(kernel_pages(), want);
 	/* group: the context goes with the last group and comes back */
 	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
@@ -441,11 +452,13 @@ test_memory_event_faults_keep_books_and_kernel_agreeing(void **state)
 	assert_int_equal(kernel_pages(), FIRST_PAGES);
 	for (e = 0; e < RTE_DIM(map_errs); e++) {
 		for (nth = 1; nth <= 4; nth++) {
+			/* refused as a whole: no page of the run is
+			 * handed out without DMA
+			 */
 			fake_fault_ioctl(map_req(m), nth, map_errs[e]);
-			page_event(RTE_MEM_EVENT_ALLOC, FIRST_PAGES, 4);
+			assert_int_equal(page_event_ret(RTE_MEM_EVENT_ALLOC,
+				FIRST_PAGES, 4), -1);
 			fake_fault_clear();
-			assert_int_equal(kernel_pages(), FIRST_PAGES + 3);
-			page_event(RTE_MEM_EVENT_FREE, FIRST_PAGES, 4);
 			assert_int_equal(kernel_pages(), FIRST_PAGES);
 		}
 	}
@@ -505,6 +518,42 @@ test_memory_cleanup_faults_keep_books_and_kernel_agreeing(void **state)
 		}
 	}
 	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+}
+
+/*
+ * A hotplug page the kernel cannot map (RLIMIT_MEMLOCK: ENOMEM) is refused:
+ * the callback fails with ENOMEM and unmaps the pages of the same run it
+ * had mapped, so that the EAL never hands out memory without DMA.
+ */
+static void
+test_hotplug_page_unmappable_is_refused(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	unsigned long req = m->group ? VFIO_IOMMU_MAP_DMA : IOMMU_IOAS_MAP;
+	int fd;
+
+	if (!maps_pages(m))
+		skip();
+	assert_int_equal(eal_vfio_mem_init(), 0);
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	/* a run of 3 pages whose third cannot be pinned */
+	fake_fault_ioctl(req, 3, ENOMEM);
+	rte_errno = 0;
+	assert_int_equal(page_event_ret(RTE_MEM_EVENT_ALLOC, FIRST_PAGES, 3), -1);
+	assert_int_equal(rte_errno, ENOMEM);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	fake_fault_clear();
+	/* the same pages come again and now map */
+	page_event(RTE_MEM_EVENT_ALLOC, FIRST_PAGES, 3);
+	assert_int_equal(kernel_pages(), FIRST_PAGES + 3);
+	page_event(RTE_MEM_EVENT_FREE, FIRST_PAGES, 3);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+	memory_release();
+	memset(lists[0].present, 0, sizeof(lists[0].present));
+	eal_vfio_mem_cleanup();
+	assert_int_equal(kernel_pages(), 0);
 }
 
 static void
@@ -648,6 +697,7 @@ main(void)
 		MEM_ALL_MODES(test_eal_page_map_faults_at_every_page),
 		MEM_ALL_MODES(test_memory_event_faults_keep_books_and_kernel_agreeing),
 		MEM_ALL_MODES(test_memory_cleanup_faults_keep_books_and_kernel_agreeing),
+		MEM_ALL_MODES(test_hotplug_page_unmappable_is_refused),
 		MEM_ALL_MODES(test_user_map_over_eal_memory),
 		MEM_ALL_MODES(test_noiommu_cdev_iova_source),
 		MEM_TEST(test_noiommu_cdev_moved_page_refuses_device, 3,

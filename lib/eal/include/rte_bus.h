@@ -128,7 +128,8 @@ int rte_bus_scan(void);
  * Probe every registered bus.
  *
  * @return
- *   0, or -1 when a bus's probe failed (the failure is logged).
+ *   0, or -1 when a bus's probe failed (the failure is logged), with
+ *   rte_errno the reason the first failing bus gave (EIO if none).
  */
 int rte_bus_probe(void);
 

@@ -250,6 +250,13 @@ enum vfio_result vfio_mem_sync(struct vfio_container *c);
 void vfio_mem_forget(struct vfio_container *c);
 
 /**
+ * The kernel could not pin the pages mapped in c (ENOMEM, e.g. at the
+ * first device attach of an IOAS): log whether RLIMIT_MEMLOCK is the
+ * reason, the size needed and how to raise it. Caller holds c->lock.
+ */
+void vfio_mem_explain_enomem(const struct vfio_container *c);
+
+/**
  * Take / drop the memory hotplug read lock once memory is initialised
  * (before that nothing can change the memory map).
  */

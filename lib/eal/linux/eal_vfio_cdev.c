@@ -107,10 +107,9 @@ ioas_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 
 	if (ioctl(c->fd, IOMMU_IOAS_MAP, &m) == 0)
 		return VFIO_OK;
+	/* for EAL memory, ENOMEM is explained by eal_vfio_mem.c */
 	EAL_LOG(ERR, "VFIO: IOMMU_IOAS_MAP va 0x%" PRIx64 " iova 0x%" PRIx64
-		" len 0x%" PRIx64 " failed: %s%s", va, iova, len,
-		strerror(errno), errno == ENOMEM ?
-		" (locked memory limit, RLIMIT_MEMLOCK?)" : "");
+		" len 0x%" PRIx64 " failed: %s", va, iova, len, strerror(errno));
 	return vfio_result_from_errno(errno);
 }
 
@@ -275,7 +274,7 @@ source_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
 			goto unmap;
 	}
 	if (eal_iova_pagemap(va, len, iova) != 0) {
-		EAL_LOG(ERR, "VFIO: page %p: no physical address before the first device attach (no-IOMMU cdev): /proc/self/pagemap gives none (%s); run as root (CAP_SYS_ADMIN)",
+		EAL_LOG(ERR, "VFIO: page %p: no physical address before the first device attach (no-IOMMU cdev): /proc/self/pagemap gives none (%s), it shows page frames only to CAP_SYS_ADMIN; run with CAP_SYS_ADMIN (besides the CAP_SYS_RAWIO the no-IOMMU device needs)",
 			va, rte_strerror(rte_errno));
 		r = VFIO_PERM;
 		goto unmap;
@@ -431,8 +430,13 @@ cdev_probe(bool noiommu, char *why, size_t len)
 			VFIO_NOT_MANAGED;
 	}
 	if (!vfio_dir_exists(VFIO_CDEV_DIR)) {
-		snprintf(why, len, "%s is missing (kernel without VFIO_DEVICE_CDEV)",
-			VFIO_CDEV_DIR);
+		/* the directory appears with the first device cdev */
+		if (noiommu)
+			snprintf(why, len, "%s is missing: no-IOMMU is enabled and this kernel makes no no-IOMMU cdev nodes (noiommu-vfio<N> needs Linux 7.3 with VFIO_NOIOMMU and VFIO_DEVICE_CDEV); use the group interface",
+				VFIO_CDEV_DIR);
+		else
+			snprintf(why, len, "%s is missing: no device is bound to vfio-pci, or the kernel lacks VFIO_DEVICE_CDEV",
+				VFIO_CDEV_DIR);
 		close(fd);
 		return VFIO_NOT_MANAGED;
 	}
@@ -445,7 +449,7 @@ cdev_probe(bool noiommu, char *why, size_t len)
 	}
 	cdev_backend.get_pa = noiommu && (err == EINVAL || err == ENOENT);
 	if (noiommu && !cdev_backend.get_pa && !noiommu_nodes_exist()) {
-		snprintf(why, len, "no-IOMMU is enabled but this kernel makes no no-IOMMU cdev nodes (noiommu-vfio<N> needs Linux 7.3 with VFIO_NOIOMMU and VFIO_DEVICE_CDEV)");
+		snprintf(why, len, "no-IOMMU is enabled but this kernel makes no no-IOMMU cdev nodes (noiommu-vfio<N> needs Linux 7.3 with VFIO_NOIOMMU and VFIO_DEVICE_CDEV); use the group interface");
 		return VFIO_NOT_MANAGED;
 	}
 	return VFIO_OK;
@@ -664,8 +668,12 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d)
 		goto close_fd;
 	at.pt_id = cc->ioas_id;
 	if (ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) != 0) {
-		r = kernel_error("VFIO_DEVICE_ATTACH_IOMMUFD_PT", d->addr,
-			errno);
+		int err = errno;
+
+		r = kernel_error("VFIO_DEVICE_ATTACH_IOMMUFD_PT", d->addr, err);
+		/* the first attach pins what the IOAS maps */
+		if (err == ENOMEM)
+			vfio_mem_explain_enomem(c);
 		goto close_fd;
 	}
 	cc->ranges_valid = false; /* reserved regions of the device count */
