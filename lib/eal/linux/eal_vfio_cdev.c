@@ -229,7 +229,8 @@ ioas_get_pa(struct vfio_container *c, uint64_t va, uint64_t len, uint64_t *pa)
 		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_NOIOMMU_GET_PA va 0x%" PRIx64
 			" len 0x%" PRIx64 " failed: %s (%s)", va, len,
 			strerror(err), get_pa_why(err));
-		return err;
+		/* never 0 here: callers read *pa on 0 */
+		return err != 0 ? err : EIO;
 	}
 	if (q.length < len) {
 		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_NOIOMMU_GET_PA va 0x%" PRIx64
