@@ -177,6 +177,38 @@ test_no_vfio_module_is_mode_none(void **state)
 	assert_int_equal(fake_open_fds(), 0);
 }
 
+/*
+ * /dev/iommu opens but no cdev node does (a user given the group nodes
+ * only): auto falls back to the group interface, forced cdev names the
+ * permission problem (issue 14, defect 7).
+ */
+static void
+test_auto_falls_back_to_group_without_cdev_access(void **state)
+{
+	const struct vfio_mode_case *m = mode_of(state);
+	struct internal_config *cfg = eal_get_internal_configuration();
+	unsigned int i;
+
+	eal_vfio_cleanup();
+	for (i = 1; i <= ENV_NB_PCI; i++)
+		fake_fault_path("access", "/dev/vfio/devices/", i, EACCES);
+	cfg->vfio_mode = EAL_VFIO_MODE_AUTO;
+	assert_int_equal(rte_vfio_enable(NULL), 0);
+	assert_int_equal(rte_vfio_get_interface(), RTE_VFIO_INTERFACE_GROUP);
+	assert_int_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_GROUP);
+	eal_vfio_cleanup();
+	fake_fault_clear();
+	for (i = 1; i <= ENV_NB_PCI; i++)
+		fake_fault_path("access", "/dev/vfio/devices/", i, EACCES);
+	assert_rte_err(env_enable(m), EACCES);
+	assert_int_equal(fake_open_fds(), 0);
+	fake_fault_clear();
+	/* one node the user may open is enough for cdev */
+	fake_fault_path("access", "/dev/vfio/devices/", 1, EACCES);
+	assert_int_equal(env_enable(m), 0);
+	assert_int_equal(rte_vfio_get_interface(), RTE_VFIO_INTERFACE_CDEV);
+}
+
 static void
 test_forced_mode_unusable_is_enodev(void **state)
 {
@@ -962,6 +994,8 @@ main(void)
 		VFIO_ALL_MODES(test_api_before_enable_is_enxio),
 		VFIO_ALL_MODES(test_no_vfio_module_is_mode_none),
 		VFIO_ALL_MODES(test_forced_mode_unusable_is_enodev),
+		VFIO_MODE_TEST(test_auto_falls_back_to_group_without_cdev_access, 2,
+			"cdev"),
 		VFIO_ALL_MODES(test_auto_mode_picks_the_mode),
 		VFIO_ALL_MODES(test_auto_mode_with_group_only_bus_picks_group),
 		VFIO_ALL_MODES(test_noiommu_mode_without_noiommu_is_enodev),

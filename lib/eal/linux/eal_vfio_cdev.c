@@ -414,11 +414,53 @@ noiommu_nodes_exist(void)
 	return found;
 }
 
+/* cdev nodes of PCI devices bound to VFIO, and how many this process may
+ * open read-write (a user may have been given the group nodes only)
+ */
+static void
+cdev_nodes_count(unsigned int *nodes, unsigned int *usable)
+{
+	char path[PATH_MAX], sub[PATH_MAX + 300], node[PATH_MAX];
+	struct dirent *e, *n;
+	DIR *dir, *vdir;
+
+	*nodes = *usable = 0;
+	if (vfio_sysfs_path(path, sizeof(path), "/sys/bus/pci/devices") != 0)
+		return;
+	dir = opendir(path);
+	if (dir == NULL)
+		return;
+	while ((e = readdir(dir)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s/%s", path, e->d_name,
+			VFIO_DEV_DIR);
+		vdir = opendir(sub);
+		if (vdir == NULL)
+			continue;
+		while ((n = readdir(vdir)) != NULL) {
+			if (strncmp(n->d_name, CDEV_PREFIX,
+					strlen(CDEV_PREFIX)) != 0 &&
+					strncmp(n->d_name, NOIOMMU_CDEV_PREFIX,
+					strlen(NOIOMMU_CDEV_PREFIX)) != 0)
+				continue;
+			(*nodes)++;
+			if (snprintf(node, sizeof(node), "%s/%s", VFIO_CDEV_DIR,
+					n->d_name) < (int)sizeof(node) &&
+					access(node, R_OK | W_OK) == 0)
+				(*usable)++;
+		}
+		closedir(vdir);
+	}
+	closedir(dir);
+}
+
 /* ---- backend selection ---------------------------------------------------- */
 
 static enum vfio_result
 cdev_probe(bool noiommu, char *why, size_t len)
 {
+	unsigned int nodes, usable;
 	int fd, err;
 
 	fd = open(VFIO_IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
@@ -443,6 +485,12 @@ cdev_probe(bool noiommu, char *why, size_t len)
 	}
 	err = noiommu ? get_pa_probe(fd) : ENOTTY;
 	close(fd);
+	cdev_nodes_count(&nodes, &usable);
+	if (nodes > 0 && usable == 0) {
+		snprintf(why, len, "none of the %u device nodes in %s can be opened read-write by this process (permission: give the user the nodes, or use the group interface)",
+			nodes, VFIO_CDEV_DIR);
+		return VFIO_ACCESS;
+	}
 	if (err == EPERM) {
 		snprintf(why, len, "no-IOMMU cdev needs CAP_SYS_RAWIO (IOMMU_IOAS_NOIOMMU_GET_PA: %s)",
 			strerror(err));
