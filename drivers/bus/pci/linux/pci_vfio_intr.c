@@ -131,6 +131,15 @@ vfio_intr_disable(const struct rte_intr_handle *h)
 	if (index < 0)
 		return -1;
 	if (irqs_set(dev_fd, index, VFIO_IRQ_SET_ACTION_TRIGGER, NULL, 0) != 0) {
+		/* vfio-pci: EINVAL when another index (or none) is enabled,
+		 * i.e. this one is off already (a secondary that exited, or
+		 * the removal, disabled it)
+		 */
+		if (errno == EINVAL) {
+			RTE_LOG_LINE(DEBUG, PCI, "VFIO device fd %d: IRQ index %d already disabled",
+				dev_fd, index);
+			return 0;
+		}
 		RTE_LOG_LINE(ERR, PCI, "VFIO device fd %d: disabling IRQ index %d: %s",
 			dev_fd, index, strerror(errno));
 		rte_errno = EIO;
