@@ -8,7 +8,12 @@
 #   vm        real-kernel tests in a QEMU VM, one per (suite x VFIO mode)
 #   uapi      kernel/linux/uapi against the VM kernel tree (devtools/check-uapi.sh)
 # then the same unit suite under AddressSanitizer + UBSan, and a clang build.
-# Skip parts with DPDK_TEST_SKIP="vm asan clang" (for local iterations only).
+# The build matrix: gcc debug (build/, debugoptimized: every suite), gcc
+# release (its unit suite), clang debug (its unit suite) and release
+# (compiles). Every build directory gets -Dwerror=true
+# (users build without it: meson.build's default_options).
+# Skip parts with DPDK_TEST_SKIP="vm asan clang release" (local iterations
+# only).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,8 +38,21 @@ skip=" ${DPDK_TEST_SKIP:-} "
 
 step() { printf '\n==== %s\n' "$*"; }
 
-step "build (gcc, -Werror)"
-[ -d build ] || meson setup build
+# setup_dir DIR [meson args]: a build directory with -Dwerror=true, also
+# when it already exists from an earlier run without it
+setup_dir() {
+	local dir=$1
+	shift
+	if [ ! -d "$dir" ]; then
+		meson setup "$dir" -Dwerror=true "$@"
+	elif ! grep -q '"name": "werror", "value": true' \
+			"$dir/meson-info/intro-buildoptions.json" 2>/dev/null; then
+		meson configure "$dir" -Dwerror=true
+	fi
+}
+
+step "build (gcc, debugoptimized, -Werror)"
+setup_dir build
 ninja -C build
 
 step "unit and autotest suites"
@@ -43,8 +61,20 @@ meson test -C build --suite unit --suite autotest --print-errorlogs
 step "documentation parses without warnings"
 /usr/bin/python3 devtools/check-doc.py $(git ls-files 'doc/*.rst')
 
+step "exported symbols are each library's version.map only"
+/usr/bin/python3 devtools/check-symbols.py build
+
 step "an application built with pkg-config against the installed tree"
 devtools/check-pkgconfig.sh build
+devtools/check-pkgconfig.sh --static build
+
+if [[ $skip != *" release "* ]]; then
+	step "release build (gcc -Dbuildtype=release, -Werror) and its unit suite"
+	setup_dir build-release --buildtype=release
+	ninja -C build-release
+	/usr/bin/python3 devtools/check-symbols.py build-release
+	meson test -C build-release --suite unit --print-errorlogs
+fi
 
 step "documented commands on this machine (devtools/check-doc-commands.py)"
 /usr/bin/python3 devtools/check-doc-commands.py --where host README.md \
@@ -62,8 +92,7 @@ fi
 
 if [[ $skip != *" asan "* ]]; then
 	step "unit suite under AddressSanitizer + UndefinedBehaviorSanitizer"
-	[ -d build-asan ] || meson setup build-asan -Db_sanitize=address,undefined \
-		-Db_lundef=false
+	setup_dir build-asan -Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C build-asan
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --suite unit --suite autotest --print-errorlogs
@@ -71,9 +100,12 @@ fi
 
 if [[ $skip != *" clang "* ]]; then
 	step "build with clang (-Werror) and its unit suite"
-	[ -d build-clang ] || CC=clang meson setup build-clang
+	CC=clang setup_dir build-clang
 	ninja -C build-clang
 	meson test -C build-clang --suite unit --print-errorlogs
+	step "release build with clang (-Werror, compiles only)"
+	CC=clang setup_dir build-clang-release --buildtype=release -Dtests=false
+	ninja -C build-clang-release
 fi
 
 step "all test suites passed"

@@ -8,7 +8,14 @@
  * raise and acknowledge an interrupt, and print one table row per device.
  *
  *   dpdk-edu-demo [EAL options] -- [--size N] [--poll] [--dma-mask M]
- *                                   [--with-secondary]
+ *                                   [--with-secondary] [--rounds N]
+ *                                   [--until-removal] [--hold SEC]
+ *
+ * --rounds N: run N rounds (default 1). A device removed by the kernel
+ * (hot-unplug) during a round is reported as "removed" and is not a
+ * failure; the others go on.
+ * --until-removal: stop early, one round after the first device removal
+ * (which proves that the remaining devices still work).
  *
  * --with-secondary: after its own round the primary runs the same binary
  * as a secondary process (--proc-type=secondary) that uses the devices the
@@ -42,6 +49,8 @@ struct demo_opts {
 	enum rte_edu_wait wait;
 	int with_secondary;
 	unsigned int hold; /* seconds to keep the devices open at the end */
+	unsigned long rounds;
+	int until_removal;
 };
 
 static volatile sig_atomic_t hold_stop;
@@ -82,21 +91,17 @@ struct demo_row {
 	double usec;
 };
 
+/* interface and IOMMU: upstream's mode alone says "noiommu" for both */
 static const char *
 vfio_mode_name(void)
 {
-	static const char *const names[] = {
-		[RTE_VFIO_MODE_NONE] = "none",
-		[RTE_VFIO_MODE_GROUP] = "group",
-		[RTE_VFIO_MODE_NOIOMMU] = "noiommu",
-		[RTE_VFIO_MODE_CDEV] = "cdev",
-	};
-	enum rte_vfio_mode m = rte_vfio_get_mode();
+	bool iommu = (rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) != 0;
 
-	/* cdev without an IOMMU: physical addresses */
-	if (m == RTE_VFIO_MODE_CDEV && rte_vfio_get_iova_mode() == RTE_IOVA_PA)
-		return "noiommu-cdev";
-	return (unsigned int)m < RTE_DIM(names) ? names[m] : "?";
+	switch (rte_vfio_get_interface()) {
+	case RTE_VFIO_INTERFACE_GROUP: return iommu ? "group" : "noiommu";
+	case RTE_VFIO_INTERFACE_CDEV: return iommu ? "cdev" : "noiommu-cdev";
+	default: return "none";
+	}
 }
 
 static const char *
@@ -132,7 +137,7 @@ demo_one(struct rte_edu *edu, unsigned int idx, const struct demo_opts *o,
 	memset(row, 0, sizeof(*row));
 	row->bytes = o->size;
 	if (rte_edu_liveness(edu, 0xa5a5f00d + idx) != 0) {
-		row->fail = "liveness";
+		row->fail = rte_errno == ENODEV ? "removed" : "liveness";
 		return;
 	}
 	if (rte_edu_buf_alloc(edu, o->size, &src) != 0) {
@@ -151,11 +156,11 @@ demo_one(struct rte_edu *edu, unsigned int idx, const struct demo_opts *o,
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (rte_edu_dma(edu, src.iova, 0, o->size, 0, o->wait) != 0) {
-		row->fail = "DMA to device";
+		row->fail = rte_errno == ENODEV ? "removed" : "DMA to device";
 		goto free_dst;
 	}
 	if (rte_edu_dma(edu, dst.iova, 0, o->size, 1, o->wait) != 0) {
-		row->fail = "DMA from device";
+		row->fail = rte_errno == ENODEV ? "removed" : "DMA from device";
 		goto free_dst;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -168,7 +173,7 @@ demo_one(struct rte_edu *edu, unsigned int idx, const struct demo_opts *o,
 	}
 	if (strcmp(rte_edu_intr_mode(edu), "none") != 0 &&
 			rte_edu_irq_test(edu, DEMO_IRQ_VALUE + idx) != 0) {
-		row->fail = "interrupt";
+		row->fail = rte_errno == ENODEV ? "removed" : "interrupt";
 		goto free_dst;
 	}
 	row->ok = 1;
@@ -176,6 +181,12 @@ free_dst:
 	rte_edu_buf_free(edu, &dst);
 free_src:
 	rte_edu_buf_free(edu, &src);
+}
+
+static int
+row_removed(const struct demo_row *row)
+{
+	return row->fail != NULL && strcmp(row->fail, "removed") == 0;
 }
 
 static int
@@ -191,6 +202,8 @@ demo_round(const struct demo_opts *o)
 		struct demo_row row;
 		char verified[32];
 
+		if (edu == NULL)
+			break; /* removed since rte_edu_count() */
 		if (o->dma_mask != 0)
 			rte_edu_set_dma_mask(edu, o->dma_mask);
 		demo_one(edu, i, o, &row);
@@ -206,7 +219,8 @@ demo_round(const struct demo_opts *o)
 			rte_edu_name(edu), rte_edu_intr_mode(edu),
 			o->wait == RTE_EDU_WAIT_INTR ? "intr" : "poll", row.bytes,
 			verified, row.usec);
-		failed += !row.ok;
+		/* hot-unplug ends a device's DMA with ENODEV: not a failure */
+		failed += !row.ok && !row_removed(&row);
 	}
 	fflush(stdout);
 	if (n == 0) {
@@ -214,6 +228,33 @@ demo_round(const struct demo_opts *o)
 		return -1;
 	}
 	return failed == 0 ? 0 : -1;
+}
+
+/* o->rounds rounds; stops early on a failure or when every device is gone. */
+static int
+demo_rounds(const struct demo_opts *o)
+{
+	unsigned int start = rte_edu_count();
+	unsigned long r;
+
+	if (demo_round(o) != 0)
+		return -1;
+	for (r = 1; r < o->rounds; r++) {
+		unsigned int left = rte_edu_count();
+
+		if (left == 0) {
+			printf("every edu device was removed after %lu round(s)\n", r);
+			return 0;
+		}
+		if (demo_round(o) != 0)
+			return -1;
+		if (o->until_removal && left < start) {
+			printf("%u of %u edu device(s) removed; the other(s) still work after %lu round(s)\n",
+				start - left, start, r + 1);
+			return 0;
+		}
+	}
+	return 0;
 }
 
 /* Run argv[0] again as a secondary with the same EAL and demo options. */
@@ -269,6 +310,8 @@ usage(const char *prgname)
 		"  --poll            poll the status register instead of waiting for the interrupt\n"
 		"  --dma-mask M      DMA mask of the devices, like 0xfffffff (default: the device's)\n"
 		"  --with-secondary  then run a secondary process on the same devices\n"
+		"  --rounds N        N rounds per device (default 1)\n"
+		"  --until-removal   stop one round after the first device removal\n"
 		"  --hold SEC        then keep the devices open SEC seconds (for dpdk-telemetry.py)\n"
 		"  -h, --help        this text (EAL options and these)\n",
 		prgname, RTE_EDU_DMA_MAX, DEMO_DEFAULT_SIZE);
@@ -284,6 +327,8 @@ parse_opts(int argc, char **argv, struct demo_opts *o)
 		{ "dma-mask", required_argument, NULL, 'm' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "until-removal", no_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
@@ -295,6 +340,8 @@ parse_opts(int argc, char **argv, struct demo_opts *o)
 	o->wait = RTE_EDU_WAIT_INTR;
 	o->with_secondary = 0;
 	o->hold = 0;
+	o->rounds = 1;
+	o->until_removal = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -317,6 +364,16 @@ parse_opts(int argc, char **argv, struct demo_opts *o)
 			if (*end != '\0' || o->dma_mask < 0xfff ||
 					((o->dma_mask + 1) & o->dma_mask) != 0) {
 				fprintf(stderr, "--dma-mask: a mask like 0xfffffff\n");
+				return -1;
+			}
+			break;
+		case 'u':
+			o->until_removal = 1;
+			break;
+		case 'r':
+			o->rounds = strtoul(optarg, &end, 0);
+			if (*end != '\0' || o->rounds == 0) {
+				fprintf(stderr, "--rounds: a number >= 1\n");
 				return -1;
 			}
 			break;
@@ -360,7 +417,7 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return ret > 0 ? 0 : 2; /* --help after "--": 0 */
 	}
-	ret = demo_round(&o);
+	ret = demo_rounds(&o);
 	if (ret == 0 && o.with_secondary &&
 			rte_eal_process_type() == RTE_PROC_PRIMARY) {
 		/*

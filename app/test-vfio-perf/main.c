@@ -330,12 +330,11 @@ conf_defaults(struct perf_conf *conf)
 const char *
 perf_mode_name(void)
 {
-	switch (rte_vfio_get_mode()) {
-	case RTE_VFIO_MODE_GROUP: return "group";
-	case RTE_VFIO_MODE_NOIOMMU: return "noiommu";
-	case RTE_VFIO_MODE_CDEV:
-		return rte_eal_iova_mode() == RTE_IOVA_PA ? "cdev (no-IOMMU)" :
-			"cdev";
+	bool iommu = (rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) != 0;
+
+	switch (rte_vfio_get_interface()) {
+	case RTE_VFIO_INTERFACE_GROUP: return iommu ? "group" : "noiommu";
+	case RTE_VFIO_INTERFACE_CDEV: return iommu ? "cdev" : "cdev (no-IOMMU)";
 	default: return "none";
 	}
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <rte_errno.h>
+#include <rte_string_fns.h>
 #include <rte_memory.h>
 #include <rte_vfio.h>
 
@@ -32,9 +33,9 @@ add_row(const char *section, const char *name, const char *params,
 		.base_total_ns = -1,
 	};
 
-	snprintf(r.name, sizeof(r.name), "%s", name);
-	snprintf(r.params, sizeof(r.params), "%s", params);
-	snprintf(r.note, sizeof(r.note), "%s", note);
+	rte_strlcpy(r.name, name, sizeof(r.name));
+	rte_strlcpy(r.params, params, sizeof(r.params));
+	rte_strlcpy(r.note, note, sizeof(r.note));
 	perf_report_add(&r);
 }
 
@@ -83,7 +84,8 @@ setup_release(const struct perf_conf *conf, const char *dev, double *setup,
 void
 perf_device(const struct perf_conf *conf)
 {
-	bool group = rte_vfio_get_mode() == RTE_VFIO_MODE_GROUP;
+	bool group = rte_vfio_get_interface() == RTE_VFIO_INTERFACE_GROUP &&
+		(rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) != 0;
 	unsigned int pages = 0;
 	double s, r;
 	char note[128];

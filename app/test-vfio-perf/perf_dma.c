@@ -308,11 +308,10 @@ static int
 dma_setup(const struct perf_conf *conf, struct dma_ctx *ctx, char *err,
 		size_t errlen)
 {
-	enum rte_vfio_mode mode = rte_vfio_get_mode();
 	const char *a = conf->n_devs > 0 ? conf->devs[0] : NULL;
 	const char *b = conf->n_devs > 1 ? conf->devs[1] : NULL;
-	bool group = mode == RTE_VFIO_MODE_GROUP ||
-		mode == RTE_VFIO_MODE_NOIOMMU;
+	bool group = rte_vfio_get_interface() == RTE_VFIO_INTERFACE_GROUP;
+	bool iommu = (rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) != 0;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->bare.kind = PERF_BARE_NONE;
@@ -342,11 +341,11 @@ dma_setup(const struct perf_conf *conf, struct dma_ctx *ctx, char *err,
 		snprintf(ctx->lib_desc, sizeof(ctx->lib_desc),
 			"custom container, no device");
 	}
-	if (mode == RTE_VFIO_MODE_NOIOMMU) {
+	if (group && !iommu) {
 		ctx->gaps = true; /* no-IOMMU maps merge neighbours */
 		return 0;
 	}
-	if (mode == RTE_VFIO_MODE_GROUP) {
+	if (group && iommu) {
 		if (b == NULL) {
 			perf_bare_use_container(&ctx->bare, ctx->cfd);
 			ctx->shared_bare = true;

@@ -27,6 +27,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_string_fns.h>
 #include <rte_memory.h>
 #include <rte_vfio.h>
 
@@ -255,9 +256,9 @@ add_row(const char *section, const char *name, const char *params,
 		.base_total_ns = base_ns,
 	};
 
-	snprintf(r.name, sizeof(r.name), "%s", name);
-	snprintf(r.params, sizeof(r.params), "%s", params);
-	snprintf(r.note, sizeof(r.note), "%s", note);
+	rte_strlcpy(r.name, name, sizeof(r.name));
+	rte_strlcpy(r.params, params, sizeof(r.params));
+	rte_strlcpy(r.note, note, sizeof(r.note));
 	perf_report_add(&r);
 }
 
@@ -352,7 +353,7 @@ perf_secondary(const struct perf_conf *conf)
 	if (dev != NULL) {
 		add_row(SECTION_SEC, "setup_device (secondary)", dev, 1,
 			perf_median(setup, conf->reps), -1,
-			rte_vfio_get_mode() == RTE_VFIO_MODE_CDEV ?
+			rte_vfio_get_interface() == RTE_VFIO_INTERFACE_CDEV ?
 			"the primary's device fd over the mp channel" :
 			"the primary's group fd, then GET_DEVICE_FD");
 		add_row(SECTION_SEC, "release_device (secondary)", dev, 1,
@@ -389,7 +390,9 @@ perf_child_init(const struct perf_conf *conf)
 	if (mode == RTE_VFIO_MODE_NONE)
 		return 0;
 	/* group mode maps EAL memory once a group joins the container */
-	if (mode == RTE_VFIO_MODE_GROUP && conf->n_devs > 0) {
+	if (rte_vfio_get_interface() == RTE_VFIO_INTERFACE_GROUP &&
+			(rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) != 0 &&
+			conf->n_devs > 0) {
 		t0 = perf_now_ns();
 		if (rte_vfio_setup_device(conf->sysfs, conf->devs[0], &fd) != 0) {
 			fprintf(stderr, "init child: rte_vfio_setup_device %s: %s\n",

@@ -71,6 +71,16 @@ check_lists(void)
 	TEST_ASSERT_EQUAL(rte_devargs_add(RTE_DEV_ALLOWED, "test:testdev0"), -1,
 		"duplicate accepted");
 	TEST_ASSERT_EQUAL(rte_errno, EEXIST, "duplicate errno %d", rte_errno);
+	/* the test bus reads "testdev00" as device 0 too: one device */
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_devargs_add(RTE_DEV_ALLOWED, "testdev00,k=w"), -1,
+		"the same device in another spelling accepted");
+	TEST_ASSERT_EQUAL(rte_errno, EEXIST, "respelled duplicate errno %d",
+		rte_errno);
+	TEST_ASSERT_NOT_NULL(rte_devargs_find(bus, "testdev00"),
+		"entry not found under another spelling");
+	TEST_ASSERT(strcmp(rte_devargs_get(rte_devargs_find(bus, "testdev00"),
+		"k"), "v") == 0, "first entry's arguments lost");
 	TEST_ASSERT_EQUAL(rte_devargs_add(RTE_DEV_BLOCKED, "testdev1"), -1,
 		"allow and block mixed");
 	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "mix errno %d", rte_errno);

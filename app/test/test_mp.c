@@ -34,6 +34,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_string_fns.h>
 
 #include "test.h"
 
@@ -400,7 +401,7 @@ make_stale_socket(const char *path)
 	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	int ret;
 
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	rte_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
 	ret = fd >= 0 && bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0 ?
 		0 : -1;
 	if (fd >= 0)
@@ -472,7 +473,7 @@ raw_send(int s, const char *dst, const void *buf, size_t len,
 	struct cmsghdr *cm;
 
 	if (dst != NULL) {
-		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", dst);
+		rte_strlcpy(sun.sun_path, dst, sizeof(sun.sun_path));
 		mh.msg_name = &sun;
 		mh.msg_namelen = sizeof(sun);
 	}
@@ -579,6 +580,71 @@ check_foreign_uid(void)
 	chmod(rtdir, 0700);
 	TEST_ASSERT_EQUAL(code, 0, "uid %d: connect to a 0600 socket: code %d",
 		NOBODY_UID, code);
+	return TEST_SUCCESS;
+}
+
+/*
+ * A secondary started as another uid looks in its own runtime directory
+ * (per uid) and finds no primary: it must say where it looked, for which
+ * uid, and that this primary's directory belongs to another uid.
+ */
+static int
+check_secondary_of_other_uid(void)
+{
+	static char out[16384];
+	char xdg[] = "/tmp/mp_test_uid_XXXXXX", env[64], opt[128], base[96];
+	char *envp[64];
+	char want[PATH_MAX + 64];
+	char *argv[] = { (char *)(uintptr_t)test_self_path(),
+		(char *)(uintptr_t)"--proc-type=secondary", opt,
+		(char *)(uintptr_t)"--no-huge", (char *)(uintptr_t)"--",
+		(char *)(uintptr_t)"eal_init_child", NULL };
+	size_t used = 0;
+	int pfd[2], code, i, n;
+	ssize_t r;
+	pid_t pid;
+
+	TEST_ASSERT(mkdtemp(xdg) != NULL && chown(xdg, NOBODY_UID,
+		NOBODY_UID) == 0, "temporary runtime base: %s", strerror(errno));
+	/* our environment (LD_LIBRARY_PATH in the VM), another runtime base */
+	FMT(env, "XDG_RUNTIME_DIR=%s", xdg);
+	envp[0] = env;
+	for (n = 1, i = 0; environ[i] != NULL && n + 1 < (int)RTE_DIM(envp); i++)
+		if (strncmp(environ[i], "XDG_RUNTIME_DIR=", 16) != 0)
+			envp[n++] = environ[i];
+	envp[n] = NULL;
+	FMT(opt, "--file-prefix=%s", prefix);
+	FMT(base, "%s/dpdk", xdg);
+	TEST_ASSERT_SUCCESS(pipe2(pfd, O_CLOEXEC), "pipe");
+	pid = fork();
+	if (pid == 0) {
+		if (dup2(pfd[1], STDERR_FILENO) < 0 ||
+				dup2(pfd[1], STDOUT_FILENO) < 0 ||
+				setgroups(0, NULL) != 0 || setgid(NOBODY_UID) != 0 ||
+				setuid(NOBODY_UID) != 0)
+			_exit(200);
+		execve(argv[0], argv, envp);
+		_exit(201);
+	}
+	close(pfd[1]);
+	while (pid > 0 && used + 1 < sizeof(out) &&
+			(r = read(pfd[0], out + used, sizeof(out) - used - 1)) > 0)
+		used += (size_t)r;
+	out[used] = '\0';
+	close(pfd[0]);
+	code = pid > 0 ? wait_exit(pid) : -1;
+	FMT(want, "in %s/%s (the runtime directory of uid %d)", base, prefix,
+		NOBODY_UID);
+	rmdir(base);
+	rmdir(xdg);
+	printf("secondary of uid %d: exit %d, said:\n%s", NOBODY_UID, code, out);
+	TEST_ASSERT_EQUAL(code, ENOENT, "secondary of uid %d: exit %d, output:\n%s",
+		NOBODY_UID, code, out);
+	TEST_ASSERT(strstr(out, want) != NULL &&
+		strstr(out, "belongs to uid 0") != NULL &&
+		strstr(out, "run the secondary as uid 0") != NULL,
+		"secondary of uid %d does not say where it looked and that the primary's uid differs:\n%s",
+		NOBODY_UID, out);
 	return TEST_SUCCESS;
 }
 
@@ -916,6 +982,8 @@ primary_steps(void)
 		return TEST_FAILED;
 	foreign = check_foreign_uid();
 	if (foreign == TEST_FAILED)
+		return TEST_FAILED;
+	if (getuid() == 0 && check_secondary_of_other_uid() != TEST_SUCCESS)
 		return TEST_FAILED;
 	/* still serving after all that */
 	ret = check_with_secondaries(1);

@@ -54,15 +54,27 @@ fcntl_closed(int fd)
 	return fcntl(fd, F_GETFD) == -1 && errno == EBADF;
 }
 
+static bool
+has_iommu(void)
+{
+	return (rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) != 0;
+}
+
+static bool
+is_cdev(void)
+{
+	return rte_vfio_get_interface() == RTE_VFIO_INTERFACE_CDEV;
+}
+
+/* the set-up in use as the harness names it: interface and IOMMU */
 static const char *
 mode_name(enum rte_vfio_mode m)
 {
-	switch (m) {
-	case RTE_VFIO_MODE_GROUP: return "group";
-	case RTE_VFIO_MODE_NOIOMMU: return "noiommu";
-	case RTE_VFIO_MODE_CDEV: return "cdev";
-	default: return "none";
-	}
+	if (m == RTE_VFIO_MODE_NONE)
+		return "none";
+	if (is_cdev())
+		return has_iommu() ? "cdev" : "noiommu-cdev";
+	return has_iommu() ? "group" : "noiommu";
 }
 
 /* --vfio-mode=<x> given to the runner, or NULL */
@@ -87,14 +99,15 @@ static const struct mode_expectation {
 	const char *name;
 	enum rte_vfio_mode mode;
 	enum rte_iova_mode iova;
+	bool cdev;
 } lane_modes[] = {
-	{ "group", RTE_VFIO_MODE_GROUP, RTE_IOVA_VA },
-	{ "noiommu", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA },
-	{ "cdev", RTE_VFIO_MODE_CDEV, RTE_IOVA_VA },
-	{ "noiommu-cdev", RTE_VFIO_MODE_CDEV, RTE_IOVA_PA },
+	{ "group", RTE_VFIO_MODE_GROUP, RTE_IOVA_VA, false },
+	{ "noiommu", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, false },
+	{ "cdev", RTE_VFIO_MODE_CDEV, RTE_IOVA_VA, true },
+	{ "noiommu-cdev", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, true },
 }, request_modes[] = {
-	{ "noiommu-group", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA },
-	{ "noiommu-cdev", RTE_VFIO_MODE_CDEV, RTE_IOVA_PA },
+	{ "noiommu-group", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, false },
+	{ "noiommu-cdev", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, true },
 };
 
 static const struct mode_expectation *
@@ -122,16 +135,16 @@ check_mode(void)
 	if (e == NULL)
 		e = find_expectation(request_modes, RTE_DIM(request_modes), req);
 	if (e != NULL) {
-		TEST_ASSERT(m == e->mode && iova == e->iova,
-			"%s %s: mode %s IOVA %s, want %s IOVA %s",
+		TEST_ASSERT(m == e->mode && iova == e->iova &&
+			is_cdev() == e->cdev,
+			"%s %s: got %s, IOVA as %s",
 			lane != NULL ? "lane" : "--vfio-mode",
 			lane != NULL ? lane : req, mode_name(m),
-			iova == RTE_IOVA_PA ? "PA" : "VA", mode_name(e->mode),
-			e->iova == RTE_IOVA_PA ? "PA" : "VA");
+			iova == RTE_IOVA_PA ? "PA" : "VA");
 	} else if (req != NULL && strcmp(req, "auto") != 0) {
 		if (strcmp(req, "noiommu") == 0)
-			TEST_ASSERT(iova == RTE_IOVA_PA,
-				"--vfio-mode=noiommu gave mode %s IOVA as VA",
+			TEST_ASSERT(m == RTE_VFIO_MODE_NOIOMMU,
+				"--vfio-mode=noiommu gave mode %d (%s)", (int)m,
 				mode_name(m));
 		else
 			TEST_ASSERT(strcmp(req, mode_name(m)) == 0 ||
@@ -140,9 +153,17 @@ check_mode(void)
 				"--vfio-mode=%s gave mode %s", req,
 				mode_name(m));
 	}
+	/* upstream drivers read NOIOMMU as "addresses are physical" */
 	TEST_ASSERT_EQUAL(iova, m == RTE_VFIO_MODE_NOIOMMU ? RTE_IOVA_PA :
-		m == RTE_VFIO_MODE_GROUP ? RTE_IOVA_VA : iova,
-		"IOVA mode does not follow the mode");
+		RTE_IOVA_VA, "IOVA mode does not follow the mode");
+	TEST_ASSERT_EQUAL(has_iommu(), iova == RTE_IOVA_VA,
+		"the IOMMU capability does not follow the IOVA mode");
+	TEST_ASSERT_EQUAL((rte_vfio_get_caps() & RTE_VFIO_CAP_GROUPS) != 0,
+		!is_cdev(), "the groups capability does not follow the interface");
+	TEST_ASSERT(m != RTE_VFIO_MODE_CDEV || is_cdev(),
+		"cdev mode on the group interface");
+	TEST_ASSERT(m != RTE_VFIO_MODE_GROUP || !is_cdev(),
+		"group mode on the cdev interface");
 	TEST_ASSERT_EQUAL(rte_vfio_enable(RTE_VFIO_PCI_MODULE), 0,
 		"second rte_vfio_enable is not a no-op");
 	TEST_ASSERT(rte_vfio_is_enabled(RTE_VFIO_PCI_MODULE) == 1,
@@ -167,7 +188,7 @@ static int
 check_user_maps(int cfd, void *buf)
 {
 	uint64_t va = (uintptr_t)buf, len = TEST_PAGES * pg;
-	bool partial = rte_vfio_get_mode() == RTE_VFIO_MODE_NOIOMMU;
+	bool partial = (rte_vfio_get_caps() & RTE_VFIO_CAP_PARTIAL_UNMAP) != 0;
 
 	TEST_ASSERT_SUCCESS(rte_vfio_container_dma_map(cfd, va, TEST_IOVA,
 		len), "map: %s", strerror(rte_errno));
@@ -202,10 +223,9 @@ check_user_maps(int cfd, void *buf)
 static int
 check_numbers(const char *dev)
 {
-	enum rte_vfio_mode m = rte_vfio_get_mode();
 	int num = -1;
 
-	if (m == RTE_VFIO_MODE_CDEV) {
+	if (is_cdev()) {
 		TEST_ASSERT_SUCCESS(rte_vfio_get_device_num(PCI_SYSFS, dev,
 			&num), "%s: device number: %s", dev,
 			strerror(rte_errno));
@@ -228,6 +248,8 @@ check_device(const char *dev)
 		return TEST_FAILED;
 	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd),
 		"%s: setup: %s", dev, strerror(rte_errno));
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
 	TEST_ASSERT_SUCCESS(rte_vfio_get_device_info(fd, &info),
 		"%s: device info: %s", dev, strerror(rte_errno));
 	TEST_ASSERT((info.flags & VFIO_DEVICE_FLAGS_PCI) != 0 &&
@@ -327,13 +349,11 @@ check_eal_memory(const char *dev, void *buf)
 		.vaddr = (uintptr_t)buf,
 		.size = pg,
 	};
-	enum rte_vfio_mode mode = rte_vfio_get_mode();
 	int fd, ret = TEST_FAILED, kret, kerr;
 	rte_iova_t iova;
 	char *p;
 
-	if (mode == RTE_VFIO_MODE_NOIOMMU ||
-			rte_vfio_get_iova_mode() == RTE_IOVA_PA)
+	if (!has_iommu())
 		return TEST_SUCCESS; /* no IOMMU: nothing to map */
 	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd),
 		"%s: setup: %s", dev, strerror(rte_errno));
@@ -357,7 +377,7 @@ check_eal_memory(const char *dev, void *buf)
 		printf("other memory at an EAL IOVA not refused\n");
 		goto free;
 	}
-	if (mode == RTE_VFIO_MODE_GROUP) {
+	if (!is_cdev()) {
 		m.iova = iova;
 		kret = ioctl(rte_vfio_get_container_fd(), VFIO_IOMMU_MAP_DMA,
 			&m);
@@ -404,13 +424,16 @@ spawn_secondary(void)
 static int
 check_secondary(const char *dev)
 {
-	char mode[8];
+	char mode[32];
 	int status, fd;
 	pid_t pid;
 
 	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd),
 		"%s: setup: %s", dev, strerror(rte_errno));
-	snprintf(mode, sizeof(mode), "%d", (int)rte_vfio_get_mode());
+	/* "<mode> <interface> <caps>": the secondary must have the same */
+	snprintf(mode, sizeof(mode), "%d %d %" PRIu64,
+		(int)rte_vfio_get_mode(), (int)rte_vfio_get_interface(),
+		rte_vfio_get_caps());
 	setenv(MODE_ENV, mode, 1);
 	pid = spawn_secondary();
 	TEST_ASSERT(pid > 0, "cannot start a secondary");
@@ -436,8 +459,10 @@ test_vfio_secondary_child(void)
 	TEST_ASSERT(want != NULL && list != NULL, "not started by vfio_autotest");
 	TEST_ASSERT_EQUAL(rte_eal_process_type(), RTE_PROC_SECONDARY,
 		"not a secondary");
-	TEST_ASSERT_EQUAL((int)rte_vfio_get_mode(), atoi(want),
-		"secondary mode %s, primary %s",
+	snprintf(dev, sizeof(dev), "%d %d %" PRIu64, (int)rte_vfio_get_mode(),
+		(int)rte_vfio_get_interface(), rte_vfio_get_caps());
+	TEST_ASSERT(strcmp(dev, want) == 0,
+		"secondary mode/interface/caps %s (%s), primary %s", dev,
 		mode_name(rte_vfio_get_mode()), want);
 	TEST_ASSERT(rte_vfio_get_container_fd() >= 0, "no container");
 	pg = (size_t)sysconf(_SC_PAGESIZE);
@@ -445,6 +470,8 @@ test_vfio_secondary_child(void)
 	dev[strcspn(dev, " ")] = '\0';
 	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd),
 		"secondary: %s: setup: %s", dev, strerror(rte_errno));
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
 	TEST_ASSERT_SUCCESS(rte_vfio_get_device_info(fd, &info),
 		"secondary: %s: device info: %s", dev, strerror(rte_errno));
 	len = TEST_PAGES * pg;
@@ -642,8 +669,7 @@ test_vfio_vf_token(void)
 	/* cdev before Linux 6.17 binds without checking any token; from
 	 * 6.17 on the token is checked at bind, as the group checks it
 	 */
-	expect = rte_vfio_get_mode() == RTE_VFIO_MODE_CDEV &&
-		!kernel_at_least(6, 17) ? "any" : "EACCES";
+	expect = is_cdev() && !kernel_at_least(6, 17) ? "any" : "EACCES";
 	printf("VF %s: other processes' tokens %s (%s mode)\n", vf,
 		strcmp(expect, "any") == 0 ? "not checked by this kernel" :
 		"must be refused", mode_name(rte_vfio_get_mode()));
@@ -714,7 +740,7 @@ perf_api(int cfd, uint64_t va, int n, double *map_ns, double *unmap_ns)
 static int
 perf_raw(int cfd, uint64_t va, int n, double *map_ns, double *unmap_ns)
 {
-	bool cdev = rte_vfio_get_mode() == RTE_VFIO_MODE_CDEV;
+	bool cdev = is_cdev();
 	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
 	uint64_t t0, t1, t2;
 	int i, ret;
@@ -802,7 +828,7 @@ test_vfio_perf(void)
 	cfd = rte_vfio_container_create();
 	if (cfd < 0)
 		goto unmap;
-	if (mode != RTE_VFIO_MODE_CDEV) {
+	if (!is_cdev()) {
 		for (i = 0; i < (int)RTE_DIM(sizes); i++) {
 			if (perf_api(cfd, (uintptr_t)buf, sizes[i], &map_ns,
 					&unmap_ns) != 0)
@@ -811,7 +837,7 @@ test_vfio_perf(void)
 				sizes[i], map_ns, unmap_ns);
 		}
 	}
-	if (list == NULL || list[0] == '\0' || mode == RTE_VFIO_MODE_NOIOMMU) {
+	if (list == NULL || list[0] == '\0' || (!is_cdev() && !has_iommu())) {
 		ret = TEST_SUCCESS;
 		goto destroy;
 	}
@@ -823,7 +849,7 @@ test_vfio_perf(void)
 	 * The same kernel work on both sides: type1 needs a group for its
 	 * context; the bare IOAS of cdev has no device, so ours has none.
 	 */
-	if (mode != RTE_VFIO_MODE_CDEV &&
+	if (!is_cdev() &&
 			rte_vfio_container_assign_device(cfd, PCI_SYSFS, dev) != 0)
 		goto destroy;
 	if (perf_api(cfd, (uintptr_t)buf, PERF_KERNEL_MAPS, &map_ns,
@@ -834,7 +860,7 @@ test_vfio_perf(void)
 	printf("  kernel, %d maps: map %.0f ns (bare ioctl %.0f, ratio %.2f), unmap %.0f ns (bare ioctl %.0f, ratio %.2f)\n",
 		PERF_KERNEL_MAPS, map_ns, rmap_ns, map_ns / rmap_ns, unmap_ns,
 		runmap_ns, unmap_ns / runmap_ns);
-	if (mode != RTE_VFIO_MODE_CDEV)
+	if (!is_cdev())
 		TEST_ASSERT_SUCCESS(rte_vfio_release_device(PCI_SYSFS, dev,
 			-1), "release: %s", strerror(rte_errno));
 	t0 = now_ns();

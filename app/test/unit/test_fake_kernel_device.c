@@ -52,7 +52,12 @@ test_device_info(void **state)
 
 	(void)state;
 	assert_ioctl_ok(dfd, VFIO_DEVICE_GET_INFO, &info);
-	assert_int_equal(info.flags, VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET);
+	/* a capability chain (AtomicOp completion) that does not fit */
+	assert_int_equal(info.flags, VFIO_DEVICE_FLAGS_PCI |
+		VFIO_DEVICE_FLAGS_RESET | VFIO_DEVICE_FLAGS_CAPS);
+	assert_int_equal(info.argsz, sizeof(info) +
+		sizeof(struct vfio_device_info_cap_pci_atomic_comp));
+	assert_int_equal(info.cap_offset, 0);
 	assert_int_equal(info.num_regions, VFIO_PCI_NUM_REGIONS);
 	assert_int_equal(info.num_irqs, VFIO_PCI_NUM_IRQS);
 	info.argsz = 8;
@@ -301,13 +306,17 @@ test_fault_ioctl(void **state)
 
 	(void)state;
 	fake_fault_ioctl(VFIO_DEVICE_GET_INFO, 2, ENOMEM);
+	/* each call raises argsz to the capability chain's size: reset it */
 	assert_ioctl_ok(dfd, VFIO_DEVICE_GET_INFO, &info);
+	info.argsz = sizeof(info);
 	assert_ioctl_errno(dfd, VFIO_DEVICE_GET_INFO, &info, ENOMEM);
+	info.argsz = sizeof(info);
 	assert_ioctl_ok(dfd, VFIO_DEVICE_GET_INFO, &info);
 	assert_int_equal(fake_ioctl_calls(VFIO_DEVICE_GET_INFO), before + 3);
 	/* a cleared fault does not fire */
 	fake_fault_ioctl(VFIO_DEVICE_GET_INFO, 1, EIO);
 	fake_fault_clear();
+	info.argsz = sizeof(info);
 	assert_ioctl_ok(dfd, VFIO_DEVICE_GET_INFO, &info);
 	/* the failure replaces the kernel's answer: no state change */
 	fake_fault_ioctl(VFIO_DEVICE_RESET, 1, EIO);

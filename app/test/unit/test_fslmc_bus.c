@@ -56,6 +56,7 @@ static struct mock_dev {
 } mock_devs[MOCK_MAX_DEV];
 
 static enum rte_vfio_mode mock_mode;
+static bool mock_cdev; /* interface cdev (else group, when mode is not NONE) */
 static enum rte_iova_mode mock_iova;
 static char mock_base[PATH_MAX];       /* sysfs_base the bus must pass */
 static char mock_unbound[RTE_DPAA2_NAME_LEN]; /* setup answers ENODEV */
@@ -72,6 +73,8 @@ int __wrap_rte_vfio_release_device(const char *base, const char *name, int fd);
 int __wrap_rte_vfio_get_device_info(int fd, struct vfio_device_info *info);
 int __wrap_rte_vfio_get_group_num(const char *base, const char *name, int *n);
 enum rte_vfio_mode __wrap_rte_vfio_get_mode(void);
+enum rte_vfio_interface __wrap_rte_vfio_get_interface(void);
+uint64_t __wrap_rte_vfio_get_caps(void);
 enum rte_iova_mode __wrap_rte_vfio_get_iova_mode(void);
 int __wrap_rte_vfio_container_dma_map(int cfd, uint64_t va, uint64_t iova,
 	uint64_t len);
@@ -131,6 +134,7 @@ mock_reset(void)
 		mock_devs[i].name[0] = '\0';
 	}
 	mock_mode = RTE_VFIO_MODE_GROUP;
+	mock_cdev = false;
 	mock_iova = RTE_IOVA_VA;
 	mock_unbound[0] = '\0';
 	mock_last_release[0] = '\0';
@@ -220,6 +224,29 @@ enum rte_vfio_mode
 __wrap_rte_vfio_get_mode(void)
 {
 	return mock_mode;
+}
+
+enum rte_vfio_interface
+__wrap_rte_vfio_get_interface(void)
+{
+	if (mock_mode == RTE_VFIO_MODE_NONE)
+		return RTE_VFIO_INTERFACE_NONE;
+	return mock_cdev || mock_mode == RTE_VFIO_MODE_CDEV ?
+		RTE_VFIO_INTERFACE_CDEV : RTE_VFIO_INTERFACE_GROUP;
+}
+
+uint64_t
+__wrap_rte_vfio_get_caps(void)
+{
+	uint64_t caps = 0;
+
+	if (mock_mode == RTE_VFIO_MODE_NONE)
+		return 0;
+	if (mock_mode != RTE_VFIO_MODE_NOIOMMU)
+		caps |= RTE_VFIO_CAP_IOMMU;
+	if (__wrap_rte_vfio_get_interface() == RTE_VFIO_INTERFACE_GROUP)
+		caps |= RTE_VFIO_CAP_GROUPS;
+	return caps;
 }
 
 enum rte_iova_mode
@@ -728,6 +755,21 @@ test_cdev_mode_refused_with_message(void **state)
 	assert_nothing_left();
 }
 
+/* upstream's mode answer is NOIOMMU there too: the interface decides */
+static void
+test_noiommu_cdev_mode_refused_with_message(void **state)
+{
+	(void)state;
+	mock_mode = RTE_VFIO_MODE_NOIOMMU;
+	mock_cdev = true;
+	mock_iova = RTE_IOVA_PA;
+	scan_ok();
+	assert_logged("fslmc: VFIO is in cdev mode; the fsl-mc bus needs group mode (use --vfio-mode=group or auto)\n");
+	assert_bus_empty();
+	assert_int_equal(bus->probe(), 0);
+	assert_nothing_left();
+}
+
 static void
 test_vfio_absent_disables_bus(void **state)
 {
@@ -971,6 +1013,21 @@ test_blocked_object_not_probed(void **state)
 }
 
 static void
+test_object_with_unknown_device_argument_not_probed(void **state)
+{
+	(void)state;
+	drivers_register(RTE_DPAA2_DRV_IOVA_AS_VA);
+	/* the test drivers read no key at all */
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "fslmc:dpni.1,x=1"), 0);
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "fslmc:dpni.0"), 0);
+	scan_probe_ok();
+	assert_false(rte_dev_is_probed(&find_obj("dpni.1")->device));
+	assert_true(rte_dev_is_probed(&find_obj("dpni.0")->device));
+	assert_logged("dpni.1: unknown device argument 'x' for driver");
+	rte_devargs_clear();
+}
+
+static void
 test_unplug_then_plug(void **state)
 {
 	struct rte_dpaa2_device *dev;
@@ -1186,6 +1243,7 @@ main(void)
 		T(test_dprc_absent_from_sysfs_disables_bus),
 		T(test_needs_vfio_group_when_container_exists),
 		T(test_cdev_mode_refused_with_message),
+		T(test_noiommu_cdev_mode_refused_with_message),
 		T(test_vfio_absent_disables_bus),
 		T(test_scan_lists_container_objects_in_order),
 		T(test_probe_gives_each_type_to_its_driver),
@@ -1196,6 +1254,7 @@ main(void)
 		T(test_failed_driver_probe_tries_next_driver),
 		T(test_incomplete_driver_not_registered),
 		T(test_blocked_object_not_probed),
+		T(test_object_with_unknown_device_argument_not_probed),
 		T(test_unplug_then_plug),
 		T(test_cleanup_releases_objects_then_container),
 		T(test_unbound_object_skipped),

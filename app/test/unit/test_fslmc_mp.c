@@ -33,6 +33,7 @@
 #include <rte_bus.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_log.h>
 #include <rte_string_fns.h>
 #include <rte_vfio.h>
 
@@ -78,6 +79,21 @@ static struct {
 	unsigned int requests[VFIO_MP_REQUEST_MAX];
 	int64_t asked_group;
 } primary;
+
+/* a reply the primary gets wrong, for one request */
+enum tamper_kind {
+	TAMPER_NONE,
+	TAMPER_WRONG_ID,     /* answers another request */
+	TAMPER_ERROR,        /* status ERROR */
+	TAMPER_EXTRA_FD,     /* a second descriptor with the first */
+	TAMPER_NO_FD,        /* status NO_FD (container: while a mode is set) */
+	TAMPER_BAD_MODE,     /* a mode value no backend has */
+};
+
+static struct {
+	int req;
+	enum tamper_kind kind;
+} tamper;
 
 static int
 give(int *fd)
@@ -129,12 +145,39 @@ __wrap_rte_mp_request_sync(struct rte_mp_msg *req, struct rte_mp_reply *rep,
 	m = calloc(1, sizeof(*m));
 	assert_non_null(m);
 	rte_strlcpy(m->name, VFIO_MP_NAME, sizeof(m->name));
-	m->len_param = sizeof(out);
-	memcpy(m->param, &out, sizeof(out));
 	if (fd >= 0) {
 		m->fds[0] = fd;
 		m->num_fds = 1;
 	}
+	if (tamper.req == in.req) {
+		switch (tamper.kind) {
+		case TAMPER_WRONG_ID:
+			out.req = in.req == VFIO_MP_CONTAINER ?
+				VFIO_MP_IOVA_MODE : VFIO_MP_CONTAINER;
+			break;
+		case TAMPER_ERROR:
+			out.status = VFIO_MP_ERROR;
+			break;
+		case TAMPER_EXTRA_FD:
+			/* a fake fd: the leak check counts it */
+			m->fds[m->num_fds++] = open("/dev/vfio/vfio", O_RDWR);
+			assert_true(m->fds[m->num_fds - 1] >= 0);
+			break;
+		case TAMPER_NO_FD:
+			out.status = VFIO_MP_NO_FD;
+			if (fd >= 0)
+				close(fd); /* what the primary would not send */
+			m->num_fds = 0;
+			break;
+		case TAMPER_BAD_MODE:
+			out.value = 99;
+			break;
+		case TAMPER_NONE:
+			break;
+		}
+	}
+	m->len_param = sizeof(out);
+	memcpy(m->param, &out, sizeof(out));
 	rep->nb_sent = 1;
 	rep->nb_received = 1;
 	rep->msgs = m;
@@ -224,6 +267,7 @@ teardown(void **state)
 	rte_fslmc_driver_unregister(&drv);
 	unsetenv("DPRC");
 	eal_get_internal_configuration()->process_type = RTE_PROC_PRIMARY;
+	tamper.req = 0;
 	if (primary.gfd >= 0)
 		close(primary.gfd);
 	if (primary.cfd >= 0)
@@ -268,6 +312,186 @@ test_secondary_opens_objects_from_primarys_group(void **state)
 	assert_int_equal(fake_open_fds(), 0);
 }
 
+/* the log of one call, through rte_openlog_stream() */
+static char log_buf[4096];
+
+static FILE *
+log_start(void)
+{
+	FILE *f;
+
+	memset(log_buf, 0, sizeof(log_buf));
+	f = fmemopen(log_buf, sizeof(log_buf) - 1, "w");
+	assert_non_null(f);
+	setvbuf(f, NULL, _IONBF, 0);
+	rte_openlog_stream(f);
+	return f;
+}
+
+static void
+log_stop(FILE *f)
+{
+	rte_openlog_stream(NULL);
+	fclose(f);
+}
+
+static void
+test_secondary_says_its_vfio_mode_is_overridden(void **state)
+{
+	static const struct {
+		enum eal_vfio_mode_request req;
+		const char *warning; /* NULL: none expected */
+	} cases[] = {
+		{ EAL_VFIO_MODE_CDEV,
+		  "--vfio-mode=cdev overridden: the primary process uses group mode" },
+		{ EAL_VFIO_MODE_NOIOMMU, "--vfio-mode=noiommu overridden" },
+		{ EAL_VFIO_MODE_GROUP, NULL },
+		{ EAL_VFIO_MODE_AUTO, NULL },
+	};
+	struct internal_config *cfg = eal_get_internal_configuration();
+	unsigned int i;
+	FILE *log;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		primary_setup(false);
+		cfg->vfio_mode = cases[i].req;
+		log = log_start();
+		assert_int_equal(rte_vfio_enable(NULL), 0);
+		log_stop(log);
+		assert_int_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_GROUP);
+		if (cases[i].warning != NULL &&
+				strstr(log_buf, cases[i].warning) == NULL)
+			fail_msg("log lacks \"%s\": %s", cases[i].warning, log_buf);
+		if (cases[i].warning == NULL && strstr(log_buf, "overridden") != NULL)
+			fail_msg("unexpected warning: %s", log_buf);
+		eal_vfio_cleanup();
+		assert_int_equal(fake_open_fds(), 0);
+	}
+	cfg->vfio_mode = EAL_VFIO_MODE_AUTO;
+}
+
+/*
+ * Replies the primary gets wrong: the secondary refuses them (VFIO not
+ * enabled, or the device not opened), says so, and keeps no descriptor it
+ * was sent.
+ */
+static void
+test_secondary_refuses_bad_replies_and_keeps_no_fd(void **state)
+{
+	static const struct {
+		int req;
+		enum tamper_kind kind;
+		bool enable_fails;  /* else the bus probe fails */
+	} cases[] = {
+		{ VFIO_MP_CONTAINER, TAMPER_WRONG_ID, true },
+		{ VFIO_MP_CONTAINER, TAMPER_ERROR, true },
+		{ VFIO_MP_CONTAINER, TAMPER_EXTRA_FD, true },
+		{ VFIO_MP_CONTAINER, TAMPER_NO_FD, true },
+		{ VFIO_MP_CONTAINER, TAMPER_BAD_MODE, true },
+		{ VFIO_MP_IOVA_MODE, TAMPER_WRONG_ID, true },
+		{ VFIO_MP_IOVA_MODE, TAMPER_ERROR, true },
+		{ VFIO_MP_IOMMU_TYPE, TAMPER_ERROR, true },
+		{ VFIO_MP_GROUP, TAMPER_WRONG_ID, false },
+		{ VFIO_MP_GROUP, TAMPER_ERROR, false },
+		{ VFIO_MP_GROUP, TAMPER_EXTRA_FD, false },
+		{ VFIO_MP_GROUP, TAMPER_NO_FD, false },
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		int ret;
+
+		primary_setup(true);
+		tamper.req = cases[i].req;
+		tamper.kind = cases[i].kind;
+		rte_errno = 0;
+		ret = rte_vfio_enable(NULL);
+		if (cases[i].enable_fails) {
+			if (ret != -1 || rte_vfio_get_mode() != RTE_VFIO_MODE_NONE)
+				fail_msg("case %u: secondary accepted a bad reply (ret %d, mode %d)",
+					i, ret, rte_vfio_get_mode());
+		} else {
+			assert_int_equal(ret, 0);
+			assert_int_equal(bus->scan(), 0);
+			assert_int_equal(bus->probe(), -1);
+			assert_int_equal(probed, 0);
+			assert_int_equal(fake_device_open_count("dprc.2"), 0);
+			bus->cleanup();
+		}
+		tamper.req = 0;
+		eal_vfio_cleanup();
+		/* the primary keeps what it did not send */
+		if (primary.gfd >= 0)
+			close(primary.gfd);
+		if (primary.cfd >= 0)
+			close(primary.cfd);
+		primary.gfd = primary.cfd = -1;
+		if (fake_open_fds() != 0)
+			fail_msg("case %u: %u descriptors left", i, fake_open_fds());
+	}
+}
+
+/*
+ * The kernel fails on descriptors received from the primary: the group's
+ * GET_DEVICE_FD and the devices' GET_INFO, with their errnos. The probe
+ * fails or skips the object, and nothing stays open.
+ */
+static void
+test_kernel_faults_on_received_fds_leave_nothing(void **state)
+{
+	static const struct {
+		unsigned long req;
+		int errs[6];
+	} calls[] = {
+		{ VFIO_GROUP_GET_DEVICE_FD, { EIO, ENODEV, EPERM, EBUSY, EACCES,
+			EMFILE } },
+		{ VFIO_DEVICE_GET_INFO, { EIO, EFAULT, EINVAL } },
+		{ VFIO_DEVICE_GET_REGION_INFO, { EIO, EFAULT, EINVAL } },
+	};
+	unsigned int i, e, nth, reached = 0;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(calls); i++) {
+		for (e = 0; e < RTE_DIM(calls[i].errs) && calls[i].errs[e] != 0;
+				e++) {
+			for (nth = 1; nth <= NB_DEVICES + 1; nth++) {
+				unsigned int before;
+				int hit;
+
+				primary_setup(true);
+				assert_int_equal(rte_vfio_enable(NULL), 0);
+				assert_int_equal(bus->scan(), 0);
+				before = fake_ioctl_calls(calls[i].req);
+				fake_fault_ioctl(calls[i].req, nth, calls[i].errs[e]);
+				bus->probe();
+				fake_fault_clear();
+				hit = fake_ioctl_calls(calls[i].req) - before >= nth;
+				assert_int_equal(bus->cleanup(), 0);
+				assert_int_equal(fake_live_mappings(), 0);
+				assert_int_equal(fake_device_open_count("dprc.2"), 0);
+				eal_vfio_cleanup();
+				if (primary.gfd >= 0)
+					close(primary.gfd);
+				if (primary.cfd >= 0)
+					close(primary.cfd);
+				primary.gfd = primary.cfd = -1;
+				if (fake_open_fds() != 0)
+					fail_msg("ioctl %#lx call %u failing with %s: %u descriptors left",
+						calls[i].req, nth,
+						strerror(calls[i].errs[e]),
+						fake_open_fds());
+				probed = 0;
+				if (!hit)
+					break;
+				reached++;
+			}
+		}
+	}
+	assert_true(reached > 0);
+}
+
 static void
 test_secondary_without_primarys_group_opens_nothing(void **state)
 {
@@ -293,6 +517,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_secondary_opens_objects_from_primarys_group),
 		T(test_secondary_without_primarys_group_opens_nothing),
+		T(test_secondary_says_its_vfio_mode_is_overridden),
+		T(test_secondary_refuses_bad_replies_and_keeps_no_fd),
+		T(test_kernel_faults_on_received_fds_leave_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

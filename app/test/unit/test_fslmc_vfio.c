@@ -296,6 +296,21 @@ test_cdev_mode_disables_bus_with_message(void **state)
 	assert_int_equal(rte_eal_cleanup(), 0);
 }
 
+/* no-IOMMU through cdev reports upstream's NOIOMMU mode: still no groups */
+static void
+test_noiommu_cdev_disables_bus_with_message(void **state)
+{
+	(void)state;
+	machine(FAKE_MODE_NOIOMMU_CDEV);
+	assert_true(eal_start("noiommu") >= 0);
+	assert_int_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_NOIOMMU);
+	assert_int_equal(rte_vfio_get_interface(), RTE_VFIO_INTERFACE_CDEV);
+	assert_logged("fslmc: VFIO is in cdev mode; the fsl-mc bus needs group mode (use --vfio-mode=group or auto)");
+	assert_null(rte_fslmc_container_name());
+	assert_int_equal(fake_device_open_count("dprc.2"), 0);
+	assert_int_equal(rte_eal_cleanup(), 0);
+}
+
 static void
 test_group_mode_probes_each_type(void **state)
 {
@@ -394,6 +409,62 @@ test_dma_map_lands_in_the_groups_container(void **state)
 	assert_int_equal(rte_fslmc_dma_unmap((uintptr_t)buf, iova, len), 0);
 	assert_int_equal(fake_container_mappings(cfd, maps, RTE_DIM(maps)),
 		n - 1);
+	munmap(buf, len);
+	assert_int_equal(rte_eal_cleanup(), 0);
+}
+
+/*
+ * The kernel refuses the map or the unmap of rte_fslmc_dma_map/unmap with
+ * each errno it documents: the call fails with rte_errno set, the
+ * container holds exactly what it held before (map) or still holds the
+ * mapping (unmap), and the same call then works.
+ */
+static void
+test_dma_map_faults_leave_the_container_as_it_was(void **state)
+{
+	static const int map_errs[] = { EIO, EINVAL, ENOMEM, ENOSPC, EFAULT,
+		EBUSY, EPERM };
+	static const int unmap_errs[] = { EIO, EINVAL, EFAULT, EBUSY };
+	const uint64_t iova = 0x40000000;
+	size_t len = 2 * 1024 * 1024;
+	int cfd, n;
+	unsigned int i;
+	void *buf;
+
+	(void)state;
+	machine(FAKE_MODE_GROUP);
+	assert_true(eal_start("group") >= 0);
+	cfd = rte_vfio_get_container_fd();
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(buf != MAP_FAILED);
+	n = fake_container_mappings(cfd, NULL, 0);
+	for (i = 0; i < RTE_DIM(map_errs); i++) {
+		fake_fault_ioctl(VFIO_IOMMU_MAP_DMA, 1, map_errs[i]);
+		rte_errno = 0;
+		assert_int_equal(rte_fslmc_dma_map((uintptr_t)buf, iova, len), -1);
+		assert_int_not_equal(rte_errno, 0);
+		fake_fault_clear();
+		assert_int_equal(fake_container_mappings(cfd, NULL, 0), n);
+		/* nothing half-recorded: the unmap finds nothing */
+		rte_errno = 0;
+		assert_int_equal(rte_fslmc_dma_unmap((uintptr_t)buf, iova, len),
+			-1);
+		assert_int_equal(rte_errno, ENOENT);
+	}
+	assert_int_equal(rte_fslmc_dma_map((uintptr_t)buf, iova, len), 0);
+	assert_int_equal(fake_container_mappings(cfd, NULL, 0), n + 1);
+	for (i = 0; i < RTE_DIM(unmap_errs); i++) {
+		fake_fault_ioctl(VFIO_IOMMU_UNMAP_DMA, 1, unmap_errs[i]);
+		rte_errno = 0;
+		assert_int_equal(rte_fslmc_dma_unmap((uintptr_t)buf, iova, len),
+			-1);
+		assert_int_not_equal(rte_errno, 0);
+		fake_fault_clear();
+		assert_int_equal(fake_container_mappings(cfd, NULL, 0), n + 1);
+	}
+	assert_int_equal(rte_fslmc_dma_unmap((uintptr_t)buf, iova, len), 0);
+	assert_int_equal(fake_container_mappings(cfd, NULL, 0), n);
 	munmap(buf, len);
 	assert_int_equal(rte_eal_cleanup(), 0);
 }
@@ -553,12 +624,14 @@ main(void)
 		T(test_auto_picks_group_when_container_present),
 		T(test_auto_without_dprc_keeps_cdev),
 		T(test_cdev_mode_disables_bus_with_message),
+		T(test_noiommu_cdev_disables_bus_with_message),
 		T(test_group_mode_probes_each_type),
 		T(test_vf_token_option_does_not_break_fslmc),
 		T(test_noiommu_mode_votes_pa),
 		T(test_without_vfio_bus_is_disabled),
 		T(test_portal_mapped_from_dpmcp),
 		T(test_dma_map_lands_in_the_groups_container),
+		T(test_dma_map_faults_leave_the_container_as_it_was),
 		T(test_eal_memory_mapped_when_group_joins),
 		T(test_kernel_failure_at_each_step_leaves_nothing),
 		T(test_init_fails_cleanly_on_kernel_failure),

@@ -32,6 +32,7 @@
 #include <rte_malloc.h>
 #include <rte_memory.h>
 
+#include "eal_memcfg.h"
 #include "eal_memory_iova.h"
 #include "fault.h"
 #include "unit_rundir.h"
@@ -75,28 +76,61 @@ __wrap_mmap64(void *a, size_t l, int p, int f, int fd, off_t o)
 /* When set, every page allocation finds the system out of memory. */
 static int no_free_pages;
 
+/* 1 when fd is the runtime directory's shared configuration file. */
+static int
+is_config_fd(int fd)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0)
+		return 0;
+	path[n] = '\0';
+	return n > 7 && strcmp(path + n - 7, "/config") == 0;
+}
+
+/*
+ * Allocation only (hole punching always goes through): "fallocate" for
+ * pages, "fallocate_config" for the shared configuration's blocks.
+ */
+static int
+fallocate_fault(int fd, int mode)
+{
+	int err;
+
+	if (mode != 0)
+		return 0;
+	if (is_config_fd(fd))
+		return fault_check("fallocate_config");
+	if (no_free_pages)
+		return ENOSPC;
+	err = fault_check("fallocate");
+	return err;
+}
+
 int
 __wrap_fallocate(int fd, int mode, off_t off, off_t len)
 {
-	/* hole punching always goes through: only allocation fails */
-	if (mode == 0 && no_free_pages) {
-		errno = ENOSPC;
+	int err = fallocate_fault(fd, mode);
+
+	if (err != 0) {
+		errno = err;
 		return -1;
 	}
-	if (mode == 0)
-		WRAP_FAIL("fallocate", -1);
 	return __real_fallocate(fd, mode, off, len);
 }
 
 int
 __wrap_fallocate64(int fd, int mode, off_t off, off_t len)
 {
-	if (mode == 0 && no_free_pages) {
-		errno = ENOSPC;
+	int err = fallocate_fault(fd, mode);
+
+	if (err != 0) {
+		errno = err;
 		return -1;
 	}
-	if (mode == 0)
-		WRAP_FAIL("fallocate", -1);
 	return __real_fallocate64(fd, mode, off, len);
 }
 
@@ -247,6 +281,42 @@ test_init_transient_fallocate_failure_recovers(void **state)
 	assert_int_equal(rte_eal_cleanup(), 0);
 }
 
+/*
+ * The shared configuration is a file in the runtime directory: its
+ * blocks are reserved before they are written (a full file system would
+ * otherwise raise SIGBUS). Any reservation failing fails init with
+ * ENOMEM and leaves nothing.
+ */
+static void
+test_init_config_reserve_failure_leaves_nothing(void **state)
+{
+	(void)state;
+	init_fails_cleanly_at_each("fallocate_config", ENOSPC, ENOMEM, "4");
+}
+
+/* At run time: the new pages' segments find no room; the heap stays. */
+static void
+test_malloc_config_reserve_failure_keeps_heap(void **state)
+{
+	struct rte_malloc_socket_stats before, after;
+	void *p;
+
+	(void)state;
+	assert_true(init(NULL, NULL) >= 0);
+	assert_int_equal(rte_malloc_get_socket_stats(0, &before), 0);
+	fault_arm("fallocate_config", 1, ENOSPC);
+	rte_errno = 0;
+	assert_null(rte_malloc(NULL, 8 << 20, 0));
+	assert_int_equal(rte_errno, ENOMEM);
+	fault_reset();
+	assert_int_equal(rte_malloc_get_socket_stats(0, &after), 0);
+	assert_int_equal(after.heap_totalsz_bytes, before.heap_totalsz_bytes);
+	p = rte_malloc(NULL, 8 << 20, 0);
+	assert_non_null(p);
+	rte_free(p);
+	assert_int_equal(rte_eal_cleanup(), 0);
+}
+
 static void
 test_init_ftruncate_failure_leaves_nothing(void **state)
 {
@@ -282,6 +352,87 @@ test_malloc_failure_keeps_heap(void **state)
 	p = rte_malloc(NULL, 1 << 20, 0);
 	assert_non_null(p);
 	rte_free(p);
+	assert_int_equal(rte_eal_cleanup(), 0);
+}
+
+/* Memory events seen by a plain callback, and a checked one that refuses. */
+static struct {
+	unsigned int allocs, frees;
+	const void *addr;
+	size_t len;
+	int refuse;
+} ev_state;
+
+static void
+ev_record(enum rte_mem_event type, const void *addr, size_t len, void *arg)
+{
+	(void)arg;
+	if (type == RTE_MEM_EVENT_ALLOC) {
+		ev_state.allocs++;
+		ev_state.addr = addr;
+		ev_state.len = len;
+	} else {
+		ev_state.frees++;
+		/* the refused run is given back whole */
+		assert_ptr_equal(addr, ev_state.addr);
+		assert_int_equal(len, ev_state.len);
+	}
+}
+
+static int
+ev_refuse(enum rte_mem_event type, const void *addr, size_t len, void *arg)
+{
+	(void)addr;
+	(void)len;
+	(void)arg;
+	if (type == RTE_MEM_EVENT_ALLOC && ev_state.refuse) {
+		rte_errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A checked callback refusing the pages (VFIO that cannot map them):
+ * rte_malloc() fails with ENOMEM, the callbacks before it see the pages
+ * come and go, the heap and the mappings are as before.
+ */
+static void
+test_malloc_refused_by_event_callback_keeps_heap(void **state)
+{
+	struct rte_malloc_socket_stats before, after;
+	int backing, lines;
+	void *p;
+
+	(void)state;
+	assert_true(init(NULL, NULL) >= 0);
+	memset(&ev_state, 0, sizeof(ev_state));
+	assert_int_equal(rte_mem_event_callback_register("unit-record",
+		ev_record, NULL), 0);
+	assert_int_equal(eal_mem_event_callback_register_checked("unit-refuse",
+		ev_refuse, NULL), 0);
+	assert_int_equal(rte_malloc_get_socket_stats(0, &before), 0);
+	lines = maps_lines(&backing);
+	ev_state.refuse = 1;
+	rte_errno = 0;
+	assert_null(rte_malloc(NULL, 1 << 20, 0));
+	assert_int_equal(rte_errno, ENOMEM);
+	assert_true(ev_state.allocs > 0);
+	assert_int_equal(ev_state.frees, ev_state.allocs);
+	assert_int_equal(rte_malloc_get_socket_stats(0, &after), 0);
+	assert_int_equal(after.heap_totalsz_bytes, before.heap_totalsz_bytes);
+	assert_int_equal(after.alloc_count, before.alloc_count);
+	assert_int_equal(maps_lines(&backing), lines);
+	/* accepted again: the allocation works and the pages stay */
+	ev_state.refuse = 0;
+	ev_state.frees = ev_state.allocs = 0;
+	p = rte_malloc(NULL, 1 << 20, 0);
+	assert_non_null(p);
+	assert_true(ev_state.allocs > 0);
+	assert_int_equal(ev_state.frees, 0);
+	rte_free(p);
+	assert_int_equal(rte_mem_event_callback_unregister("unit-refuse", NULL), 0);
+	assert_int_equal(rte_mem_event_callback_unregister("unit-record", NULL), 0);
 	assert_int_equal(rte_eal_cleanup(), 0);
 }
 
@@ -392,7 +543,13 @@ main(void)
 			setup),
 		cmocka_unit_test_setup(test_init_ftruncate_failure_leaves_nothing,
 			setup),
+		cmocka_unit_test_setup(test_init_config_reserve_failure_leaves_nothing,
+			setup),
+		cmocka_unit_test_setup(test_malloc_config_reserve_failure_keeps_heap,
+			setup),
 		cmocka_unit_test_setup(test_malloc_failure_keeps_heap, setup),
+		cmocka_unit_test_setup(test_malloc_refused_by_event_callback_keeps_heap,
+			setup),
 		cmocka_unit_test_setup(test_iova_source_pa_mode, setup),
 	};
 

@@ -254,6 +254,165 @@ test_failed_set_irqs_leaves_nothing(void **state)
 	assert_released(DEV);
 }
 
+/*
+ * Every device ioctl of the PCI mapping path fails, with each errno the
+ * kernel documents for it, at each of its calls: the plug fails (or lives
+ * with it), and a failed plug leaves no fd, mapping or eventfd behind; the
+ * next plug without the fault works and the removal releases everything.
+ */
+static const struct {
+	unsigned long req;
+	int errs[6];
+} pci_calls[] = {
+	{ VFIO_DEVICE_GET_INFO, { EFAULT, EINVAL, EIO } },
+	{ VFIO_DEVICE_GET_REGION_INFO, { EFAULT, EINVAL, ENOMEM, EIO } },
+	{ VFIO_DEVICE_GET_IRQ_INFO, { EFAULT, EINVAL, EIO } },
+	{ VFIO_DEVICE_SET_IRQS, { EINVAL, ENOMEM, EBUSY, EFAULT, EIO } },
+	{ VFIO_DEVICE_RESET, { EINVAL, ENOTTY, EAGAIN, EBUSY, EIO } },
+};
+
+/* nth calls after the last one the flow makes are not reached */
+#define PCI_NTH_LIMIT 64
+
+/* plug with the fault armed; 1 when the fault was reached */
+static int
+plug_with_fault(const char *what, void (*arm)(unsigned int nth, int err,
+		unsigned long req), unsigned long req, unsigned int nth, int err,
+		unsigned int (*calls)(unsigned long req))
+{
+	struct rte_pci_device *dev = dev_get(DEV);
+	unsigned int before = calls(req);
+	int ret, hit;
+
+	assert_non_null(dev);
+	nb_probed = 0;
+	arm(nth, err, req);
+	rte_errno = 0;
+	ret = pci()->plug(&dev->device);
+	fake_fault_clear();
+	hit = calls(req) - before >= nth;
+	if (ret != 0) {
+		if (rte_errno == 0)
+			fail_msg("plug with %s failing (%s, call %u): rte_errno not set",
+				what, strerror(err), nth);
+		assert_int_equal(nb_probed, 0);
+		assert_null(dev->vfio);
+		assert_null(dev->driver);
+		assert_released(DEV);
+		/* nothing half-built: the plug works without the fault */
+		assert_int_equal(pci()->plug(&dev->device), 0);
+	}
+	assert_int_equal(rte_dev_remove(&dev->device), 0);
+	assert_released(DEV);
+	assert_int_equal(pci()->scan(), 0);
+	return hit;
+}
+
+static void
+arm_ioctl(unsigned int nth, int err, unsigned long req)
+{
+	fake_fault_ioctl(req, nth, err);
+}
+
+static unsigned int
+ioctl_calls(unsigned long req)
+{
+	return fake_ioctl_calls(req);
+}
+
+static void
+test_pci_ioctl_faults_at_every_call_leave_nothing(void **state)
+{
+	unsigned int i, j, nth, reached = 0;
+	char what[64];
+
+	assert_int_equal(pci()->scan(), 0);
+	for (i = 0; i < RTE_DIM(pci_calls); i++) {
+		for (j = 0; j < RTE_DIM(pci_calls[i].errs) &&
+				pci_calls[i].errs[j] != 0; j++) {
+			snprintf(what, sizeof(what), "ioctl %#lx", pci_calls[i].req);
+			for (nth = 1; nth <= PCI_NTH_LIMIT; nth++) {
+				if (!plug_with_fault(what, arm_ioctl,
+						pci_calls[i].req, nth,
+						pci_calls[i].errs[j], ioctl_calls))
+					break;
+				reached++;
+			}
+			assert_true(nth < PCI_NTH_LIMIT);
+		}
+	}
+	/* every call above is made by a plug */
+	assert_true(reached >= RTE_DIM(pci_calls));
+}
+
+/* pread (rw 0) and pwrite (rw 1) of the device fd: config space */
+static void
+test_pci_config_faults_during_plug_leave_nothing(void **state)
+{
+	static const int errs[] = { EIO, EINVAL, EFAULT, ENODEV };
+	unsigned int i, nth, rw, failures[2] = { 0, 0 };
+	int failed;
+
+	assert_int_equal(pci()->scan(), 0);
+	for (rw = 0; rw < 2; rw++) {
+		for (i = 0; i < RTE_DIM(errs); i++) {
+			failed = 1;
+			for (nth = 1; nth <= PCI_NTH_LIMIT && failed; nth++) {
+				struct rte_pci_device *dev = dev_get(DEV);
+				int ret;
+
+				fake_fault_rw(rw == 1, nth, errs[i]);
+				rte_errno = 0;
+				ret = pci()->plug(&dev->device);
+				/* a fault left armed was never reached */
+				failed = ret != 0;
+				failures[rw] += failed;
+				fake_fault_clear();
+				if (ret != 0) {
+					assert_int_not_equal(rte_errno, 0);
+					assert_null(dev->vfio);
+					assert_released(DEV);
+					assert_int_equal(pci()->plug(&dev->device), 0);
+				}
+				assert_int_equal(rte_dev_remove(&dev->device), 0);
+				assert_released(DEV);
+				assert_int_equal(pci()->scan(), 0);
+			}
+		}
+	}
+	/* the plug reads and writes config space (bus master, capabilities) */
+	printf("config faults that failed the plug: %u reads, %u writes\n",
+		failures[0], failures[1]);
+	assert_true(failures[0] > 0 && failures[1] > 0);
+}
+
+static void
+test_config_access_faults_are_eio(void **state)
+{
+	static const int errs[] = { EIO, EINVAL, EFAULT, ENODEV, EAGAIN };
+	struct rte_pci_device *dev;
+	uint32_t v = 0;
+	unsigned int i, fds;
+
+	scan_probe(0);
+	dev = dev_get(DEV);
+	fds = fake_open_fds();
+	for (i = 0; i < RTE_DIM(errs); i++) {
+		fake_fault_rw(false, 1, errs[i]);
+		rte_errno = 0;
+		assert_int_equal(rte_pci_read_config(dev, &v, 4, 0), -1);
+		assert_int_equal(rte_errno, EIO);
+		fake_fault_rw(true, 1, errs[i]);
+		rte_errno = 0;
+		assert_int_equal(rte_pci_write_config(dev, &v, 2, PCI_COMMAND), -1);
+		assert_int_equal(rte_errno, EIO);
+		fake_fault_clear();
+		assert_int_equal(fake_open_fds(), fds);
+	}
+	assert_int_equal(rte_pci_read_config(dev, &v, 4, 0), 4);
+	assert_int_equal(v, 0x11e81b36);
+}
+
 static void
 test_device_not_on_vfio_is_skipped(void **state)
 {
@@ -313,6 +472,9 @@ test_request_notifier_hot_unplugs(void **state)
 	cmocka_unit_test_prestate_setup_teardown(test_sparse_bar_maps_only_its_areas, setup, teardown, (void *)&modes[i]), \
 	cmocka_unit_test_prestate_setup_teardown(test_failed_bar_mmap_leaves_nothing, setup, teardown, (void *)&modes[i]), \
 	cmocka_unit_test_prestate_setup_teardown(test_failed_set_irqs_leaves_nothing, setup, teardown, (void *)&modes[i]), \
+	cmocka_unit_test_prestate_setup_teardown(test_pci_ioctl_faults_at_every_call_leave_nothing, setup, teardown, (void *)&modes[i]), \
+	cmocka_unit_test_prestate_setup_teardown(test_pci_config_faults_during_plug_leave_nothing, setup, teardown, (void *)&modes[i]), \
+	cmocka_unit_test_prestate_setup_teardown(test_config_access_faults_are_eio, setup, teardown, (void *)&modes[i]), \
 	cmocka_unit_test_prestate_setup_teardown(test_device_not_on_vfio_is_skipped, setup, teardown, (void *)&modes[i]), \
 	cmocka_unit_test_prestate_setup_teardown(test_request_notifier_hot_unplugs, setup, teardown, (void *)&modes[i])
 

@@ -29,6 +29,7 @@
 #include <rte_bus.h>
 #include <rte_devargs.h>
 #include <rte_errno.h>
+#include <rte_log.h>
 #include <rte_vfio.h>
 
 #include <bus_pci_driver.h>
@@ -243,8 +244,10 @@ static const struct rte_pci_id test_ids[] = {
 	{ .vendor_id = 0 },
 };
 
+static const char *const test_drv_keys[] = { "foo", "mode", NULL };
+
 static struct rte_pci_driver test_drv = {
-	.driver = { .name = "unit_test_drv" },
+	.driver = { .name = "unit_test_drv", .devargs_keys = test_drv_keys },
 	.probe = test_drv_probe,
 	.remove = test_drv_remove,
 	.id_table = test_ids,
@@ -363,6 +366,127 @@ test_scan_of_missing_dir_is_empty(void **state)
 	assert_int_equal(count_devices(), 0);
 }
 
+/* A device directory like a good one, with one attribute replaced. */
+#define ODD_DEV "0000:00:1f.0"
+
+static void
+odd_dev_create(const char *file, const char *content)
+{
+	const struct fake_dev good = {
+		ODD_DEV, "0x1234", "0x11e8", "0x00ff00", "vfio-pci", "0"
+	};
+	char dir[128], path[160];
+
+	fake_dev_create(&good);
+	snprintf(dir, sizeof(dir), "%s/%s", root, ODD_DEV);
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	assert_int_equal(unlink(path), 0);
+	if (content != NULL)
+		write_str(dir, file, content);
+	else
+		assert_int_equal(mkfifo(path, 0644), 0);
+}
+
+static void
+odd_dev_remove(void)
+{
+	char cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/%s'", root, ODD_DEV);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* a reader that waited on the FIFO would hang: SIGALRM ends the test */
+#define SCAN_HANG_LIMIT_S 10
+
+static void
+test_scan_skips_a_fifo_in_place_of_an_attribute(void **state)
+{
+	static const char *const files[] = { "vendor", "resource", "class" };
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(files); i++) {
+		rte_bus_cleanup();
+		odd_dev_create(files[i], NULL);
+		alarm(SCAN_HANG_LIMIT_S);
+		assert_int_equal(pci()->scan(), 0);
+		alarm(0);
+		odd_dev_remove();
+		assert_null(find(ODD_DEV));
+		assert_int_equal(count_devices(), NB_GOOD_DEVS);
+	}
+}
+
+static void
+test_config_read_refuses_a_fifo_without_waiting(void **state)
+{
+	uint32_t ids = 0;
+
+	rte_bus_cleanup();
+	odd_dev_create("config", NULL);
+	assert_int_equal(pci()->scan(), 0);
+	assert_non_null(find(ODD_DEV));
+	alarm(SCAN_HANG_LIMIT_S);
+	rte_errno = 0;
+	assert_int_equal(rte_pci_read_config(find(ODD_DEV), &ids, 4, 0), -1);
+	assert_int_equal(rte_errno, EIO);
+	assert_int_equal(rte_pci_write_config(find(ODD_DEV), &ids, 4, 0), -1);
+	alarm(0);
+	odd_dev_remove();
+}
+
+static void
+test_scan_refuses_attributes_not_as_the_kernel_writes_them(void **state)
+{
+	static const struct {
+		const char *file;
+		const char *content;
+	} bad[] = {
+		{ "vendor", " 0x1234\n" }, { "vendor", "0x1234\n0x0000\n" },
+		{ "vendor", "4660\n" }, { "vendor", "0X1234\n" },
+		{ "vendor", "+0x1234\n" }, { "vendor", "0x01234\n" },
+		{ "class", "0xff00\n" }, { "device", "011e8\n" },
+		{ "resource", "0x00000000fea00000 0x00000000feafffff 0x0000000000040200\n" },
+		{ "resource", "0xfea00000 0xfeafffff 0x40200\n0 0 0\n0 0 0\n0 0 0\n"
+			"0 0 0\n0 0 0\n0 0 0\n" },
+	};
+	char long_vendor[128];
+	size_t i;
+
+	/* 0x, 70 zeros and 1b36: a 63-byte buffer kept "0x000..." = 0 */
+	snprintf(long_vendor, sizeof(long_vendor), "0x%070d1b36\n", 0);
+	for (i = 0; i <= RTE_DIM(bad); i++) {
+		rte_bus_cleanup();
+		if (i < RTE_DIM(bad))
+			odd_dev_create(bad[i].file, bad[i].content);
+		else
+			odd_dev_create("vendor", long_vendor);
+		assert_int_equal(pci()->scan(), 0);
+		odd_dev_remove();
+		if (find(ODD_DEV) != NULL)
+			fail_msg("%s '%s' accepted",
+				i < RTE_DIM(bad) ? bad[i].file : "vendor",
+				i < RTE_DIM(bad) ? bad[i].content : long_vendor);
+		assert_int_equal(count_devices(), NB_GOOD_DEVS);
+	}
+}
+
+static void
+test_scan_ignores_odd_optional_attributes(void **state)
+{
+	static const char *const numa[] = { "+1\n", " 1\n", "-0\n", "01\n" };
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(numa); i++) {
+		rte_bus_cleanup();
+		odd_dev_create("numa_node", numa[i]);
+		assert_int_equal(pci()->scan(), 0);
+		odd_dev_remove();
+		assert_non_null(find(ODD_DEV));
+		assert_int_equal(find(ODD_DEV)->device.numa_node, -1);
+	}
+}
+
 static void
 test_parse_op_accepts_both_forms(void **state)
 {
@@ -453,6 +577,57 @@ test_allow_list_probes_only_allowed(void **state)
 		"foo"), "1");
 	rte_bus_cleanup();
 	rte_pci_unregister(&test_drv);
+}
+
+static void
+test_unknown_device_argument_is_refused_at_probe(void **state)
+{
+	char log_buf[1024] = "";
+	FILE *log = fmemopen(log_buf, sizeof(log_buf) - 1, "w");
+
+	assert_non_null(log);
+	setvbuf(log, NULL, _IONBF, 0);
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "0000:00:04.0,fooo=1"), 0);
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "0000:00:03.0,mode=x"), 0);
+	assert_int_equal(pci()->scan(), 0);
+	rte_pci_register(&test_drv);
+	rte_openlog_stream(log);
+	/* one device probed: the bus succeeds, like DPDK's */
+	assert_int_equal(pci()->probe(), 0);
+	rte_openlog_stream(NULL);
+	fclose(log);
+	/* the device with a known key is probed, the other one is not */
+	assert_int_equal(probed, 1);
+	assert_null(find("0000:00:04.0")->driver);
+	assert_non_null(find("0000:00:03.0")->driver);
+	assert_non_null(strstr(log_buf,
+		"0000:00:04.0: unknown device argument 'fooo' for driver unit_test_drv (known: foo, mode)"));
+	/* alone, the refused device makes the probe fail with EINVAL */
+	rte_bus_cleanup();
+	rte_devargs_clear();
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "0000:00:04.0,fooo=1"), 0);
+	assert_int_equal(pci()->scan(), 0);
+	rte_errno = 0;
+	assert_int_equal(pci()->probe(), -1);
+	assert_int_equal(rte_errno, EINVAL);
+	assert_int_equal(probed, 1);
+	rte_bus_cleanup();
+	rte_pci_unregister(&test_drv);
+}
+
+static void
+test_allow_list_refuses_one_device_in_two_spellings(void **state)
+{
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "0000:00:04.0,foo=1"), 0);
+	rte_errno = 0;
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "00:04.0,foo=2"), -1);
+	assert_int_equal(rte_errno, EEXIST);
+	rte_errno = 0;
+	assert_int_equal(rte_devargs_add(RTE_DEV_ALLOWED, "pci:0:0:4.0"), -1);
+	assert_int_equal(rte_errno, EEXIST);
+	assert_int_equal(rte_devargs_type_count(RTE_DEV_ALLOWED), 1);
+	assert_string_equal(rte_devargs_get(rte_devargs_find(pci(), "00:04.0"),
+		"foo"), "1");
 }
 
 static void
@@ -568,12 +743,18 @@ main(void)
 		T(test_rescan_adds_no_duplicates),
 		T(test_scan_of_unreadable_dir_fails_with_errno),
 		T(test_scan_of_missing_dir_is_empty),
+		T(test_scan_skips_a_fifo_in_place_of_an_attribute),
+		T(test_config_read_refuses_a_fifo_without_waiting),
+		T(test_scan_refuses_attributes_not_as_the_kernel_writes_them),
+		T(test_scan_ignores_odd_optional_attributes),
 		T(test_parse_op_accepts_both_forms),
 		T(test_probe_calls_matching_drivers_only),
 		T(test_mapping_driver_skips_devices_not_on_vfio),
 		T(test_failed_probe_leaves_device_unprobed),
 		T(test_block_list_in_short_form_blocks),
 		T(test_allow_list_probes_only_allowed),
+		T(test_unknown_device_argument_is_refused_at_probe),
+		T(test_allow_list_refuses_one_device_in_two_spellings),
 		T(test_unplug_removes_and_forgets_then_plug),
 		T(test_iova_vote_follows_vfio_when_a_driver_wants_a_vfio_device),
 		T(test_config_space_through_sysfs),

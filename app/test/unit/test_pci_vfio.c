@@ -67,6 +67,7 @@ static struct model {
 	int msix_mappable;    /* report VFIO_REGION_INFO_CAP_MSIX_MAPPABLE */
 	int resets;
 	int set_irqs_calls;
+	int set_irqs_err;     /* the next SET_IRQS fails with it (0: none) */
 	struct {
 		uint32_t index, flags, count;
 	} last_set;               /* last VFIO_DEVICE_SET_IRQS */
@@ -211,6 +212,11 @@ set_irqs(const struct vfio_irq_set *set)
 		memcpy(&fd, set->data, sizeof(fd));
 	}
 	m.set_irqs_calls++;
+	if (m.set_irqs_err != 0) {
+		errno = m.set_irqs_err;
+		m.set_irqs_err = 0;
+		return -1;
+	}
 	m.last_set.index = set->index;
 	m.last_set.flags = set->flags;
 	m.last_set.count = set->count;
@@ -752,6 +758,13 @@ test_intr_enable_and_disable_program_the_eventfd(void **state)
 	assert_int_equal(m.last_set.flags,
 		VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER);
 	assert_int_equal(m.last_set.count, 0);
+	/* the kernel's EINVAL: this index is not the one enabled (a
+	 * secondary or the removal turned it off already): nothing to do
+	 */
+	m.set_irqs_err = EINVAL;
+	assert_int_equal(rte_intr_disable(dev->intr_handle), 0);
+	m.set_irqs_err = EIO;
+	assert_int_equal(rte_intr_disable(dev->intr_handle), -1);
 	rte_pci_unmap_device(dev);
 	/* INTx: trigger, then unmask */
 	cfg->vfio_intr_mode = RTE_INTR_MODE_LEGACY;

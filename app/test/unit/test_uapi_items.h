@@ -177,6 +177,13 @@ struct uapi_item {
  */
 #define UAPI_VFIO_CDEV_ITEMS(S, F, A, C) \
 	S(vfio_device_info) F(vfio_device_info, pad) \
+	C(VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP) \
+	S(vfio_device_info_cap_pci_atomic_comp) \
+	F(vfio_device_info_cap_pci_atomic_comp, header) \
+	F(vfio_device_info_cap_pci_atomic_comp, flags) \
+	F(vfio_device_info_cap_pci_atomic_comp, reserved) \
+	C(VFIO_PCI_ATOMIC_COMP32) C(VFIO_PCI_ATOMIC_COMP64) \
+	C(VFIO_PCI_ATOMIC_COMP128) \
 	F(vfio_iommu_type1_info, pad) \
 	C(VFIO_DEVICE_FLAGS_CDX) \
 	F(vfio_device_bind_iommufd, argsz) F(vfio_device_bind_iommufd, flags) \

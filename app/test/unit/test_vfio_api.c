@@ -8,18 +8,23 @@
  * containers, VF tokens, user DMA maps.
  */
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
 
 #include <rte_bus.h>
 #include <rte_errno.h>
+#include <rte_log.h>
 #include <rte_uuid.h>
 #include <rte_vfio.h>
 
@@ -50,6 +55,12 @@ test_enable_reports_mode_and_iova(void **state)
 
 	assert_int_equal(rte_vfio_get_mode(), m->mode);
 	assert_int_equal(rte_vfio_get_iova_mode(), m->iova);
+	assert_int_equal(rte_vfio_get_interface(), m->group ?
+		RTE_VFIO_INTERFACE_GROUP : RTE_VFIO_INTERFACE_CDEV);
+	assert_int_equal(rte_vfio_get_caps(),
+		(m->noiommu ? 0 : RTE_VFIO_CAP_IOMMU) |
+		(m->partial ? RTE_VFIO_CAP_PARTIAL_UNMAP : 0) |
+		(m->group ? RTE_VFIO_CAP_GROUPS : 0));
 	assert_int_equal(rte_vfio_enable(NULL), 0);
 	assert_int_equal(rte_vfio_get_mode(), m->mode);
 	assert_int_equal(rte_vfio_is_enabled(RTE_VFIO_PCI_MODULE), 1);
@@ -92,6 +103,42 @@ test_device_numbers_follow_the_mode(void **state)
 	assert_rte_err(rte_vfio_get_device_num(NULL, DEV0, &num), EINVAL);
 }
 
+/* numbers in sysfs names exactly as the kernel writes them: "+10", " 10" */
+static void
+test_device_numbers_refuse_lenient_names(void **state)
+{
+	const struct vfio_mode_case *m = mode_of(state);
+	char path[PATH_MAX], from[PATH_MAX + 300], to[PATH_MAX + 300];
+	struct dirent *e;
+	int num = -1;
+	DIR *dir;
+
+	if (m->group) {
+		snprintf(path, sizeof(path), "%s/%s/iommu_group", env_pci(), DEV0);
+		assert_int_equal(unlink(path), 0);
+		assert_int_equal(symlink("../../../kernel/iommu_groups/+10", path), 0);
+		assert_rte_err(rte_vfio_get_group_num(env_pci(), DEV0, &num),
+			ENODEV);
+		assert_int_equal(unlink(path), 0);
+		assert_int_equal(symlink("../../../kernel/iommu_groups/ 10", path), 0);
+		assert_rte_err(rte_vfio_get_group_num(env_pci(), DEV0, &num),
+			ENODEV);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s/vfio-dev", env_pci(), DEV0);
+	dir = opendir(path);
+	assert_non_null(dir);
+	while ((e = readdir(dir)) != NULL && e->d_name[0] == '.')
+		;
+	assert_non_null(e);
+	snprintf(from, sizeof(from), "%s/%s", path, e->d_name);
+	closedir(dir);
+	snprintf(to, sizeof(to), "%s/%s+5", path, m->noiommu ? "noiommu-vfio" : "vfio");
+	assert_int_equal(rename(from, to), 0);
+	assert_rte_err(rte_vfio_get_device_num(env_pci(), DEV0, &num), ENODEV);
+	assert_int_equal(rename(to, from), 0);
+}
+
 static void
 test_api_before_enable_is_enxio(void **state)
 {
@@ -128,6 +175,38 @@ test_no_vfio_module_is_mode_none(void **state)
 	/* a forced mode without the module fails and names it */
 	assert_rte_err(env_enable(m), ENODEV);
 	assert_int_equal(fake_open_fds(), 0);
+}
+
+/*
+ * /dev/iommu opens but no cdev node does (a user given the group nodes
+ * only): auto falls back to the group interface, forced cdev names the
+ * permission problem (issue 14, defect 7).
+ */
+static void
+test_auto_falls_back_to_group_without_cdev_access(void **state)
+{
+	const struct vfio_mode_case *m = mode_of(state);
+	struct internal_config *cfg = eal_get_internal_configuration();
+	unsigned int i;
+
+	eal_vfio_cleanup();
+	for (i = 1; i <= ENV_NB_PCI; i++)
+		fake_fault_path("access", "/dev/vfio/devices/", i, EACCES);
+	cfg->vfio_mode = EAL_VFIO_MODE_AUTO;
+	assert_int_equal(rte_vfio_enable(NULL), 0);
+	assert_int_equal(rte_vfio_get_interface(), RTE_VFIO_INTERFACE_GROUP);
+	assert_int_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_GROUP);
+	eal_vfio_cleanup();
+	fake_fault_clear();
+	for (i = 1; i <= ENV_NB_PCI; i++)
+		fake_fault_path("access", "/dev/vfio/devices/", i, EACCES);
+	assert_rte_err(env_enable(m), EACCES);
+	assert_int_equal(fake_open_fds(), 0);
+	fake_fault_clear();
+	/* one node the user may open is enough for cdev */
+	fake_fault_path("access", "/dev/vfio/devices/", 1, EACCES);
+	assert_int_equal(env_enable(m), 0);
+	assert_int_equal(rte_vfio_get_interface(), RTE_VFIO_INTERFACE_CDEV);
 }
 
 static void
@@ -197,6 +276,26 @@ static struct rte_bus group_bus = {
 	.needs_vfio_group = bus_wants_group,
 };
 
+/* the NOTICE line names interface and IOMMU, not only upstream's mode */
+static void
+test_enable_logs_interface_and_iommu(void **state)
+{
+	const struct vfio_mode_case *m = mode_of(state);
+	char buf[4096] = "", want[64];
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	assert_non_null(f);
+	eal_vfio_cleanup();
+	rte_openlog_stream(f);
+	assert_int_equal(env_enable(m), 0);
+	rte_openlog_stream(NULL);
+	fclose(f);
+	snprintf(want, sizeof(want), "VFIO: %s%s mode, ",
+		m->noiommu ? "no-IOMMU " : "", m->group ? "group" : "cdev");
+	if (strstr(buf, want) == NULL)
+		fail_msg("log lacks \"%s\"; it has:\n%s", want, buf);
+}
+
 static void
 test_auto_mode_with_group_only_bus_picks_group(void **state)
 {
@@ -227,6 +326,42 @@ test_noiommu_mode_without_noiommu_is_enodev(void **state)
 	assert_int_equal(fake_open_fds(), 0);
 }
 
+/* a reader that waited on a FIFO would hang: SIGALRM ends the test */
+#define PARAM_HANG_LIMIT_S 10
+
+/* the parameter reads "Y\n" or "N\n"; a FIFO or odd text means "not on" */
+static void
+test_noiommu_param_not_y_or_n_counts_as_disabled(void **state)
+{
+	static const char *const odd[] = { NULL, "Y\nY\n", "y\n", "1\n", "Y" };
+	char path[PATH_MAX];
+	size_t i;
+	FILE *f;
+
+	snprintf(path, sizeof(path),
+		"%s/sys/module/vfio/parameters/enable_unsafe_noiommu_mode",
+		fake_sysfs_root());
+	for (i = 0; i < RTE_DIM(odd); i++) {
+		eal_vfio_cleanup();
+		assert_int_equal(unlink(path), 0);
+		if (odd[i] == NULL) {
+			assert_int_equal(mkfifo(path, 0644), 0);
+		} else {
+			f = fopen(path, "w");
+			assert_non_null(f);
+			fputs(odd[i], f);
+			fclose(f);
+		}
+		eal_get_internal_configuration()->vfio_mode =
+			EAL_VFIO_MODE_NOIOMMU;
+		alarm(PARAM_HANG_LIMIT_S);
+		assert_rte_err(rte_vfio_enable(NULL), ENODEV);
+		alarm(0);
+		assert_int_equal(fake_open_fds(), 0);
+	}
+	assert_int_equal(fake_sysfs_refresh(), 0);
+}
+
 static void
 test_noiommu_cdev_without_get_pa_falls_back_to_group(void **state)
 {
@@ -255,6 +390,8 @@ test_setup_release_device(void **state)
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
 	assert_true(fd >= 0);
 	assert_int_equal(fake_device_open_count(DEV0), 1);
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
 	assert_int_equal(rte_vfio_get_device_info(fd, &info), 0);
 	assert_true((info.flags & VFIO_DEVICE_FLAGS_PCI) != 0);
 	assert_true(info.num_regions >= VFIO_PCI_NUM_REGIONS);
@@ -339,6 +476,49 @@ test_get_device_info_bad_fd_is_einval(void **state)
 	(void)state;
 	assert_rte_err(rte_vfio_get_device_info(-1, &info), EINVAL);
 	assert_rte_err(rte_vfio_get_device_info(0, NULL), EINVAL);
+}
+
+/*
+ * The caller's argsz reaches the kernel untouched, as upstream: the
+ * struct alone learns the size of the chain, a buffer that large gets it,
+ * and an argsz below the kernel's minimum is the caller's EINVAL.
+ */
+static void
+test_get_device_info_passes_argsz_for_the_caps_chain(void **state)
+{
+	struct {
+		struct vfio_device_info info;
+		struct vfio_device_info_cap_pci_atomic_comp cap;
+		uint8_t more[64];
+	} buf;
+	struct vfio_device_info_cap_pci_atomic_comp cap;
+	uint32_t need;
+	int fd;
+
+	(void)state;
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	memset(&buf, 0, sizeof(buf));
+	buf.info.argsz = sizeof(buf.info);
+	assert_int_equal(rte_vfio_get_device_info(fd, &buf.info), 0);
+	assert_true((buf.info.flags & VFIO_DEVICE_FLAGS_CAPS) != 0);
+	need = buf.info.argsz;
+	assert_true(need > sizeof(buf.info) && need <= sizeof(buf));
+	assert_int_equal(buf.info.cap_offset, 0);
+	/* a larger buffer: the chain follows the struct */
+	memset(&buf, 0, sizeof(buf));
+	buf.info.argsz = sizeof(buf);
+	assert_int_equal(rte_vfio_get_device_info(fd, &buf.info), 0);
+	assert_int_equal(buf.info.argsz, sizeof(buf));
+	assert_int_equal(buf.info.cap_offset, sizeof(buf.info));
+	memcpy(&cap, (uint8_t *)&buf + buf.info.cap_offset, sizeof(cap));
+	assert_int_equal(cap.header.id, VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP);
+	assert_int_equal(cap.header.next, 0);
+	assert_true((cap.flags & VFIO_PCI_ATOMIC_COMP32) != 0);
+	/* too small for the kernel */
+	memset(&buf, 0, sizeof(buf));
+	buf.info.argsz = 4;
+	assert_rte_err(rte_vfio_get_device_info(fd, &buf.info), EINVAL);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
 }
 
 /* ---- custom containers --------------------------------------------------- */
@@ -808,19 +988,25 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		VFIO_ALL_MODES(test_enable_reports_mode_and_iova),
+		VFIO_ALL_MODES(test_enable_logs_interface_and_iommu),
 		VFIO_ALL_MODES(test_device_numbers_follow_the_mode),
+		VFIO_ALL_MODES(test_device_numbers_refuse_lenient_names),
 		VFIO_ALL_MODES(test_api_before_enable_is_enxio),
 		VFIO_ALL_MODES(test_no_vfio_module_is_mode_none),
 		VFIO_ALL_MODES(test_forced_mode_unusable_is_enodev),
+		VFIO_MODE_TEST(test_auto_falls_back_to_group_without_cdev_access, 2,
+			"cdev"),
 		VFIO_ALL_MODES(test_auto_mode_picks_the_mode),
 		VFIO_ALL_MODES(test_auto_mode_with_group_only_bus_picks_group),
 		VFIO_ALL_MODES(test_noiommu_mode_without_noiommu_is_enodev),
+		VFIO_ALL_MODES(test_noiommu_param_not_y_or_n_counts_as_disabled),
 		VFIO_ALL_MODES(test_noiommu_cdev_without_get_pa_falls_back_to_group),
 		VFIO_ALL_MODES(test_setup_release_device),
 		VFIO_ALL_MODES(test_two_devices_share_the_default_container),
 		VFIO_ALL_MODES(test_setup_unbound_device_is_enodev),
 		VFIO_ALL_MODES(test_not_viable_group_is_eio),
 		VFIO_ALL_MODES(test_get_device_info_bad_fd_is_einval),
+		VFIO_ALL_MODES(test_get_device_info_passes_argsz_for_the_caps_chain),
 		VFIO_ALL_MODES(test_assign_then_setup_returns_that_fd),
 		VFIO_ALL_MODES(test_release_assigned_device_without_fd),
 		VFIO_ALL_MODES(test_default_container_cannot_be_destroyed),

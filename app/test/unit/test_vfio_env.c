@@ -21,7 +21,7 @@ struct vfio_mode_case vfio_mode_cases[VFIO_NB_MODES] = {
 	{ "cdev", FAKE_MODE_CDEV, EAL_VFIO_MODE_CDEV, RTE_VFIO_MODE_CDEV,
 		RTE_IOVA_VA, false, false, false, true },
 	{ "noiommu-cdev", FAKE_MODE_NOIOMMU_CDEV, EAL_VFIO_MODE_NOIOMMU,
-		RTE_VFIO_MODE_CDEV, RTE_IOVA_PA, false, true, false, true },
+		RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, false, true, false, true },
 	{ "spapr", FAKE_MODE_GROUP, EAL_VFIO_MODE_GROUP, RTE_VFIO_MODE_GROUP,
 		RTE_IOVA_VA, true, false, false, true, true },
 };

@@ -11,6 +11,7 @@
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@
 #include <rte_memory.h>
 #include <rte_vfio.h>
 
+#include "eal_memcfg.h"
 #include "eal_memory_iova.h"
 #include "eal_private.h"
 #include "test_vfio_env.h"
@@ -33,8 +35,8 @@ int __wrap_rte_memseg_walk_thread_unsafe(rte_memseg_walk_t func, void *arg);
 struct rte_memseg_list *__wrap_rte_mem_virt2memseg_list(const void *virt);
 struct rte_memseg *__wrap_rte_mem_virt2memseg(const void *virt,
 	const struct rte_memseg_list *msl);
-int __wrap_rte_mem_event_callback_register(const char *name,
-	rte_mem_event_callback_t clb, void *arg);
+int __wrap_eal_mem_event_callback_register_checked(const char *name,
+	eal_mem_event_check_t clb, void *arg);
 int __wrap_rte_mem_event_callback_unregister(const char *name, void *arg);
 void __wrap_rte_mcfg_mem_read_lock(void);
 void __wrap_rte_mcfg_mem_read_unlock(void);
@@ -47,7 +49,7 @@ static struct {
 	bool present[NB_PAGES];
 } lists[2];
 
-static rte_mem_event_callback_t callback;
+static eal_mem_event_check_t callback;
 static int read_locks;
 static struct eal_iova_source source;
 static bool source_set;
@@ -95,8 +97,8 @@ __wrap_rte_mem_virt2memseg(const void *virt, const struct rte_memseg_list *msl)
 }
 
 int
-__wrap_rte_mem_event_callback_register(const char *name,
-		rte_mem_event_callback_t clb, void *arg)
+__wrap_eal_mem_event_callback_register_checked(const char *name,
+		eal_mem_event_check_t clb, void *arg)
 {
 	(void)name;
 	(void)arg;
@@ -236,10 +238,12 @@ kernel_pages(void)
 	return n < 0 ? 0 : n;
 }
 
-static void
-page_event(enum rte_mem_event ev, unsigned int first, unsigned int n)
+/* the callback's answer to an event on n pages from first */
+static int
+page_event_ret(enum rte_mem_event ev, unsigned int first, unsigned int n)
 {
 	unsigned int i;
+	int ret;
 
 	if (ev == RTE_MEM_EVENT_ALLOC)
 		for (i = first; i < first + n; i++) {
@@ -251,14 +255,22 @@ page_event(enum rte_mem_event ev, unsigned int first, unsigned int n)
 					ms->len, &ms->iova, source.arg), 0);
 		}
 	assert_non_null(callback);
-	callback(ev, lists[0].segs[first].addr, n * env_pg(), NULL);
-	if (ev == RTE_MEM_EVENT_FREE)
+	ret = callback(ev, lists[0].segs[first].addr, n * env_pg(), NULL);
+	/* a refused allocation is given back by the EAL */
+	if (ev == RTE_MEM_EVENT_FREE || ret != 0)
 		for (i = first; i < first + n; i++) {
 			lists[0].present[i] = false;
 			if (source_set)
 				source.release(lists[0].segs[i].addr, env_pg(),
 					source.arg);
 		}
+	return ret;
+}
+
+static void
+page_event(enum rte_mem_event ev, unsigned int first, unsigned int n)
+{
+	assert_int_equal(page_event_ret(ev, first, n), 0);
 }
 
 static void
@@ -282,8 +294,8 @@ test_eal_memory_follows_context_and_hotplug(void **state)
 	want -= kernel_holds_pages(m) ? 1 : 0;
 	assert_int_equal(kernel_pages(), want);
 	/* external memory is the application's business */
-	callback(RTE_MEM_EVENT_ALLOC, lists[1].segs[FIRST_PAGES].addr,
-		env_pg(), NULL);
+	assert_int_equal(callback(RTE_MEM_EVENT_ALLOC,
+		lists[1].segs[FIRST_PAGES].addr, env_pg(), NULL), 0);
 	assert_int_equal(kernel_pages(), want);
 	/* group: the context goes with the last group and comes back */
 	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
@@ -346,6 +358,202 @@ test_eal_page_map_failure_rolls_back(void **state)
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
 	assert_int_equal(kernel_pages(), FIRST_PAGES);
 	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+}
+
+/* errno values the kernel documents for a DMA map (type1 and IOAS) */
+static const int map_errs[] = { EIO, ENOMEM, ENOSPC, EFAULT, EINVAL, EPERM,
+	EBUSY };
+static const int unmap_errs[] = { EIO, EINVAL, EFAULT, EBUSY, ENOENT };
+
+static unsigned long
+map_req(const struct vfio_mode_case *m)
+{
+	return m->group ? VFIO_IOMMU_MAP_DMA : IOMMU_IOAS_MAP;
+}
+
+static unsigned long
+unmap_req(const struct vfio_mode_case *m)
+{
+	return m->group ? VFIO_IOMMU_UNMAP_DMA : IOMMU_IOAS_UNMAP;
+}
+
+/* rte_errno for a kernel errno: itself where callers branch on it, or EIO */
+static bool
+map_errno_ok(int kernel, int got)
+{
+	return got == EIO || (got == kernel &&
+		(kernel == ENOMEM || kernel == ENOSPC || kernel == EPERM));
+}
+
+/*
+ * All NB_PAGES pages present: the map of each one (past the 8th) fails
+ * with each documented errno; nothing stays mapped, registered or open.
+ */
+static void
+test_eal_page_map_faults_at_every_page(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	unsigned int base = fake_open_fds(), i, e, nth, reached = 0;
+	int fd;
+
+	if (!maps_pages(m))
+		skip();
+	for (i = 0; i < NB_PAGES; i++)
+		lists[0].present[i] = true;
+	for (e = 0; e < RTE_DIM(map_errs); e++) {
+		for (nth = 1; nth <= NB_PAGES; nth++) {
+			fake_fault_ioctl(map_req(m), nth, map_errs[e]);
+			rte_errno = 0;
+			if (m->group) {
+				/* mapped when the first group joins */
+				assert_int_equal(eal_vfio_mem_init(), 0);
+				assert_int_equal(rte_vfio_setup_device(env_pci(),
+					DEV0, &fd), -1);
+				eal_vfio_mem_cleanup();
+			} else {
+				assert_int_equal(eal_vfio_mem_init(), -1);
+				assert_null(callback);
+			}
+			if (!map_errno_ok(map_errs[e], rte_errno))
+				fail_msg("page %u failing with %s: rte_errno %s",
+					nth, strerror(map_errs[e]),
+					strerror(rte_errno));
+			fake_fault_clear();
+			assert_int_equal(kernel_pages(), 0);
+			assert_int_equal(fake_open_fds(), base);
+			reached++;
+		}
+	}
+	assert_int_equal(reached, NB_PAGES * RTE_DIM(map_errs));
+	/* and it all works without the fault */
+	assert_int_equal(eal_vfio_mem_init(), 0);
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(kernel_pages(), NB_PAGES);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+}
+
+/*
+ * The memory event callback: a page of an ALLOC run that the kernel
+ * refuses stays unmapped while the others are mapped, and a page whose
+ * unmap the kernel refuses on FREE stays in the books, so that the
+ * bookkeeping never disagrees with the kernel and cleanup unmaps it.
+ */
+static void
+test_memory_event_faults_keep_books_and_kernel_agreeing(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	unsigned int e, nth;
+	int fd;
+
+	if (!maps_pages(m))
+		skip();
+	assert_int_equal(eal_vfio_mem_init(), 0);
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	for (e = 0; e < RTE_DIM(map_errs); e++) {
+		for (nth = 1; nth <= 4; nth++) {
+			/* refused as a whole: no page of the run is
+			 * handed out without DMA
+			 */
+			fake_fault_ioctl(map_req(m), nth, map_errs[e]);
+			assert_int_equal(page_event_ret(RTE_MEM_EVENT_ALLOC,
+				FIRST_PAGES, 4), -1);
+			fake_fault_clear();
+			assert_int_equal(kernel_pages(), FIRST_PAGES);
+		}
+	}
+	for (e = 0; e < RTE_DIM(unmap_errs); e++) {
+		for (nth = 1; nth <= 4; nth++) {
+			page_event(RTE_MEM_EVENT_ALLOC, FIRST_PAGES, 4);
+			assert_int_equal(kernel_pages(), FIRST_PAGES + 4);
+			fake_fault_ioctl(unmap_req(m), nth, unmap_errs[e]);
+			page_event(RTE_MEM_EVENT_FREE, FIRST_PAGES, 4);
+			fake_fault_clear();
+			/* the refused page is still mapped, and still known */
+			assert_int_equal(kernel_pages(), FIRST_PAGES + 1);
+			/* the next release and set-up (group: context lost and
+			 * re-created) or cleanup gets rid of it */
+			eal_vfio_mem_cleanup();
+			assert_int_equal(kernel_pages(), 0);
+			assert_int_equal(eal_vfio_mem_init(), 0);
+			assert_int_equal(kernel_pages(), FIRST_PAGES);
+		}
+	}
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+}
+
+/*
+ * A cleanup whose unmap the kernel refuses: the page is still mapped
+ * (cdev: the IOAS outlives the cleanup), the books keep it, and the next
+ * memory init works instead of failing on it; a clean cleanup then leaves
+ * nothing.
+ */
+static void
+test_memory_cleanup_faults_keep_books_and_kernel_agreeing(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	unsigned int e, nth;
+	int fd;
+
+	if (!maps_pages(m))
+		skip();
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	for (e = 0; e < RTE_DIM(unmap_errs); e++) {
+		for (nth = 1; nth <= FIRST_PAGES; nth++) {
+			assert_int_equal(eal_vfio_mem_init(), 0);
+			assert_int_equal(kernel_pages(), FIRST_PAGES);
+			fake_fault_ioctl(unmap_req(m), nth, unmap_errs[e]);
+			eal_vfio_mem_cleanup();
+			fake_fault_clear();
+			assert_null(callback);
+			assert_int_equal(kernel_pages(), 1);
+			rte_errno = 0;
+			if (eal_vfio_mem_init() != 0)
+				fail_msg("memory init after a cleanup whose unmap %u failed with %s: %s",
+					nth, strerror(unmap_errs[e]),
+					strerror(rte_errno));
+			assert_int_equal(kernel_pages(), FIRST_PAGES);
+			eal_vfio_mem_cleanup();
+			assert_int_equal(kernel_pages(), 0);
+		}
+	}
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+}
+
+/*
+ * A hotplug page the kernel cannot map (RLIMIT_MEMLOCK: ENOMEM) is refused:
+ * the callback fails with ENOMEM and unmaps the pages of the same run it
+ * had mapped, so that the EAL never hands out memory without DMA.
+ */
+static void
+test_hotplug_page_unmappable_is_refused(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	unsigned long req = m->group ? VFIO_IOMMU_MAP_DMA : IOMMU_IOAS_MAP;
+	int fd;
+
+	if (!maps_pages(m))
+		skip();
+	assert_int_equal(eal_vfio_mem_init(), 0);
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	/* a run of 3 pages whose third cannot be pinned */
+	fake_fault_ioctl(req, 3, ENOMEM);
+	rte_errno = 0;
+	assert_int_equal(page_event_ret(RTE_MEM_EVENT_ALLOC, FIRST_PAGES, 3), -1);
+	assert_int_equal(rte_errno, ENOMEM);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	fake_fault_clear();
+	/* the same pages come again and now map */
+	page_event(RTE_MEM_EVENT_ALLOC, FIRST_PAGES, 3);
+	assert_int_equal(kernel_pages(), FIRST_PAGES + 3);
+	page_event(RTE_MEM_EVENT_FREE, FIRST_PAGES, 3);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+	memory_release();
+	memset(lists[0].present, 0, sizeof(lists[0].present));
+	eal_vfio_mem_cleanup();
+	assert_int_equal(kernel_pages(), 0);
 }
 
 static void
@@ -425,7 +633,8 @@ test_noiommu_cdev_iova_source(void **state)
 	/* a kernel without IOMMU_IOAS_NOIOMMU_GET_PA: pagemap */
 	fake_fault_ioctl(IOMMU_IOAS_NOIOMMU_GET_PA, 1, ENOTTY);
 	assert_int_equal(env_enable(m), 0);
-	assert_int_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_CDEV);
+	assert_int_equal(rte_vfio_get_mode(), RTE_VFIO_MODE_NOIOMMU);
+	assert_int_equal(rte_vfio_get_interface(), RTE_VFIO_INTERFACE_CDEV);
 	assert_int_equal(rte_vfio_get_iova_mode(), RTE_IOVA_PA);
 	assert_false(source_set);
 }
@@ -485,6 +694,10 @@ main(void)
 		MEM_ALL_MODES(test_eal_memory_follows_context_and_hotplug),
 		MEM_ALL_MODES(test_group_joined_before_memory_init),
 		MEM_ALL_MODES(test_eal_page_map_failure_rolls_back),
+		MEM_ALL_MODES(test_eal_page_map_faults_at_every_page),
+		MEM_ALL_MODES(test_memory_event_faults_keep_books_and_kernel_agreeing),
+		MEM_ALL_MODES(test_memory_cleanup_faults_keep_books_and_kernel_agreeing),
+		MEM_ALL_MODES(test_hotplug_page_unmappable_is_refused),
 		MEM_ALL_MODES(test_user_map_over_eal_memory),
 		MEM_ALL_MODES(test_noiommu_cdev_iova_source),
 		MEM_TEST(test_noiommu_cdev_moved_page_refuses_device, 3,

@@ -17,6 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/kcmp.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include <linux/iommufd.h>
@@ -57,12 +61,43 @@ __wrap_rte_mp_action_unregister(const char *name)
 		handler = NULL;
 }
 
+/* What the descriptor of the last reply was when it was sent. */
+static struct {
+	int expect;            /* same file as this fd (-1: not checked) */
+	bool same;             /* the reply's fd is that file */
+	bool valid;            /* an open descriptor */
+	int group;             /* fake_group_of_fd() */
+	bool device;           /* a device fd (GET_INFO works) */
+	void (*before)(void);  /* runs first: the primary changing things */
+} sent = { .expect = -1 };
+
+/* the two descriptors are one open file (kcmp KCMP_FILE) */
+static bool
+same_file(int a, int b)
+{
+	return syscall(SYS_kcmp, getpid(), getpid(), KCMP_FILE, a, b) == 0;
+}
+
 int
 __wrap_rte_mp_reply(struct rte_mp_msg *msg, const char *peer)
 {
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	int fd;
+
 	(void)peer;
+	if (sent.before != NULL)
+		sent.before();
 	reply = *msg;
 	nb_replies++;
+	sent.same = sent.valid = sent.device = false;
+	sent.group = -1;
+	if (msg->num_fds == 1) {
+		fd = msg->fds[0];
+		sent.valid = fcntl(fd, F_GETFD) >= 0;
+		sent.group = fake_group_of_fd(fd);
+		sent.device = ioctl(fd, VFIO_DEVICE_GET_INFO, &info) == 0;
+		sent.same = sent.expect >= 0 && same_file(fd, sent.expect);
+	}
 	return 0;
 }
 
@@ -70,7 +105,7 @@ __wrap_rte_mp_reply(struct rte_mp_msg *msg, const char *peer)
 static struct {
 	bool silent;       /* no answer */
 	bool bad_size;     /* malformed answer */
-	int64_t mode, iova, type, ioas;
+	int64_t mode, iova, type, ioas, itf;
 	int cfd;           /* handed over once */
 	int group_num, gfd;
 	int cdev_num, dfd;
@@ -131,6 +166,9 @@ __wrap_rte_mp_request_sync(struct rte_mp_msg *req, struct rte_mp_reply *rep,
 		break;
 	case VFIO_MP_IOAS_ID:
 		out.value = primary.ioas;
+		break;
+	case VFIO_MP_INTERFACE:
+		out.value = primary.itf;
 		break;
 	case VFIO_MP_GROUP:
 		if (in.value == primary.group_num)
@@ -221,6 +259,44 @@ test_primary_refuses_bad_requests(void **state)
 	close(fds[1]);
 }
 
+/*
+ * A descriptor the handler does not expect is closed without lingering:
+ * a TCP socket with SO_LINGER would block the multi-process thread in
+ * close(). The test keeps a second reference and sees the option off.
+ */
+static void
+test_primary_closes_lingering_socket_without_waiting(void **state)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 8 };
+	socklen_t len = sizeof(lg);
+	struct rte_mp_msg msg;
+	int s, mine;
+
+	(void)state;
+	s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		/* a kernel without TCP has no socket that lingers */
+		assert_true(errno == EAFNOSUPPORT);
+		skip();
+	}
+	assert_int_equal(setsockopt(s, SOL_SOCKET, SO_LINGER, &lg,
+		sizeof(lg)), 0);
+	mine = dup(s);
+	assert_true(mine >= 0);
+	memset(&msg, 0, sizeof(msg));
+	rte_strlcpy(msg.name, VFIO_MP_NAME, sizeof(msg.name));
+	msg.len_param = 0;
+	msg.num_fds = 1;
+	msg.fds[0] = s;
+	nb_replies = 0;
+	handler(&msg, "peer");
+	assert_int_equal(nb_replies, 1);
+	assert_int_equal(fcntl(s, F_GETFD), -1);
+	assert_int_equal(getsockopt(mine, SOL_SOCKET, SO_LINGER, &lg, &len), 0);
+	assert_int_equal(lg.l_onoff, 0);
+	close(mine);
+}
+
 static void
 test_primary_answers(void **state)
 {
@@ -228,10 +304,11 @@ test_primary_answers(void **state)
 	struct vfio_mp_param p;
 	int fd, dev_fd, num;
 
+	sent.expect = rte_vfio_get_container_fd();
 	p = ask(VFIO_MP_CONTAINER, 0, &fd);
 	assert_int_equal(p.status, VFIO_MP_OK);
 	assert_int_equal(p.value, m->mode);
-	assert_int_equal(fd, rte_vfio_get_container_fd());
+	assert_true(sent.same);
 	p = ask(VFIO_MP_IOVA_MODE, 0, &fd);
 	assert_int_equal(p.value, m->iova);
 	p = ask(VFIO_MP_IOMMU_TYPE, 0, &fd);
@@ -241,6 +318,10 @@ test_primary_answers(void **state)
 		assert_int_equal(p.status, VFIO_MP_ERROR);
 	p = ask(VFIO_MP_IOAS_ID, 0, &fd);
 	assert_int_equal(p.status, m->group ? VFIO_MP_ERROR : VFIO_MP_OK);
+	p = ask(VFIO_MP_INTERFACE, 0, &fd);
+	assert_int_equal(p.status, VFIO_MP_OK);
+	assert_int_equal(p.value, m->group ? RTE_VFIO_INTERFACE_GROUP :
+		RTE_VFIO_INTERFACE_CDEV);
 	/* nothing open yet */
 	p = ask(m->group ? VFIO_MP_GROUP : VFIO_MP_CDEV, DEV0_GROUP, &fd);
 	assert_int_equal(p.status, VFIO_MP_NO_FD);
@@ -250,15 +331,68 @@ test_primary_answers(void **state)
 	if (m->group) {
 		p = ask(VFIO_MP_GROUP, DEV0_GROUP, &fd);
 		assert_int_equal(p.status, VFIO_MP_OK);
-		assert_int_equal(fake_group_of_fd(fd), DEV0_GROUP);
+		assert_int_equal(sent.group, DEV0_GROUP);
 	} else {
 		assert_int_equal(rte_vfio_get_device_num(env_pci(), DEV0, &num),
 			0);
+		sent.expect = dev_fd;
 		p = ask(VFIO_MP_CDEV, num, &fd);
 		assert_int_equal(p.status, VFIO_MP_OK);
-		assert_int_equal(fd, dev_fd);
+		assert_true(sent.same);
 	}
+	sent.expect = -1;
 	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, dev_fd), 0);
+}
+
+/* the race: the primary releases the device while the reply is on its way */
+static struct {
+	int dev_fd;
+	int reuse_fd;      /* opened after the release: may take its number */
+} race = { -1, -1 };
+
+static void
+release_before_send(void)
+{
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0,
+		race.dev_fd), 0);
+	race.reuse_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_true(race.reuse_fd >= 0);
+}
+
+/*
+ * The descriptor the handler found is released (and its number reused)
+ * before the reply is sent: the reply still carries the group (device)
+ * itself, and the handler's duplicate is closed afterwards.
+ */
+static void
+test_primary_reply_survives_release(void **state)
+{
+	const struct vfio_mode_case *m = *state;
+	unsigned int open_before = fake_open_fds();
+	struct vfio_mp_param p;
+	int fd, num;
+
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &race.dev_fd),
+		0);
+	if (m->group)
+		num = DEV0_GROUP;
+	else
+		assert_int_equal(rte_vfio_get_device_num(env_pci(), DEV0, &num),
+			0);
+	sent.before = release_before_send;
+	p = ask(m->group ? VFIO_MP_GROUP : VFIO_MP_CDEV, num, &fd);
+	sent.before = NULL;
+	assert_int_equal(p.status, VFIO_MP_OK);
+	assert_true(sent.valid);
+	if (m->group)
+		assert_int_equal(sent.group, DEV0_GROUP);
+	else
+		assert_true(sent.device);
+	close(race.reuse_fd);
+	/* the duplicate went with the reply: the device is fully closed */
+	assert_int_equal(fcntl(fd, F_GETFD), -1);
+	assert_int_equal(fake_open_fds(), open_before);
+	assert_int_equal(fake_device_open_count(DEV0), 0);
 }
 
 /* ---- a secondary ------------------------------------------------------------ */
@@ -363,6 +497,8 @@ test_secondary_attaches(void **state)
 	become_secondary();
 	primary.mode = m->mode;
 	primary.iova = m->iova;
+	primary.itf = m->group ? RTE_VFIO_INTERFACE_GROUP :
+		RTE_VFIO_INTERFACE_CDEV;
 	if (m->group)
 		primary_group(m);
 	else
@@ -373,6 +509,10 @@ test_secondary_attaches(void **state)
 	assert_int_equal(rte_vfio_enable(NULL), 0);
 	assert_int_equal(rte_vfio_get_mode(), m->mode);
 	assert_int_equal(rte_vfio_get_iova_mode(), m->iova);
+	/* no-IOMMU is ambiguous: the secondary asked the interface */
+	assert_int_equal(rte_vfio_get_interface(), primary.itf);
+	assert_int_equal(primary.requests[VFIO_MP_INTERFACE],
+		m->mode == RTE_VFIO_MODE_NOIOMMU ? 1 : 0);
 	assert_int_equal(rte_vfio_get_container_fd(), cfd);
 	assert_int_equal(primary.requests[m->group ? VFIO_MP_IOMMU_TYPE :
 		VFIO_MP_IOAS_ID], 1);
@@ -419,7 +559,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		VFIO_ALL_MODES(test_primary_refuses_bad_requests),
+		VFIO_ALL_MODES(test_primary_closes_lingering_socket_without_waiting),
 		VFIO_ALL_MODES(test_primary_answers),
+		VFIO_ALL_MODES(test_primary_reply_survives_release),
 		VFIO_ALL_MODES(test_secondary_without_answer_is_eio),
 		VFIO_ALL_MODES(test_secondary_of_primary_without_vfio),
 		VFIO_ALL_MODES(test_secondary_attaches),

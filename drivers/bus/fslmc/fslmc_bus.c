@@ -79,6 +79,9 @@ device_probe(struct rte_dpaa2_device *dev)
 	TAILQ_FOREACH(drv, &fslmc_bus.drivers, next) {
 		if (!driver_fits(drv, dev))
 			continue;
+		if (rte_devargs_check_keys(dev->device.devargs,
+				drv->driver.name, drv->driver.devargs_keys) != 0)
+			continue;
 		ret = drv->probe(drv, dev);
 		if (ret != 0) {
 			FSLMC_LOG(ERR, "%s: probe by driver %s failed (%d)",

@@ -22,6 +22,8 @@
 
 #include <rte_devargs.h>
 #include <rte_errno.h>
+#include <rte_string_fns.h>
+#include <rte_sysfs.h>
 
 #include "fslmc_private.h"
 
@@ -45,9 +47,6 @@ static const char *const fslmc_type_names[RTE_DPAA2_OBJ_MAX] = {
 	[RTE_DPAA2_OBJ_DPDBG] = "dpdbg",
 };
 
-/* Object ids are the MC's int ids; ten digits cover them. */
-#define FSLMC_ID_MAX_DIGITS 10
-
 const char *
 rte_fslmc_obj_type_name(enum rte_dpaa2_obj_type type)
 {
@@ -68,22 +67,13 @@ type_from_prefix(const char *name, size_t len)
 	return RTE_DPAA2_OBJ_UNKNOWN;
 }
 
-/* Decimal id without sign, spaces or superfluous leading zeros. */
+/* The kernel names objects "<type>.%d": a decimal id as sysfs prints it. */
 static int
 id_parse(const char *s, uint32_t *id)
 {
-	unsigned long long v = 0;
-	size_t n = strlen(s);
-	size_t i;
+	int64_t v;
 
-	if (n == 0 || n > FSLMC_ID_MAX_DIGITS || (s[0] == '0' && n > 1))
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (unsigned int)(s[i] - '0');
-	}
-	if (v > INT32_MAX)
+	if (rte_sysfs_parse_dec(s, 0, INT32_MAX, &v) != 0)
 		return -1;
 	*id = (uint32_t)v;
 	return 0;
@@ -194,7 +184,13 @@ device_new(struct fslmc_bus *bus, const char *name,
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	if (rte_strscpy(dev->name, name, sizeof(dev->name)) < 0) {
+		FSLMC_LOG(ERR, "%s: object name longer than %zu bytes",
+			name, sizeof(dev->name) - 1);
+		free(dev);
+		rte_errno = ENAMETOOLONG;
+		return NULL;
+	}
 	dev->obj_type = type;
 	dev->object_id = id;
 	dev->vfio_fd = -1;

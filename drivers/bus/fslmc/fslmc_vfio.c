@@ -29,11 +29,12 @@
 int
 fslmc_vfio_mode_check(void)
 {
-	enum rte_vfio_mode mode = rte_vfio_get_mode();
+	enum rte_vfio_interface itf = rte_vfio_get_interface();
 
-	if (mode == RTE_VFIO_MODE_GROUP || mode == RTE_VFIO_MODE_NOIOMMU)
+	/* DPRC objects come from the container's group: groups are a must */
+	if ((rte_vfio_get_caps() & RTE_VFIO_CAP_GROUPS) != 0)
 		return 0;
-	if (mode == RTE_VFIO_MODE_CDEV)
+	if (itf == RTE_VFIO_INTERFACE_CDEV)
 		FSLMC_LOG(NOTICE, "VFIO is in cdev mode; the fsl-mc bus needs group mode (use --vfio-mode=group or auto)");
 	else
 		FSLMC_LOG(NOTICE, "VFIO is not available; the fsl-mc bus needs it in group mode, bus disabled");

@@ -128,6 +128,7 @@ struct rte_pci_driver {
  * @param driver
  *   Driver with probe, remove and id_table set.
  */
+__rte_internal
 void rte_pci_register(struct rte_pci_driver *driver);
 
 /**
@@ -136,6 +137,7 @@ void rte_pci_register(struct rte_pci_driver *driver);
  * @param driver
  *   A registered driver.
  */
+__rte_internal
 void rte_pci_unregister(struct rte_pci_driver *driver);
 
 /** Register a PCI driver from a constructor under the name nm. */

@@ -139,6 +139,9 @@ pci_probe_one_driver(struct rte_pci_driver *drv, struct rte_pci_device *dev)
 		return 1;
 	}
 	PCI_LOG(DEBUG, "%s: probing with driver %s", dev->name, drv->driver.name);
+	if (rte_devargs_check_keys(dev->device.devargs, drv->driver.name,
+			drv->driver.devargs_keys) != 0)
+		return -1;
 	if (need_map && rte_pci_map_device(dev) != 0)
 		return -1;
 	dev->driver = drv;
@@ -181,12 +184,65 @@ pci_probe_device(struct rte_pci_device *dev)
 	return 1;
 }
 
+/* A driver of the bus takes this device (whatever it is bound to). */
+static const struct rte_pci_driver *
+pci_driver_for(const struct rte_pci_device *dev)
+{
+	const struct rte_pci_driver *drv;
+
+	TAILQ_FOREACH(drv, &pci_bus.drivers, next)
+		if (pci_id_match(drv->id_table, dev))
+			return drv;
+	return NULL;
+}
+
+/*
+ * Every device the user asked for with -a that did not end up probed gets
+ * one line saying why (absent, bound to another driver, no driver).
+ * Failed probes have said why already. Bus lock held.
+ */
+static void
+pci_allowed_report(void)
+{
+	const struct rte_devargs *da = NULL;
+	const struct rte_pci_device *dev;
+	struct rte_pci_addr a;
+
+	if (!rte_eal_has_pci())
+		return;
+	while ((da = rte_devargs_next(pci_bus.bus.name, da)) != NULL) {
+		if (da->policy != RTE_DEV_ALLOWED ||
+				rte_pci_addr_parse(da->name, &a) != 0)
+			continue;
+		TAILQ_FOREACH(dev, &pci_bus.devices, next)
+			if (rte_pci_addr_cmp(&dev->addr, &a) == 0)
+				break;
+		if (dev == NULL) {
+			PCI_LOG(ERR, "-a %s: no such PCI device in %s (see lspci -D)",
+				da->name, pci_sysfs_devices());
+			continue;
+		}
+		if (dev->driver != NULL || dev->vfio != NULL)
+			continue;
+		if (pci_driver_for(dev) == NULL)
+			PCI_LOG(WARNING, "-a %s: no driver of this program handles %04x:%04x",
+				dev->name, dev->id.vendor_id, dev->id.device_id);
+		else if (dev->kdrv != RTE_PCI_KDRV_VFIO)
+			PCI_LOG(WARNING, "-a %s: bound to %s, not vfio-pci: not probed; bind it with 'echo vfio-pci > %s/%s/driver_override' and 'echo %s > /sys/bus/pci/drivers_probe' (after unbinding it from its driver)",
+				dev->name, dev->kdrv_name[0] != '\0' ?
+					dev->kdrv_name : "no driver",
+				pci_sysfs_devices(), dev->name, dev->name);
+	}
+}
+
 static int
 pci_probe(void)
 {
 	struct rte_pci_device *dev;
 	unsigned int tried = 0, failed = 0;
+	int err = 0;
 
+	pthread_mutex_lock(&pci_bus.lock);
 	TAILQ_FOREACH(dev, &pci_bus.devices, next) {
 		int ret;
 
@@ -196,10 +252,20 @@ pci_probe(void)
 		if (ret == 1)
 			continue;
 		tried++;
-		failed += ret < 0;
+		if (ret < 0) {
+			failed++;
+			if (err == 0)
+				err = rte_errno != 0 ? rte_errno : EIO;
+		}
 	}
+	pci_allowed_report();
+	pthread_mutex_unlock(&pci_bus.lock);
 	/* like DPDK: one good device is enough for the bus to succeed */
-	return tried > 0 && tried == failed ? -1 : 0;
+	if (tried > 0 && tried == failed) {
+		rte_errno = err;
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -245,8 +311,11 @@ pci_find_device(const struct rte_device *start, rte_dev_cmp_t cmp,
 static int
 pci_plug(struct rte_device *device)
 {
-	int ret = pci_probe_device(RTE_DEV_TO_PCI(device));
+	int ret;
 
+	pthread_mutex_lock(&pci_bus.lock);
+	ret = pci_probe_device(RTE_DEV_TO_PCI(device));
+	pthread_mutex_unlock(&pci_bus.lock);
 	if (ret == 1) {
 		rte_errno = ENODEV;
 		return -1;
@@ -254,17 +323,37 @@ pci_plug(struct rte_device *device)
 	return ret;
 }
 
-/* Hot-unplug: detach, then forget the device (it may be gone from sysfs). */
-static int
-pci_unplug(struct rte_device *device)
+int
+pci_device_listed(const struct rte_pci_device *dev)
 {
-	struct rte_pci_device *dev = RTE_DEV_TO_PCI(device);
+	const struct rte_pci_device *cur;
 
+	TAILQ_FOREACH(cur, &pci_bus.devices, next)
+		if (cur == dev)
+			return 1;
+	return 0;
+}
+
+/* Hot-unplug: detach, then forget the device (it may be gone from sysfs). */
+int
+pci_device_unplug_locked(struct rte_pci_device *dev)
+{
 	if (pci_device_detach(dev) != 0)
 		return -1;
 	TAILQ_REMOVE(&pci_bus.devices, dev, next);
 	pci_device_free(dev);
 	return 0;
+}
+
+static int
+pci_unplug(struct rte_device *device)
+{
+	int ret;
+
+	pthread_mutex_lock(&pci_bus.lock);
+	ret = pci_device_unplug_locked(RTE_DEV_TO_PCI(device));
+	pthread_mutex_unlock(&pci_bus.lock);
+	return ret;
 }
 
 static int
@@ -305,6 +394,9 @@ pci_cleanup(void)
 	struct rte_pci_device *dev;
 	int ret = 0;
 
+	/* a removal the kernel requested may be running: let it end first */
+	pci_vfio_req_quiesce();
+	pthread_mutex_lock(&pci_bus.lock);
 	while ((dev = TAILQ_FIRST(&pci_bus.devices)) != NULL) {
 		if (dev->driver != NULL && pci_device_detach(dev) != 0)
 			ret = -1;
@@ -313,6 +405,7 @@ pci_cleanup(void)
 		TAILQ_REMOVE(&pci_bus.devices, dev, next);
 		pci_device_free(dev);
 	}
+	pthread_mutex_unlock(&pci_bus.lock);
 	return ret;
 }
 
@@ -325,6 +418,9 @@ pci_bus_scan(void)
 	}
 	if (pci_vfio_intr_ops_register() != 0)
 		return -1;
+	pthread_mutex_lock(&pci_bus.lock);
+	pci_bus.closing = 0;
+	pthread_mutex_unlock(&pci_bus.lock);
 	return pci_scan();
 }
 
@@ -440,6 +536,7 @@ struct pci_bus pci_bus = {
 	},
 	.devices = TAILQ_HEAD_INITIALIZER(pci_bus.devices),
 	.drivers = TAILQ_HEAD_INITIALIZER(pci_bus.drivers),
+	.lock = PTHREAD_MUTEX_INITIALIZER,
 };
 
 RTE_REGISTER_BUS(pci, pci_bus.bus);

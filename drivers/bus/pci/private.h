@@ -7,6 +7,7 @@
 
 /* Shared between the files of the PCI bus; not installed. */
 
+#include <pthread.h>
 #include <sys/queue.h>
 
 #include <rte_log.h>
@@ -26,6 +27,12 @@ struct pci_bus {
 	struct rte_bus bus;
 	struct pci_device_list devices;
 	struct pci_driver_list drivers;
+	/*
+	 * Serialises probe, unplug and cleanup with the removals the kernel
+	 * requests (run by an alarm on the interrupt thread).
+	 */
+	pthread_mutex_t lock;
+	int closing; /* cleanup started: removal requests are ignored */
 };
 
 extern struct pci_bus pci_bus;
@@ -50,6 +57,15 @@ void pci_device_free(struct rte_pci_device *dev);
 
 /** Detach a device from its driver: driver remove, unmap (used by unplug). */
 int pci_device_detach(struct rte_pci_device *dev);
+
+/**
+ * Hot-unplug with the bus lock held: detach, take the device off the list
+ * and free it. 0, or -1 with rte_errno (then the device stays listed).
+ */
+int pci_device_unplug_locked(struct rte_pci_device *dev);
+
+/** Whether dev is (still) on the device list; bus lock held. */
+int pci_device_listed(const struct rte_pci_device *dev);
 
 /**
  * Map/unmap a device through VFIO (linux/pci_vfio.c); see
@@ -80,6 +96,12 @@ int pci_vfio_write_config(const struct rte_pci_device *dev, const void *buf,
  */
 int pci_vfio_intr_setup(struct rte_pci_device *dev);
 void pci_vfio_intr_teardown(struct rte_pci_device *dev);
+
+/**
+ * Cleanup: ignore removal requests from now on and cancel the pending
+ * removals, waiting for one that runs (linux/pci_vfio_intr.c).
+ */
+void pci_vfio_req_quiesce(void);
 
 /** Register the VFIO interrupt type operations (once). */
 int pci_vfio_intr_ops_register(void);

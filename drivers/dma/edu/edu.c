@@ -152,12 +152,18 @@ edu_irq_wait(struct rte_edu *edu, uint32_t mask)
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += EDU_TIMEOUT_MS / 1000;
 	pthread_mutex_lock(&edu->irq_lock);
-	while ((edu->irq_seen & mask) != mask && ret == 0)
+	while ((edu->irq_seen & mask) != mask && ret == 0 && !edu_removing(edu))
 		ret = pthread_cond_timedwait(&edu->irq_cond, &edu->irq_lock,
 			&deadline);
 	if ((edu->irq_seen & mask) == mask) {
 		edu->irq_seen &= ~mask;
 		ret = 0;
+	} else if (edu_removing(edu)) {
+		pthread_mutex_unlock(&edu->irq_lock);
+		EDU_LOG(DEBUG, "%s: removed while waiting for interrupt 0x%x",
+			edu->name, mask);
+		rte_errno = ENODEV;
+		return -1;
 	}
 	pthread_mutex_unlock(&edu->irq_lock);
 	if (ret != 0) {
@@ -378,8 +384,16 @@ edu_remove(struct rte_pci_device *pci)
 		rte_errno = ENOENT;
 		return -1;
 	}
+	/*
+	 * A DMA in flight ends now with ENODEV: its completion interrupt may
+	 * never come (the interrupt thread runs this removal), and the BAR
+	 * goes away only after it released dma_lock.
+	 */
+	pthread_mutex_lock(&edu->irq_lock);
+	__atomic_store_n(&edu->removing, 1, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&edu->irq_cond);
+	pthread_mutex_unlock(&edu->irq_lock);
 	edu_intr_stop(edu);
-	/* a DMA in flight finishes before the BAR goes away */
 	pthread_mutex_lock(&edu->dma_lock);
 	edu->pci = NULL;
 	edu->bar = NULL;
@@ -403,7 +417,11 @@ static const struct rte_pci_id edu_ids[] = {
 	{ .vendor_id = 0 },
 };
 
+/* Device arguments the driver reads (-a <addr>,dma_mask=0xfffffff). */
+static const char *const edu_devargs_keys[] = { "dma_mask", NULL };
+
 static struct rte_pci_driver edu_driver = {
+	.driver = { .devargs_keys = edu_devargs_keys },
 	.probe = edu_probe,
 	.remove = edu_remove,
 	.id_table = edu_ids,

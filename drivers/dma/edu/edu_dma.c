@@ -190,6 +190,10 @@ dma_poll(struct rte_edu *edu)
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while ((edu_read32(edu, EDU_REG_DMA_CMD) & EDU_DMA_CMD_START) != 0) {
+		if (edu_removing(edu)) {
+			rte_errno = ENODEV;
+			return -1;
+		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if ((now.tv_sec - start.tv_sec) * 1000 +
 				(now.tv_nsec - start.tv_nsec) / 1000000 > EDU_TIMEOUT_MS) {
@@ -217,10 +221,14 @@ rte_edu_dma(struct rte_edu *edu, rte_iova_t ram_iova, uint32_t dev_off,
 		return -1;
 	}
 	pthread_mutex_lock(&edu->dma_lock);
-	if (edu->pci == NULL || (wait == RTE_EDU_WAIT_INTR &&
-			edu->pci->intr_handle == NULL)) {
+	if (edu->pci == NULL || edu_removing(edu)) {
 		pthread_mutex_unlock(&edu->dma_lock);
-		rte_errno = edu->pci == NULL ? ENODEV : ENOTSUP;
+		rte_errno = ENODEV;
+		return -1;
+	}
+	if (wait == RTE_EDU_WAIT_INTR && edu->pci->intr_handle == NULL) {
+		pthread_mutex_unlock(&edu->dma_lock);
+		rte_errno = ENOTSUP;
 		return -1;
 	}
 	edu_write64(edu, EDU_REG_DMA_SRC, to_ram ? dev_addr : ram_iova);

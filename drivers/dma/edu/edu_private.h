@@ -36,6 +36,7 @@ struct rte_edu {
 	pthread_mutex_t irq_lock;
 	pthread_cond_t irq_cond;
 	uint32_t irq_seen;           /* status bits the callback acknowledged */
+	int removing;                /* remove() started: waits end with ENODEV */
 	uint64_t irq_count;
 };
 
@@ -59,9 +60,17 @@ edu_write64(struct rte_edu *edu, uint32_t reg, uint64_t v)
 
 /**
  * Wait until the interrupt callback has seen all bits of mask, then clear
- * them from irq_seen. 0, or -1 with rte_errno ETIMEDOUT.
+ * them from irq_seen. 0, or -1 with rte_errno ETIMEDOUT, or ENODEV when
+ * the device is being removed.
  */
 int edu_irq_wait(struct rte_edu *edu, uint32_t mask);
+
+/** Whether remove() has started (a DMA in flight must end now). */
+static inline int
+edu_removing(const struct rte_edu *edu)
+{
+	return __atomic_load_n(&edu->removing, __ATOMIC_ACQUIRE);
+}
 
 /** Forget status bits seen before a new request. */
 void edu_irq_forget(struct rte_edu *edu, uint32_t mask);

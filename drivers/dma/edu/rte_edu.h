@@ -186,7 +186,9 @@ void rte_edu_buf_free(struct rte_edu *edu, struct rte_edu_buf *buf);
  * @return
  *   0, or -1 with rte_errno: EINVAL (range, or an address beyond the DMA
  *   mask), ENOTSUP (RTE_EDU_WAIT_INTR without interrupts), ETIMEDOUT (the
- *   device did not finish in 10 s), EIO (completion interrupt status wrong).
+ *   device did not finish in 10 s), EIO (completion interrupt status wrong),
+ *   ENODEV (the device is removed, or is being removed: a transfer in
+ *   flight ends at once, without waiting for its completion).
  */
 int rte_edu_dma(struct rte_edu *edu, rte_iova_t ram_iova, uint32_t dev_off,
 		uint32_t len, int to_ram, enum rte_edu_wait wait);
@@ -202,7 +204,8 @@ int rte_edu_dma(struct rte_edu *edu, rte_iova_t ram_iova, uint32_t dev_off,
  *   Non-zero bits to raise (not EDU_IRQ_DMA_DONE).
  * @return
  *   0, or -1 with rte_errno: EINVAL, ENOTSUP (no interrupts),
- *   ETIMEDOUT (no interrupt within 10 s), EIO (status mismatch).
+ *   ETIMEDOUT (no interrupt within 10 s), EIO (status mismatch), ENODEV
+ *   (the device is removed or being removed).
  */
 int rte_edu_irq_test(struct rte_edu *edu, uint32_t value);
 

@@ -47,14 +47,20 @@ int
 rte_bus_probe(void)
 {
 	struct rte_bus *bus;
-	int ret = 0;
+	int ret = 0, err = 0;
 
 	TAILQ_FOREACH(bus, &bus_list, next) {
+		rte_errno = 0;
 		if (bus->probe() != 0) {
 			EAL_LOG(ERR, "probe of bus %s failed", bus->name);
+			/* the first failure's reason (e.g. ENOMEM) is the answer */
+			if (err == 0)
+				err = rte_errno != 0 ? rte_errno : EIO;
 			ret = -1;
 		}
 	}
+	if (ret != 0)
+		rte_errno = err;
 	return ret;
 }
 

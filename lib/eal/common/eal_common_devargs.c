@@ -3,6 +3,7 @@
  */
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
@@ -30,7 +31,7 @@ key_valid(const char *key)
 
 /* Split "k=v,k=v" (owned by da->data) into da->kv. */
 static int
-parse_kv(struct rte_devargs *da, char *list, const char *str)
+parse_kv(struct rte_devargs *da, char *list, const char *ctx, const char *str)
 {
 	char *item;
 
@@ -40,25 +41,25 @@ parse_kv(struct rte_devargs *da, char *list, const char *str)
 		unsigned int i;
 
 		if (eq == NULL || eq[1] == '\0') {
-			EAL_LOG(ERR, "devargs '%s': '%s' is not key=value", str, item);
+			EAL_LOG(ERR, "%s '%s': '%s' is not key=value", ctx, str, item);
 			return -1;
 		}
 		*eq = '\0';
 		if (!key_valid(item)) {
-			EAL_LOG(ERR, "devargs '%s': key '%s' may only hold letters, digits and '_'",
-				str, item);
+			EAL_LOG(ERR, "%s '%s': key '%s' may only hold letters, digits and '_'",
+				ctx, str, item);
 			return -1;
 		}
 		for (i = 0; i < da->nb_kv; i++) {
 			if (strcmp(da->kv[i].key, item) == 0) {
-				EAL_LOG(ERR, "devargs '%s': key '%s' given twice",
-					str, item);
+				EAL_LOG(ERR, "%s '%s': key '%s' given twice",
+					ctx, str, item);
 				return -1;
 			}
 		}
 		if (da->nb_kv == RTE_DEVARGS_MAX_KV) {
-			EAL_LOG(ERR, "devargs '%s': more than %d key=value pairs",
-				str, RTE_DEVARGS_MAX_KV);
+			EAL_LOG(ERR, "%s '%s': more than %d key=value pairs",
+				ctx, str, RTE_DEVARGS_MAX_KV);
 			return -1;
 		}
 		da->kv[da->nb_kv].key = item;
@@ -70,7 +71,8 @@ parse_kv(struct rte_devargs *da, char *list, const char *str)
 
 /* Find the bus: an explicit "<bus>:" prefix, or the first bus that parses. */
 static int
-parse_bus_and_name(struct rte_devargs *da, char *devname, const char *str)
+parse_bus_and_name(struct rte_devargs *da, char *devname, const char *ctx,
+		const char *str)
 {
 	char *colon = strchr(devname, ':');
 	struct rte_bus *bus = NULL;
@@ -83,7 +85,7 @@ parse_bus_and_name(struct rte_devargs *da, char *devname, const char *str)
 			devname = colon + 1;
 	}
 	if (devname[0] == '\0') {
-		EAL_LOG(ERR, "devargs '%s': no device name", str);
+		EAL_LOG(ERR, "%s '%s': no device name", ctx, str);
 		rte_errno = EINVAL;
 		return -1;
 	}
@@ -92,14 +94,14 @@ parse_bus_and_name(struct rte_devargs *da, char *devname, const char *str)
 	else if (bus->parse(devname, NULL) != 0)
 		bus = NULL;
 	if (bus == NULL) {
-		EAL_LOG(ERR, "devargs '%s': no bus recognises device '%s' (check the name, e.g. a PCI address 0000:00:02.0)",
-			str, devname);
+		EAL_LOG(ERR, "%s '%s': no bus recognises device '%s' (check the name, e.g. a PCI address 0000:00:02.0)",
+			ctx, str, devname);
 		rte_errno = ENODEV;
 		return -1;
 	}
 	if (rte_strscpy(da->name, devname, sizeof(da->name)) < 0) {
-		EAL_LOG(ERR, "devargs '%s': device name longer than %d characters",
-			str, RTE_DEV_NAME_MAX_LEN - 1);
+		EAL_LOG(ERR, "%s '%s': device name longer than %d characters",
+			ctx, str, RTE_DEV_NAME_MAX_LEN - 1);
 		rte_errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -107,8 +109,9 @@ parse_bus_and_name(struct rte_devargs *da, char *devname, const char *str)
 	return 0;
 }
 
-int
-rte_devargs_parse(struct rte_devargs *da, const char *str)
+/* ctx names where str comes from in error lines: "-a", "-b", "devargs". */
+static int
+devargs_parse(struct rte_devargs *da, const char *str, const char *ctx)
 {
 	size_t len, namelen;
 	char *comma;
@@ -119,7 +122,8 @@ rte_devargs_parse(struct rte_devargs *da, const char *str)
 	}
 	memset(da, 0, sizeof(*da));
 	if (str == NULL || str[0] == '\0') {
-		EAL_LOG(ERR, "devargs: empty device string");
+		EAL_LOG(ERR, "%s '': empty device string; expected [<bus>:]<device>[,<key>=<value>...]",
+			ctx);
 		rte_errno = EINVAL;
 		return -1;
 	}
@@ -137,9 +141,9 @@ rte_devargs_parse(struct rte_devargs *da, const char *str)
 	da->args = da->data + len + 1 + namelen + (comma != NULL ? 1 : 0);
 	if (comma != NULL)
 		*comma = '\0';
-	if (parse_bus_and_name(da, da->data, str) != 0)
+	if (parse_bus_and_name(da, da->data, ctx, str) != 0)
 		goto fail;
-	if (comma != NULL && parse_kv(da, comma + 1, str) != 0) {
+	if (comma != NULL && parse_kv(da, comma + 1, ctx, str) != 0) {
 		rte_errno = EINVAL;
 		goto fail;
 	}
@@ -147,6 +151,12 @@ rte_devargs_parse(struct rte_devargs *da, const char *str)
 fail:
 	rte_devargs_reset(da);
 	return -1;
+}
+
+int
+rte_devargs_parse(struct rte_devargs *da, const char *str)
+{
+	return devargs_parse(da, str, "devargs");
 }
 
 void
@@ -158,28 +168,64 @@ rte_devargs_reset(struct rte_devargs *da)
 	memset(da, 0, sizeof(*da));
 }
 
+/* Room for any bus's parsed address (see rte_bus_parse_t). */
+union devargs_addr {
+	char bytes[RTE_DEV_NAME_MAX_LEN];
+	uint64_t align;
+};
+
+/*
+ * One device on bus, whatever the spelling ("0000:00:01.0" and "00:01.0"):
+ * the bus's parse gives the same address bytes for both. A name the bus
+ * does not parse can only match itself.
+ */
+static int
+same_device(const struct rte_bus *bus, const char *a, const char *b)
+{
+	union devargs_addr pa, pb;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	memset(&pa, 0, sizeof(pa));
+	memset(&pb, 0, sizeof(pb));
+	return bus->parse(a, &pa) == 0 && bus->parse(b, &pb) == 0 &&
+		memcmp(&pa, &pb, sizeof(pa)) == 0;
+}
+
+static const char *
+policy_option(enum rte_dev_policy policy)
+{
+	return policy == RTE_DEV_ALLOWED ? "-a" : "-b";
+}
+
 int
 rte_devargs_add(enum rte_dev_policy policy, const char *str)
 {
+	const char *ctx = policy_option(policy);
 	struct rte_devargs *da, *other;
 
 	da = calloc(1, sizeof(*da));
 	if (da == NULL) {
+		EAL_LOG(ERR, "%s '%s': %s", ctx, str != NULL ? str : "",
+			strerror(ENOMEM));
 		rte_errno = ENOMEM;
 		return -1;
 	}
-	if (rte_devargs_parse(da, str) != 0)
+	if (devargs_parse(da, str, ctx) != 0)
 		goto free_da;
 	TAILQ_FOREACH(other, &devargs_list, next) {
 		if (other->policy != policy) {
-			EAL_LOG(ERR, "devargs '%s': allow (-a) and block (-b) lists cannot be combined",
-				str);
+			EAL_LOG(ERR, "%s '%s': allow (-a) and block (-b) lists cannot be combined",
+				ctx, str);
 			rte_errno = EINVAL;
 			goto reset_da;
 		}
-		if (other->bus == da->bus && strcmp(other->name, da->name) == 0) {
-			EAL_LOG(ERR, "devargs '%s': device %s is already listed",
-				str, da->name);
+		if (other->bus == da->bus &&
+				same_device(da->bus, other->name, da->name)) {
+			EAL_LOG(ERR, "%s '%s': device %s:%s is already listed by %s '%s%s%s'",
+				ctx, str, da->bus->name, da->name,
+				policy_option(other->policy), other->name,
+				other->args[0] != '\0' ? "," : "", other->args);
 			rte_errno = EEXIST;
 			goto reset_da;
 		}
@@ -258,7 +304,7 @@ rte_devargs_find(const struct rte_bus *bus, const char *name)
 	struct rte_devargs *da;
 
 	TAILQ_FOREACH(da, &devargs_list, next)
-		if (da->bus == bus && strcmp(da->name, name) == 0)
+		if (da->bus == bus && same_device(bus, da->name, name))
 			return da;
 	return NULL;
 }
@@ -272,6 +318,41 @@ rte_devargs_get(const struct rte_devargs *da, const char *key)
 		if (strcmp(da->kv[i].key, key) == 0)
 			return da->kv[i].value;
 	return NULL;
+}
+
+static int
+key_known(const char *const *keys, const char *key)
+{
+	for (; keys != NULL && *keys != NULL; keys++)
+		if (strcmp(*keys, key) == 0)
+			return 1;
+	return 0;
+}
+
+int
+rte_devargs_check_keys(const struct rte_devargs *da, const char *driver,
+		const char *const *keys)
+{
+	char known[128] = "";
+	unsigned int i;
+
+	if (da == NULL)
+		return 0;
+	for (i = 0; i < da->nb_kv; i++) {
+		if (key_known(keys, da->kv[i].key))
+			continue;
+		for (; keys != NULL && *keys != NULL; keys++) {
+			strncat(known, known[0] == '\0' ? "" : ", ",
+				sizeof(known) - strlen(known) - 1);
+			strncat(known, *keys, sizeof(known) - strlen(known) - 1);
+		}
+		EAL_LOG(ERR, "%s: unknown device argument '%s' for driver %s (known: %s); device not probed",
+			da->name, da->kv[i].key, driver,
+			known[0] != '\0' ? known : "none");
+		rte_errno = EINVAL;
+		return -1;
+	}
+	return 0;
 }
 
 int

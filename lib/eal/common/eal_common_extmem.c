@@ -120,6 +120,12 @@ rte_extmem_register(void *va_addr, size_t len, rte_iova_t iova_addrs[],
 		rte_errno = ENOSPC;
 		goto unlock;
 	}
+	if (eal_mcfg_reserve(off, eal_list_area_bytes(n)) != 0) {
+		EAL_LOG(ERR, "extmem %p-%p: register failed: no space for its %u segments in the shared configuration file (%s)",
+			va_addr, RTE_PTR_ADD(va_addr, len), n,
+			rte_strerror(rte_errno));
+		goto unlock;
+	}
 	memset(msl, 0, sizeof(*msl));
 	msl->base_va = va_addr;
 	msl->page_sz = page_sz;

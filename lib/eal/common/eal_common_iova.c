@@ -141,6 +141,25 @@ static const char *const mode_name[] = {
 	[RTE_IOVA_DC] = "DC", [RTE_IOVA_PA] = "PA", [RTE_IOVA_VA] = "VA",
 };
 
+/*
+ * --iova-mode=va with VFIO but no IOMMU: nothing would translate the
+ * virtual addresses devices get. Refused when a bus has a device to
+ * probe (it votes PA); without one no DMA can happen, which is said.
+ */
+static int
+iova_va_untranslated(void)
+{
+	if (rte_vfio_get_iova_mode() != RTE_IOVA_PA)
+		return 0;
+	if (rte_bus_get_iommu_class() == RTE_IOVA_PA) {
+		EAL_LOG(ERR, "--iova-mode=va refused: VFIO runs without an IOMMU (no-IOMMU mode), so devices would get virtual addresses nothing translates and their DMA would go to the wrong memory; leave --iova-mode out or use --iova-mode=pa (or boot with an IOMMU)");
+		rte_errno = EINVAL;
+		return -1;
+	}
+	EAL_LOG(WARNING, "--iova-mode=va with VFIO in no-IOMMU mode: no device may do DMA in this process (none is to be probed now; one plugged later would get untranslated addresses)");
+	return 0;
+}
+
 int
 eal_iova_mode_select(void)
 {
@@ -151,6 +170,8 @@ eal_iova_mode_select(void)
 	if (cfg->iova_mode != RTE_IOVA_DC) {
 		mode = cfg->iova_mode;
 		why = "forced by --iova-mode";
+		if (mode == RTE_IOVA_VA && iova_va_untranslated() != 0)
+			return -1;
 	} else {
 		mode = rte_bus_get_iommu_class();
 		why = "voted by the buses";

@@ -323,7 +323,7 @@ rte_log_level_from_name(const char *name)
 
 	if (name == NULL)
 		return -1;
-	if (rte_str_to_u64(name, &num) == 0)
+	if (rte_str_to_dec_u64(name, &num) == 0)
 		return (num >= RTE_LOG_EMERG && num <= RTE_LOG_MAX) ? (int)num : -1;
 	for (level = RTE_LOG_EMERG; level <= RTE_LOG_MAX; level++)
 		if (strcasecmp(name, level_names[level]) == 0)

@@ -330,11 +330,12 @@ rte_mem_iova2virt(rte_iova_t iova)
 struct mem_event_callback {
 	TAILQ_ENTRY(mem_event_callback) next;
 	char name[RTE_MEM_EVENT_CALLBACK_NAME_LEN];
-	rte_mem_event_callback_t clb;
+	rte_mem_event_callback_t clb;   /* or: */
+	eal_mem_event_check_t check;    /* may refuse an allocation */
 	void *arg;
 };
 
-static TAILQ_HEAD(, mem_event_callback) callbacks =
+static TAILQ_HEAD(mem_event_callback_list, mem_event_callback) callbacks =
 	TAILQ_HEAD_INITIALIZER(callbacks);
 static pthread_rwlock_t callbacks_lock = PTHREAD_RWLOCK_INITIALIZER;
 
@@ -349,13 +350,13 @@ callback_find(const char *name, void *arg)
 	return NULL;
 }
 
-int
-rte_mem_event_callback_register(const char *name, rte_mem_event_callback_t clb,
-		void *arg)
+static int
+callback_add(const char *name, rte_mem_event_callback_t clb,
+		eal_mem_event_check_t check, void *arg)
 {
 	struct mem_event_callback *cb;
 
-	if (name == NULL || clb == NULL ||
+	if (name == NULL || (clb == NULL && check == NULL) ||
 			strlen(name) >= RTE_MEM_EVENT_CALLBACK_NAME_LEN) {
 		rte_errno = EINVAL;
 		return -1;
@@ -374,11 +375,34 @@ rte_mem_event_callback_register(const char *name, rte_mem_event_callback_t clb,
 	}
 	strcpy(cb->name, name);
 	cb->clb = clb;
+	cb->check = check;
 	cb->arg = arg;
 	TAILQ_INSERT_TAIL(&callbacks, cb, next);
 	pthread_rwlock_unlock(&callbacks_lock);
 	EAL_LOG(DEBUG, "memory event callback '%s' registered", name);
 	return 0;
+}
+
+int
+rte_mem_event_callback_register(const char *name, rte_mem_event_callback_t clb,
+		void *arg)
+{
+	if (clb == NULL) {
+		rte_errno = EINVAL;
+		return -1;
+	}
+	return callback_add(name, clb, NULL, arg);
+}
+
+int
+eal_mem_event_callback_register_checked(const char *name,
+		eal_mem_event_check_t clb, void *arg)
+{
+	if (clb == NULL) {
+		rte_errno = EINVAL;
+		return -1;
+	}
+	return callback_add(name, NULL, clb, arg);
 }
 
 int
@@ -403,15 +427,41 @@ rte_mem_event_callback_unregister(const char *name, void *arg)
 	return 0;
 }
 
-void
+static int
+callback_call(const struct mem_event_callback *cb, enum rte_mem_event type,
+		const void *addr, size_t len)
+{
+	if (cb->check != NULL)
+		return cb->check(type, addr, len, cb->arg);
+	cb->clb(type, addr, len, cb->arg);
+	return 0;
+}
+
+int
 eal_mem_event_notify(enum rte_mem_event type, const void *addr, size_t len)
 {
-	struct mem_event_callback *cb;
+	struct mem_event_callback *cb, *undo;
+	int err;
 
 	pthread_rwlock_rdlock(&callbacks_lock);
-	TAILQ_FOREACH(cb, &callbacks, next)
-		cb->clb(type, addr, len, cb->arg);
+	TAILQ_FOREACH(cb, &callbacks, next) {
+		if (callback_call(cb, type, addr, len) == 0 ||
+				type != RTE_MEM_EVENT_ALLOC)
+			continue;
+		/* refused: the ones that took the pages give them back */
+		err = rte_errno != 0 ? rte_errno : ENOMEM;
+		EAL_LOG(DEBUG, "memory event callback '%s' refused %zu bytes at %p: %s",
+			cb->name, len, addr, rte_strerror(err));
+		for (undo = TAILQ_PREV(cb, mem_event_callback_list, next);
+				undo != NULL;
+				undo = TAILQ_PREV(undo, mem_event_callback_list, next))
+			callback_call(undo, RTE_MEM_EVENT_FREE, addr, len);
+		pthread_rwlock_unlock(&callbacks_lock);
+		rte_errno = err;
+		return -1;
+	}
 	pthread_rwlock_unlock(&callbacks_lock);
+	return 0;
 }
 
 void

@@ -249,7 +249,7 @@ opt_memory(struct internal_config *cfg, const char *opt, const char *arg)
 {
 	uint64_t mb;
 
-	if (rte_str_to_u64(arg, &mb) != 0 || mb == 0 || mb > (UINT64_MAX >> 20)) {
+	if (rte_str_to_dec_u64(arg, &mb) != 0 || mb == 0 || mb > (UINT64_MAX >> 20)) {
 		EAL_LOG(ERR, "invalid value '%s' for --%s: expected a number of megabytes greater than 0",
 			arg, opt);
 		return -1;
@@ -273,7 +273,7 @@ opt_socket_mem(struct internal_config *cfg, const char *opt, const char *arg)
 	for (i = 0; i < n; i++) {
 		uint64_t mb;
 
-		if (rte_str_to_u64(tok[i], &mb) != 0 || mb > (UINT64_MAX >> 20))
+		if (rte_str_to_dec_u64(tok[i], &mb) != 0 || mb > (UINT64_MAX >> 20))
 			goto invalid;
 		cfg->socket_mem[i] = mb << 20;
 	}
@@ -418,6 +418,36 @@ option_by_short(int c)
 	return NULL;
 }
 
+/*
+ * getopt's '?' or ':' as one line naming the option the user wrote. optopt
+ * holds the short option character, the long option's val (row + 256) when
+ * a long option was recognised, or 0 for an unknown long option; optind
+ * has not moved past a cluster of short options ("-zq") yet, so argv[]
+ * cannot tell which one was wrong.
+ */
+static void
+log_getopt_error(int c, char **argv)
+{
+	if (optopt >= 256) {
+		const struct eal_option *o = &eal_options[optopt - 256];
+
+		if (c == ':')
+			EAL_LOG(ERR, "option --%s needs a value; see --help",
+				o->name);
+		else
+			EAL_LOG(ERR, "option --%s takes no value, '%s' gives one; see --help",
+				o->name, argv[optind - 1]);
+	} else if (optopt != 0) {
+		if (c == ':')
+			EAL_LOG(ERR, "option -%c needs a value; see --help", optopt);
+		else
+			EAL_LOG(ERR, "unknown EAL option '-%c'; see --help", optopt);
+	} else {
+		EAL_LOG(ERR, "unknown EAL option '%s' (or the start of several); see --help",
+			argv[optind - 1]);
+	}
+}
+
 int
 eal_parse_args(int argc, char **argv, struct internal_config *cfg)
 {
@@ -428,21 +458,20 @@ eal_parse_args(int argc, char **argv, struct internal_config *cfg)
 	build_getopt_tables(longopts, shortopts, sizeof(shortopts));
 	optind = 0; /* full re-initialisation of getopt */
 	opterr = 0;
+	optopt = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		const struct eal_option *o;
-		const char *bad = argv[optind - 1];
 
 		if (c == '?' || c == ':') {
-			if (c == ':')
-				EAL_LOG(ERR, "option %s needs a value; see --help", bad);
-			else
-				EAL_LOG(ERR, "unknown EAL option '%s'; see --help", bad);
+			log_getopt_error(c, argv);
+			optind = 0;
 			rte_errno = EINVAL;
 			return -1;
 		}
 		o = c >= 256 ? &eal_options[c - 256] : option_by_short(c);
 		if (o->handler == NULL) {
 			eal_usage(stdout, argv[0]);
+			optind = 0;
 			return 0;
 		}
 		ret = o->handler(cfg, o->name, optarg);
@@ -451,8 +480,10 @@ eal_parse_args(int argc, char **argv, struct internal_config *cfg)
 		if (ret != 0) {
 			if (rte_errno != ENOMEM)
 				rte_errno = EINVAL;
+			optind = 0;
 			return -1;
 		}
+		optopt = 0;
 	}
 	ret = optind;
 	optind = 0;

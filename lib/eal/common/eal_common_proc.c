@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -41,6 +42,7 @@
 #define MP_SECONDARY_PREFIX "mp_socket_"
 #define MP_PATH_LEN sizeof(((struct sockaddr_un *)NULL)->sun_path)
 #define MP_SEND_TIMEOUT_S 5  /* a peer that does not drain its queue */
+#define MP_STALLED_MAX 64    /* peers remembered as not reading */
 #define MP_RECV_BATCH 32
 #define MP_CTRL_LEN (CMSG_SPACE(sizeof(int) * RTE_MP_MAX_FD_NUM) + \
 	CMSG_SPACE(sizeof(struct ucred)))
@@ -107,9 +109,26 @@ static struct {
 	.wake_fd = -1,
 };
 
+/*
+ * Peers whose queue was full when the multi-process thread sent to them:
+ * what it sends them is dropped, with one log line per peer (not one per
+ * message) until a send to them works again.
+ */
+static struct {
+	pthread_mutex_t lock;
+	unsigned int n;
+	unsigned int evict; /* next slot reused when the table is full */
+	struct {
+		char path[MP_PATH_LEN];
+		uint64_t dropped;
+	} peer[MP_STALLED_MAX];
+} stalled = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
 static unsigned int mp_socket_counter;
 /* The peer of the handler running in this thread (rte_mp_reply). */
 static __thread const struct mp_peer *mp_handler_peer;
+/* Set in the multi-process thread. */
+static __thread int mp_on_thread;
 
 static int
 mp_disabled(void)
@@ -149,14 +168,26 @@ mp_check_msg(const struct rte_mp_msg *msg, const char *what)
 	return 0;
 }
 
-static void
-close_fds(const int *fds, int n)
+/*
+ * Descriptors from peers. A TCP socket with SO_LINGER and unsent data
+ * makes close() wait up to its linger time when it is the last
+ * reference: turn lingering off first (graceful close in the background);
+ * on anything but a socket setsockopt() fails with ENOTSOCK and does no
+ * harm. AF_UNIX sockets never linger.
+ */
+void
+eal_mp_close_received(const int *fds, int n)
 {
+	const struct linger off = { .l_onoff = 0, .l_linger = 0 };
 	int i;
 
-	for (i = 0; i < n; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	for (i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		(void)setsockopt(fds[i], SOL_SOCKET, SO_LINGER, &off,
+			sizeof(off));
+		close(fds[i]);
+	}
 }
 
 /* Actions. */
@@ -259,6 +290,18 @@ sun_set(struct sockaddr_un *sun, const char *path)
 	return 0;
 }
 
+/*
+ * The multi-process thread serves every peer: it never waits for one.
+ * Other threads wait up to MP_SEND_TIMEOUT_S (SO_SNDTIMEO) for room.
+ */
+static int
+mp_send_flags(void)
+{
+	if (mp_on_thread)
+		return MSG_NOSIGNAL | MSG_DONTWAIT;
+	return MSG_NOSIGNAL;
+}
+
 /* One datagram to path; -1 with errno on failure (not logged). */
 static int
 mp_send(const char *path, enum mp_wire_type type, uint64_t seq,
@@ -295,21 +338,86 @@ mp_send(const char *path, enum mp_wire_type type, uint64_t seq,
 		memcpy(CMSG_DATA(cm), msg->fds, sizeof(int) * msg->num_fds);
 	}
 	do {
-		n = sendmsg(mp.sock, &mh, MSG_NOSIGNAL);
+		n = sendmsg(mp.sock, &mh, mp_send_flags());
 	} while (n < 0 && errno == EINTR);
 	return n < 0 ? -1 : 0;
 }
 
+static int
+stalled_find(const char *path)
+{
+	unsigned int i;
+
+	for (i = 0; i < stalled.n; i++)
+		if (strncmp(stalled.peer[i].path, path, MP_PATH_LEN) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A message to path was dropped: its queue is full. */
+static void
+stalled_drop(const char *path, const struct rte_mp_msg *msg)
+{
+	int i, first = 0;
+
+	pthread_mutex_lock(&stalled.lock);
+	i = stalled_find(path);
+	if (i < 0) {
+		first = 1;
+		/* full: forget the oldest one (it may log once more) */
+		i = stalled.n < MP_STALLED_MAX ? (int)stalled.n++ :
+			(int)(stalled.evict++ % MP_STALLED_MAX);
+		snprintf(stalled.peer[i].path, MP_PATH_LEN, "%s", path);
+		stalled.peer[i].dropped = 0;
+	}
+	stalled.peer[i].dropped++;
+	pthread_mutex_unlock(&stalled.lock);
+	if (first)
+		EAL_LOG(WARNING, "multi-process peer %s does not read its socket (queue full): '%s' and what follows to it are dropped until it reads again",
+			path, msg->name);
+}
+
+/* A send to path worked: forget that it was stalled. */
+static void
+stalled_clear(const char *path)
+{
+	uint64_t dropped = 0;
+	int i;
+
+	pthread_mutex_lock(&stalled.lock);
+	if (stalled.n == 0) {
+		pthread_mutex_unlock(&stalled.lock);
+		return;
+	}
+	i = stalled_find(path);
+	if (i >= 0) {
+		dropped = stalled.peer[i].dropped;
+		stalled.peer[i] = stalled.peer[--stalled.n];
+	}
+	pthread_mutex_unlock(&stalled.lock);
+	if (i >= 0)
+		EAL_LOG(INFO, "multi-process peer %s reads again; %" PRIu64 " messages to it were dropped",
+			path, dropped);
+}
+
 /*
  * Send to one peer and log the failure. The primary removes the socket
- * file of a secondary that is gone (nobody bound: ECONNREFUSED).
+ * file of a secondary that is gone (nobody bound: ECONNREFUSED). A full
+ * queue on the multi-process thread drops the message (stalled_drop).
  */
 static int
 mp_send_peer(const char *path, enum mp_wire_type type, uint64_t seq,
 		const struct rte_mp_msg *msg)
 {
-	if (mp_send(path, type, seq, msg) == 0)
+	if (mp_send(path, type, seq, msg) == 0) {
+		stalled_clear(path);
 		return 0;
+	}
+	if (errno == EAGAIN && (mp_send_flags() & MSG_DONTWAIT) != 0) {
+		stalled_drop(path, msg);
+		errno = EAGAIN;
+		return -1;
+	}
 	if (is_primary() && (errno == ECONNREFUSED || errno == ENOENT)) {
 		struct stat st;
 
@@ -448,7 +556,7 @@ pending_free(struct mp_pending *p, int close_reply_fds)
 
 	if (close_reply_fds)
 		for (i = 0; i < p->nb_msgs; i++)
-			close_fds(p->msgs[i].fds, p->msgs[i].num_fds);
+			eal_mp_close_received(p->msgs[i].fds, p->msgs[i].num_fds);
 	if (p->is_sync)
 		pthread_cond_destroy(&p->cond);
 	free(p->msgs);
@@ -715,13 +823,13 @@ handle_request(const struct mp_wire_hdr *hdr, struct rte_mp_msg *msg,
 	if (peer->is_req && peer->path[0] == '\0') {
 		EAL_LOG(WARNING, "multi-process request '%s' without a return address dropped",
 			msg->name);
-		close_fds(msg->fds, msg->num_fds);
+		eal_mp_close_received(msg->fds, msg->num_fds);
 		return;
 	}
 	if (action == NULL) {
 		EAL_LOG(DEBUG, "multi-process %s '%s': no handler",
 			peer->is_req ? "request" : "message", msg->name);
-		close_fds(msg->fds, msg->num_fds);
+		eal_mp_close_received(msg->fds, msg->num_fds);
 		if (!peer->is_req)
 			return;
 		memset(&ignore, 0, sizeof(ignore));
@@ -774,7 +882,7 @@ pending_answer(struct mp_pending *p, const struct mp_wire_hdr *hdr,
 	if (msgs == NULL) {
 		EAL_LOG(ERR, "multi-process reply '%s' from %s: out of memory",
 			msg->name, from);
-		close_fds(msg->fds, msg->num_fds);
+		eal_mp_close_received(msg->fds, msg->num_fds);
 		return 0;
 	}
 	msgs[p->nb_msgs++] = *msg;
@@ -799,7 +907,7 @@ handle_reply(const struct mp_wire_hdr *hdr, struct rte_mp_msg *msg,
 	if (taken != 0) {
 		EAL_LOG(DEBUG, "multi-process reply '%s' (request %llu) from %s unexpected or late: dropped",
 			msg->name, (unsigned long long)hdr->seq, peer->path);
-		close_fds(msg->fds, msg->num_fds);
+		eal_mp_close_received(msg->fds, msg->num_fds);
 	}
 }
 
@@ -914,7 +1022,7 @@ malformed:
 	EAL_LOG(WARNING, "multi-process socket %s: dropped a malformed datagram from pid %d: %s",
 		mp.path, (int)rx.cred.pid, bad);
 drop:
-	close_fds(rx.fds, rx.nb_fds);
+	eal_mp_close_received(rx.fds, rx.nb_fds);
 	return 0;
 }
 
@@ -980,6 +1088,7 @@ mp_thread_main(void *arg __rte_unused)
 	uint64_t v;
 	int i, have_tmo = 0;
 
+	mp_on_thread = 1;
 	for (;;) {
 		if (ppoll(pfd, RTE_DIM(pfd), have_tmo ? &tmo : NULL, NULL) < 0 &&
 				errno != EINTR) {

@@ -61,28 +61,51 @@ rte_strsplit(char *string, int stringlen, char **tokens, int maxtokens,
 	return tok;
 }
 
-int
-rte_str_to_u64(const char *str, uint64_t *val)
+/* Digits of base (10 or 16) up to the end of str: no sign, space, prefix. */
+static int
+str_to_u64_base(const char *str, unsigned int base, uint64_t *val)
 {
-	unsigned long long v;
-	char *end;
+	uint64_t v = 0;
+	const char *p;
 
-	if (str == NULL || !isdigit((unsigned char)str[0])) {
+	if (str == NULL || str[0] == '\0') {
 		rte_errno = EINVAL;
 		return -1;
 	}
-	errno = 0;
-	v = strtoull(str, &end, 0);
-	if (errno == ERANGE) {
-		rte_errno = ERANGE;
-		return -1;
-	}
-	if (errno != 0 || *end != '\0') {
-		rte_errno = EINVAL;
-		return -1;
+	for (p = str; *p != '\0'; p++) {
+		unsigned int d;
+
+		if (isdigit((unsigned char)*p))
+			d = (unsigned int)(*p - '0');
+		else if (base == 16 && isxdigit((unsigned char)*p))
+			d = (unsigned int)(tolower((unsigned char)*p) - 'a' + 10);
+		else {
+			rte_errno = EINVAL;
+			return -1;
+		}
+		if (v > (UINT64_MAX - d) / base) {
+			rte_errno = ERANGE;
+			return -1;
+		}
+		v = v * base + d;
 	}
 	*val = v;
 	return 0;
+}
+
+int
+rte_str_to_dec_u64(const char *str, uint64_t *val)
+{
+	return str_to_u64_base(str, 10, val);
+}
+
+int
+rte_str_to_u64(const char *str, uint64_t *val)
+{
+	/* never octal: a leading 0 is only a decimal digit */
+	if (str != NULL && str[0] == '0' && (str[1] == 'x' || str[1] == 'X'))
+		return str_to_u64_base(str + 2, 16, val);
+	return str_to_u64_base(str, 10, val);
 }
 
 int

@@ -152,8 +152,31 @@ void eal_mcfg_heap_unlock(void);
 /* Process-shared lock/rwlock initialisation (primary). */
 int eal_mcfg_locks_init(struct eal_mem_config *mcfg);
 
-/* Deliver a memory event to this process's callbacks. */
-void eal_mem_event_notify(enum rte_mem_event type, const void *addr,
+/*
+ * An EAL-internal memory event callback that may refuse an allocation:
+ * for RTE_MEM_EVENT_ALLOC it returns 0, or -1 with rte_errno after undoing
+ * its own part (the allocation then fails); its result for
+ * RTE_MEM_EVENT_FREE is ignored.
+ */
+typedef int (*eal_mem_event_check_t)(enum rte_mem_event type,
+		const void *addr, size_t len, void *arg);
+
+/*
+ * Register a callback that may refuse allocations (name and arg as for
+ * rte_mem_event_callback_register(), which also unregisters it).
+ * 0, or -1 with rte_errno EINVAL, EEXIST or ENOMEM.
+ */
+int eal_mem_event_callback_register_checked(const char *name,
+		eal_mem_event_check_t clb, void *arg);
+
+/*
+ * Deliver a memory event to this process's callbacks. For an allocation
+ * a checked callback may refuse it: the callbacks called before it then
+ * get RTE_MEM_EVENT_FREE for the same pages (in reverse order) and the
+ * result is -1 with that callback's rte_errno; the caller must undo the
+ * allocation. 0 otherwise.
+ */
+int eal_mem_event_notify(enum rte_mem_event type, const void *addr,
 		size_t len);
 
 /* Forget every callback (cleanup). */
@@ -164,12 +187,20 @@ void eal_mem_event_callbacks_clear(void);
  * lock; these take the hotplug write lock themselves.
  */
 
+/*
+ * Whether the last eal_memalloc_alloc_run() of this thread failed because
+ * a memory event callback refused the pages (it explained why), rather
+ * than for lack of free pages.
+ */
+bool eal_memalloc_refused(void);
+
 /**
  * Map n contiguous free pages of a list, preferring the lowest index.
  *
  * @return
  *   Address of the run, or NULL with rte_errno ENOMEM (no free run, or no
- *   free page in the system; logged once per cause).
+ *   free page in the system; logged once per cause), or with the errno of
+ *   a memory event callback that refused the pages (they are given back).
  */
 void *eal_memalloc_alloc_run(struct rte_memseg_list *msl, uint32_t n,
 		uint32_t seg_flags);
@@ -187,6 +218,17 @@ int eal_memory_socket_id(unsigned int idx);
  * page sizes are exhausted, where they are mounted, what to do.
  */
 void eal_memory_explain_exhausted(int socket_id, size_t size);
+
+/**
+ * Give the bytes [off, off + len) of the shared configuration file real
+ * blocks before they are written (a sparse page of a full file system
+ * raises SIGBUS when touched). A no-op for an anonymous configuration.
+ *
+ * @return
+ *   0, or -1 with rte_errno ENOMEM (the file system is full; logged at
+ *   DEBUG: the caller explains) or EIO.
+ */
+int eal_mcfg_reserve(uint64_t off, uint64_t len);
 
 /** Node of the calling thread (0 without libnuma). */
 int eal_memory_current_socket(void);

@@ -156,6 +156,18 @@ int eal_mp_init(void);
 void eal_mp_cleanup(void);
 
 /**
+ * Close descriptors received from a peer without waiting: a socket that
+ * lingers on close (SO_LINGER with unsent data) has lingering turned off
+ * first. For handlers that drop descriptors they did not expect.
+ *
+ * @param fds
+ *   Descriptors (negative entries are skipped).
+ * @param n
+ *   How many.
+ */
+void eal_mp_close_received(const int *fds, int n);
+
+/**
  * Start the interrupt thread and the alarm timer.
  *
  * @return

@@ -225,6 +225,8 @@ heap_grow(unsigned int heap_idx, size_t need, uint32_t seg_flags)
 		if (n > msl->n_segs - msl->n_used)
 			continue;
 		addr = eal_memalloc_alloc_run(msl, (uint32_t)n, seg_flags);
+		if (addr == NULL && eal_memalloc_refused())
+			return -1; /* other pages would be refused too */
 		if (addr == NULL)
 			continue;
 		add_area(heap_idx, msl, addr, (size_t)(n * msl->page_sz));
@@ -382,6 +384,8 @@ malloc_heap_add_pinned(unsigned int heap_idx, uint64_t bytes)
 			continue;
 		}
 		chunk /= 2;
+		if (eal_memalloc_refused())
+			return -1; /* the callback said why */
 		if (chunk < RTE_PGSIZE_4K) {
 			EAL_LOG(ERR, "cannot allocate %" PRIu64 " MiB at init (-m/--socket-mem) on socket %d: got %" PRIu64 " MiB",
 				bytes >> 20, socket_id, (bytes - left) >> 20);
@@ -396,6 +400,9 @@ malloc_heap_add_pinned(unsigned int heap_idx, uint64_t bytes)
 void
 malloc_heap_log_failure(unsigned int heap_idx, size_t size)
 {
+	/* refused pages were explained by who refused them */
+	if (eal_memalloc_refused())
+		return;
 	eal_memory_explain_exhausted(heap_get(heap_idx)->socket_id, size);
 }
 

@@ -57,7 +57,10 @@ typedef int (*rte_bus_unplug_t)(struct rte_device *dev);
  *   Device name as written by the user (e.g. "0000:00:02.0").
  * @param addr
  *   When not NULL and the name matches, the bus may store its parsed
- *   address there.
+ *   address there: at most RTE_DEV_NAME_MAX_LEN bytes, over a buffer the
+ *   caller zeroed. Every spelling of one device must give the same bytes
+ *   (no uninitialised padding): the EAL compares device arguments that way
+ *   ("0000:00:01.0" and "00:01.0" are one PCI device).
  * @return
  *   0 when the name is this bus's, non-zero otherwise.
  */
@@ -101,6 +104,7 @@ struct rte_bus {
  * @param bus
  *   Bus with its mandatory operations set; panics otherwise.
  */
+__rte_internal
 void rte_bus_register(struct rte_bus *bus);
 
 /**
@@ -109,6 +113,7 @@ void rte_bus_register(struct rte_bus *bus);
  * @param bus
  *   A registered bus.
  */
+__rte_internal
 void rte_bus_unregister(struct rte_bus *bus);
 
 /**
@@ -123,7 +128,8 @@ int rte_bus_scan(void);
  * Probe every registered bus.
  *
  * @return
- *   0, or -1 when a bus's probe failed (the failure is logged).
+ *   0, or -1 when a bus's probe failed (the failure is logged), with
+ *   rte_errno the reason the first failing bus gave (EIO if none).
  */
 int rte_bus_probe(void);
 

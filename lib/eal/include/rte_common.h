@@ -35,8 +35,18 @@ extern "C" {
 #define __rte_noreturn __attribute__((__noreturn__))
 /** Result must be checked. */
 #define __rte_warn_unused_result __attribute__((__warn_unused_result__))
-/** Symbol reserved for drivers and the EAL itself, not for applications. */
+/**
+ * Symbol reserved for drivers and the EAL itself, not for applications:
+ * exported in the INTERNAL version node of its library, with no ABI
+ * promise. Code that calls one defines ALLOW_INTERNAL_API (drivers and
+ * tests do, in their meson c_args); elsewhere a call fails to compile.
+ */
+#ifdef ALLOW_INTERNAL_API
 #define __rte_internal
+#else
+#define __rte_internal \
+	__attribute__((error("internal API: define ALLOW_INTERNAL_API to use it (drivers only)")))
+#endif
 /** Symbol whose API may still change. */
 #define __rte_experimental
 

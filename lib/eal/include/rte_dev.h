@@ -27,6 +27,12 @@ struct rte_driver {
 	TAILQ_ENTRY(rte_driver) next; /**< Bus-private list linkage. */
 	const char *name;             /**< Driver name. */
 	const char *alias;            /**< Optional second name. */
+	/**
+	 * Keys the driver reads from its device arguments (-a <dev>,key=value),
+	 * NULL-terminated; NULL when it reads none. The bus refuses to probe a
+	 * device whose arguments hold any other key (rte_devargs_check_keys()).
+	 */
+	const char *const *devargs_keys;
 };
 
 /** A device; embedded in a bus-specific device structure. */

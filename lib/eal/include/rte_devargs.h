@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <sys/queue.h>
 
+#include <rte_compat.h>
 #include <rte_config.h>
 
 #ifdef __cplusplus
@@ -84,7 +85,9 @@ void rte_devargs_reset(struct rte_devargs *da);
  *   Devargs string.
  * @return
  *   0, or -1 with rte_errno as for rte_devargs_parse(), EEXIST (the device is
- *   already listed), or EINVAL (mixing allowed and blocked entries).
+ *   already listed, in any spelling its bus's parse() reads as the same
+ *   address), or EINVAL (mixing allowed and blocked entries). Error lines
+ *   name the option ("-a" or "-b") and the string.
  */
 int rte_devargs_add(enum rte_dev_policy policy, const char *str);
 
@@ -132,7 +135,8 @@ struct rte_devargs *rte_devargs_next(const char *busname,
  * @param bus
  *   Bus.
  * @param name
- *   Device name on that bus.
+ *   Device name on that bus, in any spelling whose parsed address is the
+ *   entry's (see rte_bus_parse_t).
  * @return
  *   The entry or NULL.
  */
@@ -150,6 +154,25 @@ struct rte_devargs *rte_devargs_find(const struct rte_bus *bus,
  *   Its value, or NULL when absent.
  */
 const char *rte_devargs_get(const struct rte_devargs *da, const char *key);
+
+/**
+ * Check that every key of a device's arguments is one its driver reads, so
+ * that a misspelt or unsupported key is an error, not silently ignored.
+ * Buses call it before probing a device with a driver.
+ *
+ * @param da
+ *   The device's arguments, or NULL (nothing to check).
+ * @param driver
+ *   Driver name, for the log line.
+ * @param keys
+ *   NULL-terminated list of the keys the driver reads, or NULL for none.
+ * @return
+ *   0, or -1 with rte_errno EINVAL and one log line naming the device, the
+ *   unknown key, the driver and the keys it knows.
+ */
+__rte_internal
+int rte_devargs_check_keys(const struct rte_devargs *da, const char *driver,
+		const char *const *keys);
 
 /**
  * Decide whether a bus may probe a device: blocked devices never; when any

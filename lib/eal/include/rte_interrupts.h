@@ -98,6 +98,7 @@ struct rte_intr_type_ops {
  *   0, or -1 with rte_errno EINVAL (bad type), EEXIST (other operations
  *   already registered for this type).
  */
+__rte_internal
 int rte_intr_type_ops_register(enum rte_intr_handle_type type,
 		const struct rte_intr_type_ops *ops);
 

@@ -67,8 +67,23 @@ int rte_strsplit(char *string, int stringlen, char **tokens, int maxtokens,
 		char delim);
 
 /**
+ * Parse an unsigned decimal number, refusing empty strings, signs, spaces,
+ * any other base, trailing characters and overflow. Leading zeros are
+ * decimal digits ("010" is ten): what users mean for sizes and levels.
+ *
+ * @param str
+ *   Text to parse.
+ * @param val
+ *   Where the value is stored on success.
+ * @return
+ *   0, or -1 with rte_errno EINVAL (not a number) or ERANGE.
+ */
+int rte_str_to_dec_u64(const char *str, uint64_t *val);
+
+/**
  * Parse an unsigned decimal or 0x-prefixed hexadecimal number, refusing
- * empty strings, signs, trailing characters and overflow.
+ * empty strings, signs, trailing characters and overflow. Never octal: a
+ * leading 0 without x is a decimal digit.
  *
  * @param str
  *   Text to parse.

@@ -15,8 +15,14 @@
  * - no-IOMMU group mode: /dev/vfio/noiommu-<N> groups (no isolation, IOVA =
  *   physical address);
  * - cdev mode: /dev/iommu (IOMMUFD, one IOAS per container) and
- *   /dev/vfio/devices/vfio<N>; no-IOMMU cdev (noiommu-vfio<N>) reports
- *   RTE_VFIO_MODE_CDEV with RTE_IOVA_PA.
+ *   /dev/vfio/devices/vfio<N>; no-IOMMU cdev (noiommu-vfio<N>).
+ *
+ * rte_vfio_get_mode() answers RTE_VFIO_MODE_NOIOMMU whenever no IOMMU
+ * translates, through either interface, so that a driver testing it to
+ * decide that device addresses are physical is right. A driver that needs
+ * the interface (group or cdev) or a capability asks
+ * rte_vfio_get_interface() and rte_vfio_get_caps() instead of comparing
+ * modes.
  *
  * Internal API for bus drivers and the EAL. Conventions: success returns 0
  * (or a file descriptor >= 0); failure returns -1 with rte_errno set:
@@ -37,6 +43,7 @@
  * and unmap also hold the memory hotplug read lock.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -49,19 +56,58 @@
 extern "C" {
 #endif
 
+/** Directory of the VFIO group nodes and of the container node. */
+#define RTE_VFIO_DIR "/dev/vfio"
+/** Container node of the group interface. */
+#define RTE_VFIO_CONTAINER_PATH RTE_VFIO_DIR "/vfio"
+/** IOMMUFD node of the cdev interface. */
+#define RTE_VFIO_IOMMUFD_PATH "/dev/iommu"
+/** Directory of the VFIO device nodes (cdev interface). */
+#define RTE_VFIO_CDEV_DEVICES_PATH RTE_VFIO_DIR "/devices"
+/** Group node of IOMMU group N (printf format, unsigned argument). */
+#define RTE_VFIO_GROUP_FMT RTE_VFIO_DIR "/%u"
+/** Group node of no-IOMMU group N (printf format, unsigned argument). */
+#define RTE_VFIO_NOIOMMU_GROUP_FMT RTE_VFIO_DIR "/noiommu-%u"
+/** Module parameter that reads Y when no-IOMMU mode is allowed. */
+#define RTE_VFIO_NOIOMMU_MODE \
+	"/sys/module/vfio/parameters/enable_unsafe_noiommu_mode"
+
 /** Pass as container_fd to mean the default container. */
 #define RTE_VFIO_DEFAULT_CONTAINER_FD (-1)
 
 /** Name of the vfio-pci kernel module, for rte_vfio_enable(). */
 #define RTE_VFIO_PCI_MODULE "vfio_pci"
 
-/** Interface in use. */
+/** Mode in use: interface and IOMMU together, as upstream reports it. */
 enum rte_vfio_mode {
 	RTE_VFIO_MODE_NONE = 0, /**< VFIO unavailable or not initialised. */
 	RTE_VFIO_MODE_GROUP,    /**< Container/group with an IOMMU. */
-	RTE_VFIO_MODE_NOIOMMU,  /**< Container/group without an IOMMU. */
-	RTE_VFIO_MODE_CDEV,     /**< Device cdev + IOMMUFD (with or without IOMMU). */
+	RTE_VFIO_MODE_NOIOMMU,  /**< No IOMMU (group or cdev): IOVA is physical. */
+	RTE_VFIO_MODE_CDEV,     /**< Device cdev + IOMMUFD with an IOMMU. */
 };
+
+/** Kernel interface in use, whatever the IOMMU. */
+enum rte_vfio_interface {
+	RTE_VFIO_INTERFACE_NONE = 0, /**< VFIO unavailable or not initialised. */
+	RTE_VFIO_INTERFACE_GROUP,    /**< /dev/vfio/vfio container + groups. */
+	RTE_VFIO_INTERFACE_CDEV,     /**< /dev/iommu + /dev/vfio/devices. */
+};
+
+/**
+ * Capability of rte_vfio_get_caps(): an IOMMU translates device addresses
+ * (IOVA as VA, devices isolated). Without it IOVAs are physical addresses.
+ */
+#define RTE_VFIO_CAP_IOMMU (UINT64_C(1) << 0)
+/**
+ * Capability: rte_vfio_container_dma_unmap() may unmap part of a mapping
+ * (no-IOMMU groups); otherwise only whole mappings (ENOTSUP).
+ */
+#define RTE_VFIO_CAP_PARTIAL_UNMAP (UINT64_C(1) << 1)
+/**
+ * Capability: devices belong to IOMMU groups (rte_vfio_get_group_num()
+ * works); otherwise devices are numbered cdevs (rte_vfio_get_device_num()).
+ */
+#define RTE_VFIO_CAP_GROUPS (UINT64_C(1) << 2)
 
 struct vfio_device_info;
 
@@ -100,10 +146,33 @@ int rte_vfio_is_enabled(const char *modname);
 /**
  * @return
  *   The VFIO mode in use; RTE_VFIO_MODE_NONE before rte_vfio_enable() or
- *   without VFIO.
+ *   without VFIO. RTE_VFIO_MODE_NOIOMMU whenever there is no IOMMU, group
+ *   and cdev alike (rte_vfio_get_interface() tells them apart).
  */
 __rte_internal
 enum rte_vfio_mode rte_vfio_get_mode(void);
+
+/**
+ * Kernel interface in use, for a driver that opens nodes itself or needs
+ * to know whether devices come from groups or cdevs.
+ *
+ * @return
+ *   RTE_VFIO_INTERFACE_GROUP or RTE_VFIO_INTERFACE_CDEV;
+ *   RTE_VFIO_INTERFACE_NONE before rte_vfio_enable() or without VFIO.
+ */
+__rte_internal
+enum rte_vfio_interface rte_vfio_get_interface(void);
+
+/**
+ * What the VFIO set-up in use can do (also in a secondary process, which
+ * has the primary's).
+ *
+ * @return
+ *   A mask of RTE_VFIO_CAP_IOMMU, RTE_VFIO_CAP_PARTIAL_UNMAP and
+ *   RTE_VFIO_CAP_GROUPS; 0 before rte_vfio_enable() or without VFIO.
+ */
+__rte_internal
+uint64_t rte_vfio_get_caps(void);
 
 /**
  * IOVA mode devices need through VFIO; buses vote with it.
@@ -167,12 +236,18 @@ int rte_vfio_release_device(const char *sysfs_base, const char *dev_addr,
 /**
  * Query a device with VFIO_DEVICE_GET_INFO. Sets nothing up.
  *
+ * The caller sets device_info->argsz, as for the ioctl: sizeof(struct
+ * vfio_device_info) for the struct alone (the kernel then raises argsz to
+ * the size its capability chain needs, with VFIO_DEVICE_FLAGS_CAPS), or
+ * the size of a larger buffer that receives the chain at cap_offset.
+ *
  * @param vfio_dev_fd
  *   Device descriptor.
  * @param device_info
- *   Receives the information (argsz is filled in by the call).
+ *   In: argsz. Out: the information.
  * @return
- *   0, or -1 with rte_errno EINVAL (bad argument) or EIO.
+ *   0, or -1 with rte_errno EINVAL (bad argument, not a device descriptor,
+ *   argsz below the kernel's minimum) or EIO.
  */
 __rte_internal
 int rte_vfio_get_device_info(int vfio_dev_fd,
@@ -323,6 +398,9 @@ static inline int rte_vfio_enable(const char *m __rte_unused) RTE_VFIO_STUB(-1)
 static inline int rte_vfio_is_enabled(const char *m __rte_unused) { return 0; }
 static inline enum rte_vfio_mode rte_vfio_get_mode(void) { return RTE_VFIO_MODE_NONE; }
 static inline enum rte_iova_mode rte_vfio_get_iova_mode(void) { return RTE_IOVA_DC; }
+static inline enum rte_vfio_interface rte_vfio_get_interface(void)
+{ return RTE_VFIO_INTERFACE_NONE; }
+static inline uint64_t rte_vfio_get_caps(void) { return 0; }
 static inline int rte_vfio_setup_device(const char *b __rte_unused,
 	const char *a __rte_unused, int *fd __rte_unused) RTE_VFIO_STUB(-1)
 static inline int rte_vfio_release_device(const char *b __rte_unused,

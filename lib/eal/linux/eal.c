@@ -87,10 +87,9 @@ bus_cleanup(void)
 static int
 bus_probe(void)
 {
-	if (rte_bus_probe() != 0) {
-		rte_errno = EIO;
+	/* rte_errno: the first failing bus's reason */
+	if (rte_bus_probe() != 0)
 		return -1;
-	}
 	return 0;
 }
 

@@ -329,6 +329,43 @@ pages_iova(struct rte_memseg *segs, void *addr, uint32_t n, uint64_t pgsz)
 	return 0;
 }
 
+/*
+ * Give back n pages from segment start of a list, whose callbacks have
+ * seen them go (or never accepted them). Hotplug write lock held.
+ */
+static void
+run_release(struct rte_memseg_list *msl, uint32_t start, uint32_t n)
+{
+	unsigned int idx = eal_list_idx(msl);
+	struct rte_memseg *segs = eal_list_segs(msl);
+	uint64_t *map = eal_list_bitmap(msl);
+	size_t len = (size_t)n * msl->page_sz;
+	void *addr = RTE_PTR_ADD(msl->base_va, (uint64_t)start * msl->page_sz);
+	uint32_t i;
+
+	if (rte_eal_iova_mode() == RTE_IOVA_PA)
+		for (i = 0; i < n; i++)
+			eal_iova_source_release(segs[start + i].addr,
+				msl->page_sz);
+	unmap_pages(addr, len);
+	backing_punch(local[idx].fd, (off_t)((uint64_t)start * msl->page_sz),
+		len);
+	memset(&segs[start], 0, (size_t)n * sizeof(*segs));
+	for (i = 0; i < n; i++)
+		eal_bit_clear(map, start + i);
+	msl->n_used -= n;
+	__atomic_add_fetch(&msl->version, 1, __ATOMIC_RELEASE);
+}
+
+/* the last allocation of this thread was refused by a callback */
+static __thread bool alloc_refused;
+
+bool
+eal_memalloc_refused(void)
+{
+	return alloc_refused;
+}
+
 void *
 eal_memalloc_alloc_run(struct rte_memseg_list *msl, uint32_t n,
 		uint32_t seg_flags)
@@ -341,6 +378,7 @@ eal_memalloc_alloc_run(struct rte_memseg_list *msl, uint32_t n,
 	void *addr = NULL;
 	off_t off;
 
+	alloc_refused = false;
 	rte_mcfg_mem_write_lock();
 	fail_cause = NULL;
 	start = find_free_run(msl, n);
@@ -350,6 +388,12 @@ eal_memalloc_alloc_run(struct rte_memseg_list *msl, uint32_t n,
 	}
 	addr = RTE_PTR_ADD(msl->base_va, (uint64_t)start * msl->page_sz);
 	off = (off_t)((uint64_t)start * msl->page_sz);
+	/* the segments written below live in the configuration file */
+	if (eal_mcfg_reserve(msl->seg_off + (uint64_t)start * sizeof(*segs),
+			(uint64_t)n * sizeof(*segs)) != 0) {
+		addr = NULL;
+		goto unlock;
+	}
 	if (backing_fill(msl, local[idx].fd, off, len) != 0) {
 		EAL_LOG(DEBUG, "segment list %u: cannot get %u pages of %" PRIu64 " kB on socket %d: %s",
 			idx, n, msl->page_sz >> 10, msl->socket_id,
@@ -383,7 +427,15 @@ eal_memalloc_alloc_run(struct rte_memseg_list *msl, uint32_t n,
 	}
 	msl->n_used += n;
 	__atomic_add_fetch(&msl->version, 1, __ATOMIC_RELEASE);
-	eal_mem_event_notify(RTE_MEM_EVENT_ALLOC, addr, len);
+	if (eal_mem_event_notify(RTE_MEM_EVENT_ALLOC, addr, len) != 0) {
+		/* e.g. VFIO cannot map it for DMA: never hand it out */
+		int err = rte_errno;
+
+		run_release(msl, start, n);
+		rte_errno = err;
+		alloc_refused = true;
+		addr = NULL;
+	}
 	goto unlock;
 punch:
 	backing_punch(local[idx].fd, off, len);
@@ -396,27 +448,13 @@ unlock:
 void
 eal_memalloc_free_run(struct rte_memseg_list *msl, void *addr, uint32_t n)
 {
-	unsigned int idx = eal_list_idx(msl);
 	size_t len = (size_t)n * msl->page_sz;
 	uint32_t start = (uint32_t)(RTE_PTR_DIFF(addr, msl->base_va) /
-		msl->page_sz), i;
-	struct rte_memseg *segs = eal_list_segs(msl);
-	uint64_t *map = eal_list_bitmap(msl);
+		msl->page_sz);
 
 	rte_mcfg_mem_write_lock();
 	eal_mem_event_notify(RTE_MEM_EVENT_FREE, addr, len);
-	if (rte_eal_iova_mode() == RTE_IOVA_PA)
-		for (i = 0; i < n; i++)
-			eal_iova_source_release(segs[start + i].addr,
-				msl->page_sz);
-	unmap_pages(addr, len);
-	backing_punch(local[idx].fd, (off_t)((uint64_t)start * msl->page_sz),
-		len);
-	memset(&segs[start], 0, (size_t)n * sizeof(*segs));
-	for (i = 0; i < n; i++)
-		eal_bit_clear(map, start + i);
-	msl->n_used -= n;
-	__atomic_add_fetch(&msl->version, 1, __ATOMIC_RELEASE);
+	run_release(msl, start, n);
 	rte_mcfg_mem_write_unlock();
 }
 
@@ -466,7 +504,9 @@ sync_list(unsigned int idx)
 			}
 			for (; k < end; k++)
 				eal_bit_set(mine, k);
-			eal_mem_event_notify(RTE_MEM_EVENT_ALLOC, addr, len);
+			/* nothing refuses in a secondary (it maps no DMA) */
+			(void)eal_mem_event_notify(RTE_MEM_EVENT_ALLOC, addr,
+				len);
 		} else {
 			eal_mem_event_notify(RTE_MEM_EVENT_FREE, addr, len);
 			unmap_pages(addr, len);

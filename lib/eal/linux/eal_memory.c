@@ -11,12 +11,16 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 #include <rte_config.h>
@@ -117,24 +121,122 @@ free_hugepages(uint64_t size)
 	return v;
 }
 
+/* Mount point and type of the file system holding path (longest match). */
+static void
+fs_mount_of(const char *path, char *dir, size_t dlen, char *type, size_t tlen)
+{
+	char real[PATH_MAX], buf[PATH_MAX * 2 + 256];
+	struct mntent me, *m;
+	size_t best = 0, n;
+	FILE *f;
+
+	snprintf(dir, dlen, "?");
+	snprintf(type, tlen, "?");
+	if (realpath(path, real) == NULL)
+		snprintf(real, sizeof(real), "%s", path);
+	f = setmntent("/proc/self/mounts", "re");
+	if (f == NULL)
+		return;
+	while ((m = getmntent_r(f, &me, buf, sizeof(buf))) != NULL) {
+		n = strlen(m->mnt_dir);
+		if (strncmp(real, m->mnt_dir, n) != 0 ||
+				(n > 1 && real[n] != '/' && real[n] != '\0') ||
+				n < best)
+			continue;
+		best = n;
+		snprintf(dir, dlen, "%s", m->mnt_dir);
+		snprintf(type, tlen, "%s", m->mnt_type);
+	}
+	endmntent(f);
+}
+
+/*
+ * "tmpfs on /run: 3 MiB free of 400 MiB" for the file system of path;
+ * hugetlbfs counts pages, and has a limit only when mounted with size=.
+ * Returns 1 when that limit is what is reached (no page free under it).
+ */
+static int
+fs_describe(const char *path, char *buf, size_t len)
+{
+	char dir[PATH_MAX], type[64];
+	struct statvfs sv;
+	int n;
+
+	fs_mount_of(path, dir, sizeof(dir), type, sizeof(type));
+	n = snprintf(buf, len, "%s on %s", type, dir);
+	if (n < 0 || (size_t)n >= len || statvfs(path, &sv) != 0)
+		return 0;
+	if (strcmp(type, "hugetlbfs") == 0) {
+		snprintf(buf + n, len - (size_t)n, sv.f_blocks == 0 ?
+			" (no size limit)" : ": size limit %llu pages, %llu free",
+			(unsigned long long)sv.f_blocks,
+			(unsigned long long)sv.f_bavail);
+		return sv.f_blocks != 0 && sv.f_bavail == 0;
+	}
+	snprintf(buf + n, len - (size_t)n, ": %llu kB free of %llu kB",
+		(unsigned long long)sv.f_bavail * sv.f_frsize >> 10,
+		(unsigned long long)sv.f_blocks * sv.f_frsize >> 10);
+	return 0;
+}
+
+/* Where the runtime directory is and what to do when it is full. */
+static void
+explain_runtime_fs(const char *what, size_t size)
+{
+	char fs[PATH_MAX + 128];
+
+	fs_describe(rte_eal_get_runtime_dir(), fs, sizeof(fs));
+	EAL_LOG(ERR, "%s: cannot get %zu bytes in the runtime directory %s (%s): free space there, ask for less memory with -m, use hugepages (without --no-huge; --huge-dir picks the mount) or --in-memory (no file)",
+		what, size, rte_eal_get_runtime_dir(), fs);
+}
+
+int
+eal_mcfg_reserve(uint64_t off, uint64_t len)
+{
+	int fd = eal_runtime_config_fd();
+	uint64_t start, end;
+	int ret;
+
+	if (fd < 0 || len == 0)
+		return 0; /* anonymous (--in-memory): nothing to reserve */
+	start = RTE_ALIGN_FLOOR(off, (uint64_t)RTE_PGSIZE_4K);
+	end = RTE_ALIGN_CEIL(off + len, (uint64_t)RTE_PGSIZE_4K);
+	do {
+		ret = fallocate(fd, 0, (off_t)start, (off_t)(end - start));
+	} while (ret != 0 && errno == EINTR);
+	if (ret == 0)
+		return 0;
+	EAL_LOG(DEBUG, "shared memory configuration: cannot reserve %" PRIu64 " bytes at offset %" PRIu64 ": %s",
+		end - start, start, strerror(errno));
+	rte_errno = errno == ENOSPC || errno == EDQUOT ? ENOMEM : EIO;
+	return -1;
+}
+
 void
 eal_memory_explain_exhausted(int socket_id, size_t size)
 {
 	char sizes[256] = "", where[PATH_MAX] = "memfd (--in-memory)";
+	char fs[PATH_MAX + 128] = "";
 	uint64_t smallest = 0, seen[RTE_MAX_HUGEPAGE_SIZES] = { 0 };
 	unsigned int i, k, n = 0;
 	size_t used = 0;
+	int limited = 0;
 
 	if (eal_memalloc_fail_cause() != NULL) {
 		EAL_LOG(ERR, "cannot get %zu bytes of memory on socket %d: %s (see the error above)",
 			size, socket_id, eal_memalloc_fail_cause());
 		return;
 	}
+	if (eal_mcfg->no_hugetlbfs && eal_mcfg->in_memory) {
+		EAL_LOG(ERR, "cannot get %zu bytes of memory on socket %d: no more free memory in the system",
+			size, socket_id);
+		return;
+	}
 	if (eal_mcfg->no_hugetlbfs) {
-		EAL_LOG(ERR, "cannot get %zu bytes of memory on socket %d: no more free memory in the system%s%s",
-			size, socket_id, eal_mcfg->in_memory ? "" :
-				" or in the file system of ",
-			eal_mcfg->in_memory ? "" : rte_eal_get_runtime_dir());
+		char what[64];
+
+		snprintf(what, sizeof(what), "memory on socket %d", socket_id);
+		explain_runtime_fs(what, size);
 		return;
 	}
 	for (i = 0; i < RTE_MAX_MEMSEG_LISTS; i++) {
@@ -151,17 +253,21 @@ eal_memory_explain_exhausted(int socket_id, size_t size)
 		seen[n++] = msl->page_sz;
 		if (smallest == 0 || msl->page_sz < smallest)
 			smallest = msl->page_sz;
-		if (path[0] != '\0' && strrchr(path, '/') != NULL)
+		if (path[0] != '\0' && strrchr(path, '/') != NULL) {
 			snprintf(where, sizeof(where), "%.*s",
 				(int)(strrchr(path, '/') - path), path);
+			limited |= fs_describe(where, fs, sizeof(fs));
+		}
 		used += (size_t)snprintf(sizes + used, sizeof(sizes) - used,
 			"%s%lu free of %" PRIu64 " kB", used > 0 ? ", " : "",
 			free_hugepages(msl->page_sz), msl->page_sz >> 10);
 		if (used >= sizeof(sizes))
 			break;
 	}
-	EAL_LOG(ERR, "cannot get %zu bytes of hugepage memory on socket %d: hugepages exhausted (%s; mounted at %s); reserve more with 'echo N > /sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages' or use --no-huge",
-		size, socket_id, sizes, where, smallest >> 10);
+	EAL_LOG(ERR, "cannot get %zu bytes of hugepage memory on socket %d: %s (%s; %s); reserve more with 'echo N > /sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages', raise the mount's size limit or pick another with --huge-dir, ask for less with -m, or use --in-memory (no mount) or --no-huge",
+		size, socket_id, limited ? "the mount's size limit is reached" :
+			"hugepages exhausted", sizes, fs[0] != '\0' ? fs : where,
+		smallest >> 10);
 }
 
 /* A list to create: its page size, node and capacity. */
@@ -253,9 +359,15 @@ list_path(const struct internal_config *cfg, const struct list_plan *p,
 	}
 }
 
-/* The configuration mapping: the runtime config file, or anonymous. */
+/*
+ * The configuration mapping: the runtime config file, or anonymous. The
+ * primary creates it sparse and reserves the first reserve bytes (the
+ * header) for real: a page of a full file system that is touched gives
+ * SIGBUS, not an error. Segment areas are reserved as pages are
+ * allocated (eal_mcfg_reserve()).
+ */
 static void *
-config_map(size_t len, int create)
+config_map(size_t len, int create, uint64_t reserve)
 {
 	int fd = eal_runtime_config_fd();
 	void *va;
@@ -266,7 +378,11 @@ config_map(size_t len, int create)
 	else if (create && (ftruncate(fd, 0) != 0 ||
 			ftruncate(fd, (off_t)len) != 0))
 		va = MAP_FAILED;
-	else
+	else if (create && eal_mcfg_reserve(0, reserve) != 0) {
+		explain_runtime_fs("shared memory configuration",
+			(size_t)reserve);
+		return NULL;
+	} else
 		va = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (va == MAP_FAILED) {
 		EAL_LOG(ERR, "shared memory configuration (%zu bytes): %s failed: %s",
@@ -323,6 +439,14 @@ primary_lists_init(const struct internal_config *cfg,
 				i);
 			rte_errno = ENAMETOOLONG;
 			return -1;
+		}
+		/* the used-page bitmap; segments are reserved as they fill */
+		if (eal_mcfg_reserve(msl->seg_off +
+				eal_list_segs_bytes(msl->n_segs),
+				(msl->n_segs + 63) / 64 * sizeof(uint64_t)) != 0) {
+			explain_runtime_fs("shared memory configuration",
+				(msl->n_segs + 63) / 64 * sizeof(uint64_t));
+			goto fail;
 		}
 		if (eal_memalloc_list_reserve(i, (void *)hint) != 0)
 			goto fail;
@@ -397,7 +521,7 @@ primary_init(struct internal_config *cfg)
 		(uint64_t)RTE_PGSIZE_4K);
 	mcfg_len = (size_t)RTE_ALIGN_CEIL(hdr + area + EAL_EXT_POOL_BYTES,
 		(uint64_t)RTE_PGSIZE_4K);
-	eal_mcfg = config_map(mcfg_len, 1);
+	eal_mcfg = config_map(mcfg_len, 1, hdr);
 	if (eal_mcfg == NULL)
 		return -1;
 	eal_mcfg->version = EAL_MEMCFG_VERSION;
@@ -465,7 +589,7 @@ secondary_init(void)
 		return -1;
 	}
 	mcfg_len = (size_t)hdr.size;
-	eal_mcfg = config_map(mcfg_len, 0);
+	eal_mcfg = config_map(mcfg_len, 0, 0);
 	if (eal_mcfg == NULL)
 		return -1;
 	if (rte_eal_iova_mode() != eal_mcfg->iova_mode)

@@ -2,6 +2,7 @@
  * Copyright(c) 2026 The DPDK-VFIO Authors
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -118,9 +119,79 @@ config_open_primary(const char *path)
 	return -1;
 }
 
+#define ROOT_RUNTIME_BASE "/var/run/dpdk"
+
+/*
+ * A secondary found no primary in its own runtime directory. The
+ * directory is per uid: a primary of another uid (root's /var/run/dpdk
+ * for a user, /tmp/dpdk or $XDG_RUNTIME_DIR/dpdk of a user for root) is
+ * invisible to it. Say what can be seen of one into buf ("" if nothing).
+ */
+static int
+other_config(const char *other, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (stat(other, &st) != 0 || st.st_uid == getuid())
+		return -1;
+	snprintf(buf, len, "; %s belongs to uid %u: a primary of that user may be running, run the secondary as uid %u (each user has its own runtime directory)",
+		other, (unsigned int)st.st_uid, (unsigned int)st.st_uid);
+	return 0;
+}
+
+/* root: the users' bases, /tmp/dpdk and /run/user/<uid>/dpdk */
+static void
+user_primary(const char *prefix, char *buf, size_t len)
+{
+	char other[PATH_MAX];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(other, sizeof(other), "/tmp/dpdk/%s/%s", prefix,
+		RUNTIME_CONFIG_NAME);
+	if (other_config(other, buf, len) == 0)
+		return;
+	dir = opendir("/run/user");
+	if (dir == NULL)
+		return;
+	while ((d = readdir(dir)) != NULL) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(other, sizeof(other), "/run/user/%.32s/dpdk/%s/%s",
+			d->d_name, prefix, RUNTIME_CONFIG_NAME);
+		if (other_config(other, buf, len) == 0)
+			break;
+	}
+	closedir(dir);
+}
+
+static void
+other_uid_primary(const char *prefix, char *buf, size_t len)
+{
+	char other[PATH_MAX];
+	struct stat st;
+
+	buf[0] = '\0';
+	if (getuid() == 0) {
+		user_primary(prefix, buf, len);
+		return;
+	}
+	snprintf(other, sizeof(other), "%s/%s/%s", ROOT_RUNTIME_BASE, prefix,
+		RUNTIME_CONFIG_NAME);
+	if (other_config(other, buf, len) == 0)
+		return;
+	if (errno == EACCES && stat(ROOT_RUNTIME_BASE, &st) == 0 &&
+			st.st_uid != getuid())
+		snprintf(buf, len, "; %s belongs to uid %u and is closed to uid %u: if the primary runs as uid %u, run the secondary as uid %u too (each user has its own runtime directory)",
+			ROOT_RUNTIME_BASE, (unsigned int)st.st_uid,
+			(unsigned int)getuid(), (unsigned int)st.st_uid,
+			(unsigned int)st.st_uid);
+}
+
 static int
 config_open_secondary(const char *path, const char *prefix)
 {
+	char hint[PATH_MAX + 256];
 	struct flock fl;
 	int fd;
 
@@ -138,8 +209,9 @@ config_open_secondary(const char *path, const char *prefix)
 	}
 	if (fd >= 0)
 		close(fd);
-	EAL_LOG(ERR, "no primary process is running with --file-prefix=%s; start the primary first",
-		prefix);
+	other_uid_primary(prefix, hint, sizeof(hint));
+	EAL_LOG(ERR, "no primary process is running with --file-prefix=%s in %s (the runtime directory of uid %u); start the primary first%s",
+		prefix, runtime.dir, (unsigned int)getuid(), hint);
 	rte_errno = ENOENT;
 	return -1;
 }

@@ -15,6 +15,7 @@
  * lock.
  */
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -284,7 +285,8 @@ vfio_default_device_fd(int num)
 	if (c->used) {
 		TAILQ_FOREACH(d, &c->devices, next) {
 			if (d->num == num) {
-				fd = d->fd;
+				/* the device may be released once unlocked */
+				fd = fcntl(d->fd, F_DUPFD_CLOEXEC, 0);
 				break;
 			}
 		}

@@ -30,16 +30,16 @@
 /** Index of the default container in the container table. */
 #define VFIO_DEFAULT_CONTAINER 0
 
-#define VFIO_CONTAINER_PATH "/dev/vfio/vfio"
-#define VFIO_GROUP_PATH_FMT "/dev/vfio/%d"
-#define VFIO_NOIOMMU_GROUP_PATH_FMT "/dev/vfio/noiommu-%d"
-#define VFIO_IOMMUFD_PATH "/dev/iommu"
-#define VFIO_CDEV_DIR "/dev/vfio/devices"
-#define VFIO_CDEV_PATH_FMT "/dev/vfio/devices/vfio%d"
-#define VFIO_NOIOMMU_CDEV_PATH_FMT "/dev/vfio/devices/noiommu-vfio%d"
+/* paths: the driver-facing macros of rte_vfio.h, plus what only we need */
+#define VFIO_CONTAINER_PATH RTE_VFIO_CONTAINER_PATH
+#define VFIO_GROUP_PATH_FMT RTE_VFIO_DIR "/%d"
+#define VFIO_NOIOMMU_GROUP_PATH_FMT RTE_VFIO_DIR "/noiommu-%d"
+#define VFIO_IOMMUFD_PATH RTE_VFIO_IOMMUFD_PATH
+#define VFIO_CDEV_DIR RTE_VFIO_CDEV_DEVICES_PATH
+#define VFIO_CDEV_PATH_FMT RTE_VFIO_CDEV_DEVICES_PATH "/vfio%d"
+#define VFIO_NOIOMMU_CDEV_PATH_FMT RTE_VFIO_CDEV_DEVICES_PATH "/noiommu-vfio%d"
 #define VFIO_MODULE_DIR "/sys/module/vfio"
-#define VFIO_NOIOMMU_PARAM \
-	"/sys/module/vfio/parameters/enable_unsafe_noiommu_mode"
+#define VFIO_NOIOMMU_PARAM RTE_VFIO_NOIOMMU_MODE
 
 /** A device opened through VFIO. */
 struct vfio_device {
@@ -161,7 +161,8 @@ enum rte_vfio_mode vfio_mode(void);
 
 /**
  * A device of the default container by its group or cdev number, for the
- * primary's answers; -1 when none.
+ * primary's answers: a duplicate of its descriptor, taken under the
+ * container lock, that the caller closes; -1 when none (or dup failed).
  */
 int vfio_default_device_fd(int num);
 
@@ -173,7 +174,10 @@ bool vfio_dir_exists(const char *path);
 
 /* group backend answers for the primary's mp handler */
 int vfio_group_mp_iommu_type(void);
-/** Group fd in the default container, -1 when the group is not open. */
+/**
+ * Group fd in the default container: a duplicate taken under the
+ * container lock, that the caller closes; -1 when the group is not open.
+ */
 int vfio_group_mp_group_fd(int group_num);
 
 /* cdev backend answer for the primary's mp handler; -1 without IOAS */
@@ -189,6 +193,7 @@ enum vfio_mp_request {
 	VFIO_MP_GROUP,         /**< group number -> group fd or no fd */
 	VFIO_MP_CDEV,          /**< cdev number -> device fd or no fd */
 	VFIO_MP_IOAS_ID,       /**< cdev: IOAS of the default container */
+	VFIO_MP_INTERFACE,     /**< enum rte_vfio_interface (group or cdev) */
 	VFIO_MP_REQUEST_MAX
 };
 
@@ -243,6 +248,13 @@ enum vfio_result vfio_mem_sync(struct vfio_container *c);
 
 /** c lost its kernel context: forget EAL memory mappings. */
 void vfio_mem_forget(struct vfio_container *c);
+
+/**
+ * The kernel could not pin the pages mapped in c (ENOMEM, e.g. at the
+ * first device attach of an IOAS): log whether RLIMIT_MEMLOCK is the
+ * reason, the size needed and how to raise it. Caller holds c->lock.
+ */
+void vfio_mem_explain_enomem(const struct vfio_container *c);
 
 /**
  * Take / drop the memory hotplug read lock once memory is initialised

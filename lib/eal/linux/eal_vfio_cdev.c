@@ -32,6 +32,7 @@
 #include <rte_eal.h>
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
+#include <rte_sysfs.h>
 #include <rte_memory.h>
 #include <rte_uuid.h>
 
@@ -106,10 +107,9 @@ ioas_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 
 	if (ioctl(c->fd, IOMMU_IOAS_MAP, &m) == 0)
 		return VFIO_OK;
+	/* for EAL memory, ENOMEM is explained by eal_vfio_mem.c */
 	EAL_LOG(ERR, "VFIO: IOMMU_IOAS_MAP va 0x%" PRIx64 " iova 0x%" PRIx64
-		" len 0x%" PRIx64 " failed: %s%s", va, iova, len,
-		strerror(errno), errno == ENOMEM ?
-		" (locked memory limit, RLIMIT_MEMLOCK?)" : "");
+		" len 0x%" PRIx64 " failed: %s", va, iova, len, strerror(errno));
 	return vfio_result_from_errno(errno);
 }
 
@@ -229,7 +229,8 @@ ioas_get_pa(struct vfio_container *c, uint64_t va, uint64_t len, uint64_t *pa)
 		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_NOIOMMU_GET_PA va 0x%" PRIx64
 			" len 0x%" PRIx64 " failed: %s (%s)", va, len,
 			strerror(err), get_pa_why(err));
-		return err;
+		/* never 0 here: callers read *pa on 0 */
+		return err != 0 ? err : EIO;
 	}
 	if (q.length < len) {
 		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_NOIOMMU_GET_PA va 0x%" PRIx64
@@ -274,7 +275,7 @@ source_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
 			goto unmap;
 	}
 	if (eal_iova_pagemap(va, len, iova) != 0) {
-		EAL_LOG(ERR, "VFIO: page %p: no physical address before the first device attach (no-IOMMU cdev): /proc/self/pagemap gives none (%s); run as root (CAP_SYS_ADMIN)",
+		EAL_LOG(ERR, "VFIO: page %p: no physical address before the first device attach (no-IOMMU cdev): /proc/self/pagemap gives none (%s), it shows page frames only to CAP_SYS_ADMIN; run with CAP_SYS_ADMIN (besides the CAP_SYS_RAWIO the no-IOMMU device needs)",
 			va, rte_strerror(rte_errno));
 		r = VFIO_PERM;
 		goto unmap;
@@ -413,11 +414,53 @@ noiommu_nodes_exist(void)
 	return found;
 }
 
+/* cdev nodes of PCI devices bound to VFIO, and how many this process may
+ * open read-write (a user may have been given the group nodes only)
+ */
+static void
+cdev_nodes_count(unsigned int *nodes, unsigned int *usable)
+{
+	char path[PATH_MAX], sub[PATH_MAX + 300], node[PATH_MAX];
+	struct dirent *e, *n;
+	DIR *dir, *vdir;
+
+	*nodes = *usable = 0;
+	if (vfio_sysfs_path(path, sizeof(path), "/sys/bus/pci/devices") != 0)
+		return;
+	dir = opendir(path);
+	if (dir == NULL)
+		return;
+	while ((e = readdir(dir)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s/%s", path, e->d_name,
+			VFIO_DEV_DIR);
+		vdir = opendir(sub);
+		if (vdir == NULL)
+			continue;
+		while ((n = readdir(vdir)) != NULL) {
+			if (strncmp(n->d_name, CDEV_PREFIX,
+					strlen(CDEV_PREFIX)) != 0 &&
+					strncmp(n->d_name, NOIOMMU_CDEV_PREFIX,
+					strlen(NOIOMMU_CDEV_PREFIX)) != 0)
+				continue;
+			(*nodes)++;
+			if (snprintf(node, sizeof(node), "%s/%s", VFIO_CDEV_DIR,
+					n->d_name) < (int)sizeof(node) &&
+					access(node, R_OK | W_OK) == 0)
+				(*usable)++;
+		}
+		closedir(vdir);
+	}
+	closedir(dir);
+}
+
 /* ---- backend selection ---------------------------------------------------- */
 
 static enum vfio_result
 cdev_probe(bool noiommu, char *why, size_t len)
 {
+	unsigned int nodes, usable;
 	int fd, err;
 
 	fd = open(VFIO_IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
@@ -430,13 +473,24 @@ cdev_probe(bool noiommu, char *why, size_t len)
 			VFIO_NOT_MANAGED;
 	}
 	if (!vfio_dir_exists(VFIO_CDEV_DIR)) {
-		snprintf(why, len, "%s is missing (kernel without VFIO_DEVICE_CDEV)",
-			VFIO_CDEV_DIR);
+		/* the directory appears with the first device cdev */
+		if (noiommu)
+			snprintf(why, len, "%s is missing: no-IOMMU is enabled and this kernel makes no no-IOMMU cdev nodes (noiommu-vfio<N> needs Linux 7.3 with VFIO_NOIOMMU and VFIO_DEVICE_CDEV); use the group interface",
+				VFIO_CDEV_DIR);
+		else
+			snprintf(why, len, "%s is missing: no device is bound to vfio-pci, or the kernel lacks VFIO_DEVICE_CDEV",
+				VFIO_CDEV_DIR);
 		close(fd);
 		return VFIO_NOT_MANAGED;
 	}
 	err = noiommu ? get_pa_probe(fd) : ENOTTY;
 	close(fd);
+	cdev_nodes_count(&nodes, &usable);
+	if (nodes > 0 && usable == 0) {
+		snprintf(why, len, "none of the %u device nodes in %s can be opened read-write by this process (permission: give the user the nodes, or use the group interface)",
+			nodes, VFIO_CDEV_DIR);
+		return VFIO_ACCESS;
+	}
 	if (err == EPERM) {
 		snprintf(why, len, "no-IOMMU cdev needs CAP_SYS_RAWIO (IOMMU_IOAS_NOIOMMU_GET_PA: %s)",
 			strerror(err));
@@ -444,7 +498,7 @@ cdev_probe(bool noiommu, char *why, size_t len)
 	}
 	cdev_backend.get_pa = noiommu && (err == EINVAL || err == ENOENT);
 	if (noiommu && !cdev_backend.get_pa && !noiommu_nodes_exist()) {
-		snprintf(why, len, "no-IOMMU is enabled but this kernel makes no no-IOMMU cdev nodes (noiommu-vfio<N> needs Linux 7.3 with VFIO_NOIOMMU and VFIO_DEVICE_CDEV)");
+		snprintf(why, len, "no-IOMMU is enabled but this kernel makes no no-IOMMU cdev nodes (noiommu-vfio<N> needs Linux 7.3 with VFIO_NOIOMMU and VFIO_DEVICE_CDEV); use the group interface");
 		return VFIO_NOT_MANAGED;
 	}
 	return VFIO_OK;
@@ -493,8 +547,7 @@ cdev_device_num(const char *sysfs_base, const char *addr, int *num)
 	}
 	while (n < 0 && (e = readdir(dir)) != NULL) {
 		const char *s = e->d_name;
-		char *end;
-		long v;
+		int64_t v;
 
 		if (strncmp(s, NOIOMMU_CDEV_PREFIX,
 				strlen(NOIOMMU_CDEV_PREFIX)) == 0)
@@ -503,10 +556,7 @@ cdev_device_num(const char *sysfs_base, const char *addr, int *num)
 			s += strlen(CDEV_PREFIX);
 		else
 			continue;
-		errno = 0;
-		v = strtol(s, &end, 10);
-		if (errno == 0 && end != s && *end == '\0' && v >= 0 &&
-				v <= INT32_MAX)
+		if (rte_sysfs_parse_dec(s, 0, INT32_MAX, &v) == 0)
 			n = (int)v;
 	}
 	closedir(dir);
@@ -667,8 +717,12 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d)
 		goto close_fd;
 	at.pt_id = cc->ioas_id;
 	if (ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) != 0) {
-		r = kernel_error("VFIO_DEVICE_ATTACH_IOMMUFD_PT", d->addr,
-			errno);
+		int err = errno;
+
+		r = kernel_error("VFIO_DEVICE_ATTACH_IOMMUFD_PT", d->addr, err);
+		/* the first attach pins what the IOAS maps */
+		if (err == ENOMEM)
+			vfio_mem_explain_enomem(c);
 		goto close_fd;
 	}
 	cc->ranges_valid = false; /* reserved regions of the device count */

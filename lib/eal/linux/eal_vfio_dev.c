@@ -21,14 +21,16 @@ rte_vfio_get_device_info(int vfio_dev_fd, struct vfio_device_info *info)
 {
 	if (vfio_dev_fd < 0 || info == NULL)
 		return vfio_result_ret(VFIO_INVALID);
-	memset(info, 0, sizeof(*info));
-	info->argsz = sizeof(*info);
+	/*
+	 * The caller's argsz goes to the kernel as is: a larger buffer
+	 * receives the capability chain, a too small one the size needed.
+	 */
 	if (ioctl(vfio_dev_fd, VFIO_DEVICE_GET_INFO, info) != 0) {
 		EAL_LOG(ERR, "VFIO: device fd %d: VFIO_DEVICE_GET_INFO failed: %s",
 			vfio_dev_fd, strerror(errno));
 		/* not a device descriptor: the caller's mistake */
-		return vfio_result_ret(errno == EBADF || errno == ENOTTY ?
-			VFIO_INVALID : VFIO_KERNEL_ERROR);
+		return vfio_result_ret(errno == EBADF || errno == ENOTTY ||
+			errno == EINVAL ? VFIO_INVALID : VFIO_KERNEL_ERROR);
 	}
 	return 0;
 }

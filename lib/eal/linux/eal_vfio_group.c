@@ -23,6 +23,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_sysfs.h>
 #include <rte_uuid.h>
 
 #include "eal_log.h"
@@ -457,33 +458,18 @@ group_iommu_name(void)
 static enum vfio_result
 group_device_num(const char *sysfs_base, const char *addr, int *num)
 {
-	char path[PATH_MAX], link[PATH_MAX], *end;
-	const char *base;
-	ssize_t n;
-	long v;
+	char path[PATH_MAX];
 
 	if (snprintf(path, sizeof(path), "%s/%s/iommu_group", sysfs_base,
 			addr) >= (int)sizeof(path))
 		return VFIO_INVALID;
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0) {
+	if (rte_sysfs_link_num(path, num) == 0)
+		return VFIO_OK;
+	/* a target that is not the kernel's <N> was logged already */
+	if (rte_errno != EINVAL && rte_errno != ENAMETOOLONG)
 		EAL_LOG(INFO, "VFIO: %s has no IOMMU group (%s): not bound to VFIO",
-			addr, strerror(errno));
-		return VFIO_NOT_MANAGED;
-	}
-	link[n] = '\0';
-	base = strrchr(link, '/');
-	base = base != NULL ? base + 1 : link;
-	errno = 0;
-	v = strtol(base, &end, 10);
-	if (errno != 0 || end == base || *end != '\0' || v < 0 ||
-			v > INT32_MAX) {
-		EAL_LOG(ERR, "VFIO: %s: unexpected iommu_group link '%s'", addr,
-			link);
-		return VFIO_NOT_MANAGED;
-	}
-	*num = (int)v;
-	return VFIO_OK;
+			addr, strerror(rte_errno));
+	return VFIO_NOT_MANAGED;
 }
 
 /* ---- containers ----------------------------------------------------------- */
@@ -756,7 +742,8 @@ vfio_group_mp_group_fd(int num)
 	if (c->used && c->bk != NULL) {
 		TAILQ_FOREACH(g, &gc_of(c)->groups, next) {
 			if (g->num == num) {
-				fd = g->fd;
+				/* the group may be closed once unlocked */
+				fd = fcntl(g->fd, F_DUPFD_CLOEXEC, 0);
 				break;
 			}
 		}

@@ -20,6 +20,7 @@
 #include <rte_bus.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_sysfs.h>
 #include <rte_vfio.h>
 
 #include "eal_internal_cfg.h"
@@ -30,14 +31,24 @@
 /* backends, in the order "auto" tries them */
 enum { BK_CDEV, BK_GROUP, BK_END = -1 };
 
+/*
+ * Without an IOMMU both backends report RTE_VFIO_MODE_NOIOMMU: upstream
+ * drivers read that mode as "device addresses are physical".
+ */
 static const struct vfio_backend_row {
 	const struct vfio_backend_ops *(*get)(void);
+	enum rte_vfio_interface interface;
 	enum rte_vfio_mode mode;         /* with an IOMMU */
 	enum rte_vfio_mode noiommu_mode; /* without */
+	const char *name;                /* with an IOMMU, for the log */
+	const char *noiommu_name;        /* without */
 } backends[] = {
-	[BK_CDEV] = { vfio_cdev_backend, RTE_VFIO_MODE_CDEV, RTE_VFIO_MODE_CDEV },
-	[BK_GROUP] = { vfio_group_backend, RTE_VFIO_MODE_GROUP,
-		RTE_VFIO_MODE_NOIOMMU },
+	[BK_CDEV] = { vfio_cdev_backend, RTE_VFIO_INTERFACE_CDEV,
+		RTE_VFIO_MODE_CDEV, RTE_VFIO_MODE_NOIOMMU,
+		"cdev", "no-IOMMU cdev" },
+	[BK_GROUP] = { vfio_group_backend, RTE_VFIO_INTERFACE_GROUP,
+		RTE_VFIO_MODE_GROUP, RTE_VFIO_MODE_NOIOMMU,
+		"group", "no-IOMMU group" },
 };
 
 /* --vfio-mode values: which backends to try, and whether no-IOMMU is a must */
@@ -82,36 +93,50 @@ sysfs_dir_exists(const char *path)
 		vfio_dir_exists(buf);
 }
 
-/* /sys/module/vfio/parameters/enable_unsafe_noiommu_mode reads Y */
+/* /sys/module/vfio/parameters/enable_unsafe_noiommu_mode reads Y (a bool
+ * parameter reads "Y\n" or "N\n"; anything else is refused and logged) */
 static bool
 noiommu_enabled(void)
 {
-	char path[PATH_MAX], c = 'N';
-	int fd;
+	char path[PATH_MAX], line[8];
 
-	if (vfio_sysfs_path(path, sizeof(path), VFIO_NOIOMMU_PARAM) != 0)
+	if (vfio_sysfs_path(path, sizeof(path), VFIO_NOIOMMU_PARAM) != 0 ||
+			rte_sysfs_read_line(path, line, sizeof(line)) < 0)
 		return false;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	if (read(fd, &c, 1) != 1)
-		c = 'N';
-	close(fd);
-	return c == 'Y' || c == 'y' || c == '1';
+	if (strcmp(line, "Y") == 0)
+		return true;
+	if (strcmp(line, "N") != 0)
+		EAL_LOG(ERR, "VFIO: %s: '%s' is neither Y nor N: no-IOMMU taken as disabled",
+			path, line);
+	return false;
 }
 
 /* ---- mode selection ------------------------------------------------------ */
 
+/* row of the backend in use; NULL in mode NONE */
+static const struct vfio_backend_row *
+current_row(void)
+{
+	unsigned int i;
+
+	if (!vfio_state.enabled || vfio_state.ops == NULL)
+		return NULL;
+	for (i = 0; i < RTE_DIM(backends); i++)
+		if (backends[i].get() == vfio_state.ops)
+			return &backends[i];
+	return NULL;
+}
+
 static void
 log_outcome(void)
 {
-	if (vfio_state.mode == RTE_VFIO_MODE_NONE)
+	const struct vfio_backend_row *row = current_row();
+
+	if (vfio_state.mode == RTE_VFIO_MODE_NONE || row == NULL)
 		return;
 	EAL_LOG(NOTICE, "VFIO: %s mode, IOMMU %s, IOVA as %s",
-		vfio_state.mode == RTE_VFIO_MODE_CDEV ?
-		(vfio_state.iova_mode == RTE_IOVA_PA ? "no-IOMMU cdev" : "cdev") :
-		vfio_state.mode == RTE_VFIO_MODE_NOIOMMU ? "no-IOMMU group" :
-		"group", vfio_state.ops->iommu_name(),
+		vfio_state.iova_mode == RTE_IOVA_PA ? row->noiommu_name :
+		row->name, vfio_state.ops->iommu_name(),
 		vfio_state.iova_mode == RTE_IOVA_PA ? "PA" : "VA");
 }
 
@@ -194,32 +219,65 @@ enable_primary(void)
 	return VFIO_OK;
 }
 
+/* A secondary shares the primary's mode: say so when its own option differs. */
+static void
+warn_request_overridden(int backend, bool noiommu)
+{
+	const struct internal_config *cfg = eal_get_internal_configuration();
+	const struct vfio_request_row *req = &requests[cfg->vfio_mode];
+	const struct vfio_backend_row *row = &backends[backend];
+	unsigned int i;
+
+	if (cfg->vfio_mode == EAL_VFIO_MODE_AUTO)
+		return;
+	for (i = 0; req->try[i] != BK_END; i++)
+		if (req->try[i] == backend && (noiommu || !req->needs_noiommu))
+			return;
+	EAL_LOG(WARNING, "VFIO: --vfio-mode=%s overridden: the primary process uses %s mode%s, which a secondary process always shares",
+		req->opt, row->get()->name,
+		noiommu ? " without IOMMU" : "");
+}
+
 static enum vfio_result
 enable_secondary(void)
 {
+	int64_t mode, iova, itf = RTE_VFIO_INTERFACE_NONE;
 	enum vfio_result r;
-	int64_t mode, iova;
 	unsigned int i;
 	int fd = -1;
 
 	r = vfio_mp_request(VFIO_MP_CONTAINER, 0, &mode, &fd);
 	if (r != VFIO_OK && r != VFIO_NOT_FOUND)
 		return r;
-	if (mode == RTE_VFIO_MODE_NONE || fd < 0) {
+	if (mode == RTE_VFIO_MODE_NONE) {
 		if (fd >= 0)
 			close(fd);
 		EAL_LOG(NOTICE, "VFIO: not used by the primary process");
 		return VFIO_OK;
 	}
+	if (fd < 0) {
+		/* a primary in a mode always has its default container */
+		EAL_LOG(ERR, "VFIO: the primary process reports mode %" PRId64 " but sent no container descriptor",
+			mode);
+		return VFIO_KERNEL_ERROR;
+	}
 	r = vfio_mp_request(VFIO_MP_IOVA_MODE, 0, &iova, NULL);
 	if (r != VFIO_OK)
 		goto close_fd;
+	/* no-IOMMU is either backend: the primary says which */
+	if (mode == RTE_VFIO_MODE_NOIOMMU) {
+		r = vfio_mp_request(VFIO_MP_INTERFACE, 0, &itf, NULL);
+		if (r != VFIO_OK)
+			goto close_fd;
+	}
 	for (i = 0; i < RTE_DIM(backends); i++) {
 		bool noiommu = iova == RTE_IOVA_PA;
 
 		if ((noiommu ? backends[i].noiommu_mode : backends[i].mode) !=
-				mode)
+				mode || (itf != RTE_VFIO_INTERFACE_NONE &&
+				itf != backends[i].interface))
 			continue;
+		warn_request_overridden((int)i, noiommu);
 		r = start_backend(&backends[i], noiommu, fd);
 		if (r != VFIO_OK)
 			goto close_fd;
@@ -293,6 +351,31 @@ enum rte_vfio_mode
 rte_vfio_get_mode(void)
 {
 	return vfio_state.enabled ? vfio_state.mode : RTE_VFIO_MODE_NONE;
+}
+
+enum rte_vfio_interface
+rte_vfio_get_interface(void)
+{
+	const struct vfio_backend_row *row = current_row();
+
+	return row != NULL ? row->interface : RTE_VFIO_INTERFACE_NONE;
+}
+
+uint64_t
+rte_vfio_get_caps(void)
+{
+	const struct vfio_backend_row *row = current_row();
+	uint64_t caps = 0;
+
+	if (row == NULL || vfio_state.mode == RTE_VFIO_MODE_NONE)
+		return 0;
+	if (vfio_state.iova_mode == RTE_IOVA_VA)
+		caps |= RTE_VFIO_CAP_IOMMU;
+	if (vfio_state.ops->partial_unmap(vfio_default_container()))
+		caps |= RTE_VFIO_CAP_PARTIAL_UNMAP;
+	if (vfio_state.ops->num_kind == VFIO_NUM_GROUP)
+		caps |= RTE_VFIO_CAP_GROUPS;
+	return caps;
 }
 
 enum rte_iova_mode

@@ -10,8 +10,10 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,6 +25,7 @@
 #include <rte_vfio.h>
 
 #include "eal_log.h"
+#include "eal_private.h"
 #include "eal_vfio.h"
 
 #define VFIO_MP_TIMEOUT_S 5
@@ -34,16 +37,31 @@ static const char *const req_names[VFIO_MP_REQUEST_MAX] = {
 	[VFIO_MP_GROUP] = "GROUP",
 	[VFIO_MP_CDEV] = "CDEV",
 	[VFIO_MP_IOAS_ID] = "IOAS_ID",
+	[VFIO_MP_INTERFACE] = "INTERFACE",
 };
 
-/* each fills value and *fd (-1 for none); returns the status */
+/*
+ * Each fills value and *fd (-1 for none); returns the status. A
+ * descriptor is a duplicate taken under the container lock, which the
+ * handler closes after sending: the primary may close the original (a
+ * device released, a group dropped) before the reply is sent, and its
+ * number may then name another file.
+ */
 typedef enum vfio_mp_status (*answer_t)(int64_t arg, int64_t *value, int *fd);
 
 static enum vfio_mp_status
 answer_container(int64_t arg __rte_unused, int64_t *value, int *fd)
 {
+	struct vfio_container *c = vfio_default_container();
+
 	*value = rte_vfio_get_mode();
-	*fd = rte_vfio_get_container_fd();
+	*fd = -1;
+	if (rte_vfio_get_container_fd() < 0)
+		return VFIO_MP_NO_FD;
+	pthread_mutex_lock(&c->lock);
+	if (c->used && c->fd >= 0)
+		*fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
+	pthread_mutex_unlock(&c->lock);
 	return *fd < 0 ? VFIO_MP_NO_FD : VFIO_MP_OK;
 }
 
@@ -95,6 +113,15 @@ answer_ioas_id(int64_t arg __rte_unused, int64_t *value, int *fd)
 	return *value < 0 ? VFIO_MP_ERROR : VFIO_MP_OK;
 }
 
+/* the mode does not tell the interface of no-IOMMU: group or cdev */
+static enum vfio_mp_status
+answer_interface(int64_t arg __rte_unused, int64_t *value, int *fd)
+{
+	*fd = -1;
+	*value = rte_vfio_get_interface();
+	return VFIO_MP_OK;
+}
+
 static const answer_t answers[VFIO_MP_REQUEST_MAX] = {
 	[VFIO_MP_CONTAINER] = answer_container,
 	[VFIO_MP_IOVA_MODE] = answer_iova_mode,
@@ -102,6 +129,7 @@ static const answer_t answers[VFIO_MP_REQUEST_MAX] = {
 	[VFIO_MP_GROUP] = answer_group,
 	[VFIO_MP_CDEV] = answer_cdev,
 	[VFIO_MP_IOAS_ID] = answer_ioas_id,
+	[VFIO_MP_INTERFACE] = answer_interface,
 };
 
 static int
@@ -109,11 +137,11 @@ primary_handler(const struct rte_mp_msg *msg, const void *peer)
 {
 	struct vfio_mp_param in, out = { .req = -1, .status = VFIO_MP_ERROR };
 	struct rte_mp_msg reply;
-	int i, fd = -1;
+	int ret, fd = -1;
 
 	/* descriptors sent to us are ours to close: none is expected */
-	for (i = 0; i < msg->num_fds && i < RTE_MP_MAX_FD_NUM; i++)
-		close(msg->fds[i]);
+	eal_mp_close_received(msg->fds, RTE_MIN(msg->num_fds,
+		RTE_MP_MAX_FD_NUM));
 	memset(&reply, 0, sizeof(reply));
 	rte_strlcpy(reply.name, VFIO_MP_NAME, sizeof(reply.name));
 	if (msg->len_param != (int)sizeof(in)) {
@@ -138,7 +166,10 @@ primary_handler(const struct rte_mp_msg *msg, const void *peer)
 send:
 	reply.len_param = sizeof(out);
 	memcpy(reply.param, &out, sizeof(out));
-	return rte_mp_reply(&reply, peer);
+	ret = rte_mp_reply(&reply, peer);
+	if (fd >= 0)
+		close(fd); /* our duplicate; the peer got its own */
+	return ret;
 }
 
 enum vfio_result

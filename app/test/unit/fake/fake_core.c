@@ -36,6 +36,10 @@ int __real_openat64(int dirfd, const char *path, int flags, ...);
 int __wrap_openat64(int dirfd, const char *path, int flags, ...);
 int __wrap_close(int fd);
 int __real_ioctl(int fd, unsigned long req, ...);
+int __real_fcntl(int fd, int cmd, ...);
+int __wrap_fcntl(int fd, int cmd, ...);
+int __real_fcntl64(int fd, int cmd, ...);
+int __wrap_fcntl64(int fd, int cmd, ...);
 int __wrap_ioctl(int fd, unsigned long req, ...);
 void *__real_mmap(void *addr, size_t len, int prot, int flags, int fd,
 	off_t off);
@@ -66,7 +70,7 @@ ssize_t __wrap_readlink(const char *path, char *buf, size_t len);
 
 #define FAKE_MAX_FAULTS 16
 
-enum fault_kind { FAULT_NONE, FAULT_IOCTL, FAULT_PATH, FAULT_MMAP };
+enum fault_kind { FAULT_NONE, FAULT_IOCTL, FAULT_PATH, FAULT_MMAP, FAULT_RW };
 
 static struct fault {
 	enum fault_kind kind;
@@ -134,6 +138,18 @@ fake_fault_mmap(unsigned int nth, int err)
 }
 
 void
+fake_fault_rw(bool write, unsigned int nth, int err)
+{
+	/* req tells pread (0) from pwrite (1) */
+	struct fault f = { .kind = FAULT_RW, .req = write ? 1 : 0,
+		.countdown = nth, .err = err };
+
+	pthread_mutex_lock(&fake_lock);
+	fault_add(&f);
+	pthread_mutex_unlock(&fake_lock);
+}
+
+void
 fake_fault_clear(void)
 {
 	pthread_mutex_lock(&fake_lock);
@@ -154,7 +170,7 @@ fault_hit(enum fault_kind kind, unsigned long req, const char *call,
 
 		if (f->kind != kind)
 			continue;
-		if (kind == FAULT_IOCTL && f->req != req)
+		if ((kind == FAULT_IOCTL || kind == FAULT_RW) && f->req != req)
 			continue;
 		if (kind == FAULT_PATH && (strcmp(f->call, call) != 0 ||
 				path == NULL || strstr(path, f->path) == NULL))
@@ -243,6 +259,7 @@ fake_fd_new(enum fake_fd_kind kind, void *obj, int flags)
 	case FAKE_FD_PAGEMAP:
 		break;
 	}
+	f->refs = 1;
 	fake.fds[fd] = f;
 	fake.nb_fds++;
 	return fd;
@@ -642,10 +659,80 @@ __wrap_close(int fd)
 	if (f != NULL) {
 		fake.fds[fd] = NULL;
 		fake.nb_fds--;
-		fake_fd_release(f);
+		if (--f->refs == 0)
+			fake_fd_release(f);
 	}
 	pthread_mutex_unlock(&fake_lock);
 	return __real_close(fd);
+}
+
+/* F_DUPFD(_CLOEXEC) of a fake fd: a second fd on the same object. */
+static int
+fake_dup_track(int fd, int newfd)
+{
+	struct fake_fd *f;
+
+	if (newfd < 0)
+		return newfd;
+	pthread_mutex_lock(&fake_lock);
+	f = fake_fd_get(fd);
+	if (f != NULL && newfd < FAKE_MAX_FDS) {
+		f->refs++;
+		fake.fds[newfd] = f;
+		fake.nb_fds++;
+	}
+	pthread_mutex_unlock(&fake_lock);
+	return newfd;
+}
+
+/* fcntl's third argument: a pointer for the lock commands, else an int */
+static bool
+fcntl_takes_pointer(int cmd)
+{
+	return cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW ||
+		cmd == F_OFD_GETLK || cmd == F_OFD_SETLK ||
+		cmd == F_OFD_SETLKW || cmd == F_GETOWN_EX ||
+		cmd == F_SETOWN_EX;
+}
+
+int
+__wrap_fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	void *p;
+	int v;
+
+	va_start(ap, cmd);
+	if (fcntl_takes_pointer(cmd)) {
+		p = va_arg(ap, void *);
+		va_end(ap);
+		return __real_fcntl(fd, cmd, p);
+	}
+	v = va_arg(ap, int);
+	va_end(ap);
+	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)
+		return fake_dup_track(fd, __real_fcntl(fd, cmd, v));
+	return __real_fcntl(fd, cmd, v);
+}
+
+int
+__wrap_fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+	void *p;
+	int v;
+
+	va_start(ap, cmd);
+	if (fcntl_takes_pointer(cmd)) {
+		p = va_arg(ap, void *);
+		va_end(ap);
+		return __real_fcntl64(fd, cmd, p);
+	}
+	v = va_arg(ap, int);
+	va_end(ap);
+	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)
+		return fake_dup_track(fd, __real_fcntl64(fd, cmd, v));
+	return __real_fcntl64(fd, cmd, v);
 }
 
 /* ioctls whose argument is a value (or unused), not a pointer */
@@ -864,6 +951,8 @@ fake_rw(int fd, void *buf, size_t count, off_t off, bool write, bool *ours)
 		ret = fake_pagemap_read(buf, count, off);
 	else if (f->kind != FAKE_FD_DEVICE)
 		ret = -EINVAL;
+	else if ((ret = fault_hit(FAULT_RW, write ? 1 : 0, NULL, NULL)) != 0)
+		ret = -ret;
 	else
 		ret = fake_device_rw(f, buf, count, off, write);
 	pthread_mutex_unlock(&fake_lock);
@@ -1097,7 +1186,8 @@ fake_kernel_reset(void)
 		if (f == NULL)
 			continue;
 		fake.fds[i] = NULL;
-		fake_fd_release(f);
+		if (--f->refs == 0)
+			fake_fd_release(f);
 		__real_close((int)i);
 	}
 	fake.nb_fds = 0;

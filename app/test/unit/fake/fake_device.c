@@ -295,10 +295,20 @@ device_feature(struct fake_dev *d, struct vfio_device_feature *feat)
 	return 0;
 }
 
+/* AtomicOp completer sizes a fake PCI device reports (vfio-pci 6.5+) */
+#define FAKE_ATOMIC_COMP (VFIO_PCI_ATOMIC_COMP32 | VFIO_PCI_ATOMIC_COMP64)
+
+/*
+ * As vfio-pci: PCI devices have a capability chain (one AtomicOp
+ * completion capability) placed right after the struct when argsz leaves
+ * room for it; otherwise argsz comes back raised to the size needed.
+ */
 static int
 device_get_info(struct fake_dev *d, struct vfio_device_info *u)
 {
+	struct vfio_device_info_cap_pci_atomic_comp cap;
 	struct vfio_device_info info;
+	size_t need = sizeof(info) + sizeof(cap);
 
 	if (u->argsz < offsetof(struct vfio_device_info, cap_offset))
 		return -EINVAL;
@@ -309,6 +319,19 @@ device_get_info(struct fake_dev *d, struct vfio_device_info *u)
 		info.flags |= VFIO_DEVICE_FLAGS_RESET;
 	info.num_regions = VFIO_PCI_NUM_REGIONS;
 	info.num_irqs = VFIO_PCI_NUM_IRQS;
+	if (!d->fslmc) {
+		info.flags |= VFIO_DEVICE_FLAGS_CAPS;
+		if (u->argsz < need) {
+			info.argsz = (uint32_t)need;
+		} else {
+			memset(&cap, 0, sizeof(cap));
+			cap.header.id = VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP;
+			cap.header.version = 1;
+			cap.flags = FAKE_ATOMIC_COMP;
+			memcpy((uint8_t *)u + sizeof(info), &cap, sizeof(cap));
+			info.cap_offset = sizeof(info);
+		}
+	}
 	memcpy(u, &info, u->argsz < sizeof(info) ? u->argsz : sizeof(info));
 	return 0;
 }

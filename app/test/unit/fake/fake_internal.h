@@ -124,6 +124,7 @@ struct fake_fd {
 	};
 	bool cdev;		/* device opened through its cdev node */
 	bool granted;		/* device: may use device ioctls */
+	unsigned int refs;	/* fds sharing it (dup): released at 0 */
 };
 
 struct fake_state {

@@ -195,6 +195,13 @@ void fake_fault_path(const char *call, const char *path_substr,
 /** Make the nth mmap of a fake device fd fail with err. */
 void fake_fault_mmap(unsigned int nth, int err);
 
+/**
+ * Make the nth (1-based, counted from now) pread (write false) or pwrite
+ * (write true) of a fake device fd fail with err: config space and
+ * region accesses through the device fd.
+ */
+void fake_fault_rw(bool write, unsigned int nth, int err);
+
 /** Disarm every fault. */
 void fake_fault_clear(void);
 

@@ -19,6 +19,7 @@
 
 #include <rte_errno.h>
 #include <rte_string_fns.h>
+#include <rte_sysfs.h>
 
 #include "../private.h"
 
@@ -50,66 +51,45 @@ path_join(char *buf, size_t size, const char *dir, const char *file)
 	return 0;
 }
 
-/* Read one number (any base strtoull accepts) from a one-line file. */
+/* One of the ids the kernel prints as "0x%0<digits>x\n". */
 static int
-sysfs_read_num(const char *devdir, const char *file, int64_t *val)
+sysfs_read_id(const char *devdir, const char *file, unsigned int digits,
+		uint32_t *out)
 {
-	char path[PATH_MAX], line[64], *end;
-	FILE *f;
-	int ok;
+	char path[PATH_MAX];
+	uint64_t v;
 
-	if (path_join(path, sizeof(path), devdir, file) != 0)
-		return -1;
-	f = fopen(path, "re");
-	if (f == NULL)
-		return -1;
-	ok = fgets(line, sizeof(line), f) != NULL;
-	fclose(f);
-	if (!ok)
-		goto bad;
-	errno = 0;
-	*val = strtoll(line, &end, 0);
-	if (errno != 0 || end == line || (*end != '\n' && *end != '\0'))
-		goto bad;
-	return 0;
-bad:
-	if (ok)
-		line[strcspn(line, "\n")] = '\0';
-	PCI_LOG(ERR, "%s: cannot parse '%.20s'", path, ok ? line : "");
-	errno = EINVAL;
-	return -1;
-}
-
-static int
-sysfs_read_id(const char *devdir, const char *file, int64_t max, uint32_t *out)
-{
-	int64_t v;
-
-	if (sysfs_read_num(devdir, file, &v) != 0) {
-		if (errno != EINVAL)
-			PCI_LOG(ERR, "%s/%s: cannot read: %s", devdir, file,
-				strerror(errno));
+	if (path_join(path, sizeof(path), devdir, file) != 0) {
+		PCI_LOG(ERR, "%s/%s: path too long", devdir, file);
 		return -1;
 	}
-	if (v < 0 || v > max) {
-		PCI_LOG(ERR, "%s/%s: value 0x%" PRIx64 " out of range", devdir,
-			file, (uint64_t)v);
+	if (rte_sysfs_read_hex(path, digits, &v) != 0) {
+		if (rte_errno != EINVAL)
+			PCI_LOG(ERR, "%s: cannot read: %s", path,
+				strerror(rte_errno));
 		return -1;
 	}
 	*out = (uint32_t)v;
 	return 0;
 }
 
+/* Digits of "0x%04x" (vendor, device ...) and of "0x%06x" (class). */
+#define PCI_ID_DIGITS 4
+#define PCI_CLASS_DIGITS 6
+
 static int
 pci_read_ids(const char *devdir, struct rte_pci_device *dev)
 {
 	uint32_t v[4];
 
-	if (sysfs_read_id(devdir, "vendor", UINT16_MAX, &v[0]) != 0 ||
-			sysfs_read_id(devdir, "device", UINT16_MAX, &v[1]) != 0 ||
-			sysfs_read_id(devdir, "subsystem_vendor", UINT16_MAX, &v[2]) != 0 ||
-			sysfs_read_id(devdir, "subsystem_device", UINT16_MAX, &v[3]) != 0 ||
-			sysfs_read_id(devdir, "class", 0xffffff, &dev->id.class_id) != 0)
+	if (sysfs_read_id(devdir, "vendor", PCI_ID_DIGITS, &v[0]) != 0 ||
+			sysfs_read_id(devdir, "device", PCI_ID_DIGITS, &v[1]) != 0 ||
+			sysfs_read_id(devdir, "subsystem_vendor", PCI_ID_DIGITS,
+				&v[2]) != 0 ||
+			sysfs_read_id(devdir, "subsystem_device", PCI_ID_DIGITS,
+				&v[3]) != 0 ||
+			sysfs_read_id(devdir, "class", PCI_CLASS_DIGITS,
+				&dev->id.class_id) != 0)
 		return -1;
 	dev->id.vendor_id = (uint16_t)v[0];
 	dev->id.device_id = (uint16_t)v[1];
@@ -118,51 +98,123 @@ pci_read_ids(const char *devdir, struct rte_pci_device *dev)
 	return 0;
 }
 
+/* An optional decimal attribute: absent or refused (logged) keeps *val. */
+static void
+sysfs_read_optional(const char *devdir, const char *file, int64_t min,
+		int64_t max, int64_t *val)
+{
+	char path[PATH_MAX];
+	int64_t v;
+
+	if (path_join(path, sizeof(path), devdir, file) != 0)
+		return;
+	if (rte_sysfs_read_dec(path, min, max, &v) == 0)
+		*val = v;
+	else if (rte_errno != ENOENT && rte_errno != EINVAL &&
+			rte_errno != ERANGE)
+		PCI_LOG(WARNING, "%s: cannot read: %s", path,
+			strerror(rte_errno));
+}
+
 /* Optional attributes: absent or odd values fall back to defaults. */
 static void
 pci_read_optional(const char *devdir, struct rte_pci_device *dev)
 {
-	int64_t v;
+	int64_t numa = -1, vfs = 0;
 
-	dev->device.numa_node = -1;
-	if (sysfs_read_num(devdir, "numa_node", &v) == 0 && v >= 0 && v < INT_MAX)
-		dev->device.numa_node = (int)v;
-	if (sysfs_read_num(devdir, "sriov_numvfs", &v) == 0 && v >= 0 &&
-			v <= UINT16_MAX)
-		dev->max_vfs = (uint16_t)v;
+	sysfs_read_optional(devdir, "numa_node", -1, INT_MAX, &numa);
+	sysfs_read_optional(devdir, "sriov_numvfs", 0, UINT16_MAX, &vfs);
+	dev->device.numa_node = (int)numa;
+	dev->max_vfs = (uint16_t)vfs;
 }
 
-/* <dev>/resource: "start end flags" per line, BARs first. */
+/*
+ * <dev>/resource: one "0x%016llx 0x%016llx 0x%016llx\n" (start end flags)
+ * line per resource, BARs first; sysfs attributes are at most a page.
+ */
+#define PCI_RESOURCE_FILE_MAX 4096
+#define PCI_RESOURCE_FIELD_DIGITS 16
+#define PCI_RESOURCE_FIELD_LEN (2 + PCI_RESOURCE_FIELD_DIGITS)
+#define PCI_RESOURCE_LINE_LEN (3 * PCI_RESOURCE_FIELD_LEN + 2)
+
+/* One line of <dev>/resource into its three fields. */
+static int
+resource_line_parse(const char *line, uint64_t v[3])
+{
+	char field[PCI_RESOURCE_FIELD_LEN + 1];
+	unsigned int i;
+
+	if (strlen(line) != PCI_RESOURCE_LINE_LEN)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		const char *f = line + i * (PCI_RESOURCE_FIELD_LEN + 1);
+
+		if (i < 2 && f[PCI_RESOURCE_FIELD_LEN] != ' ')
+			return -1;
+		memcpy(field, f, PCI_RESOURCE_FIELD_LEN);
+		field[PCI_RESOURCE_FIELD_LEN] = '\0';
+		if (rte_sysfs_parse_hex(field, PCI_RESOURCE_FIELD_DIGITS,
+				&v[i]) != 0)
+			return -1;
+	}
+	return v[1] >= v[0] ? 0 : -1;
+}
+
 static int
 pci_read_resources(const char *devdir, struct rte_pci_device *dev)
 {
-	char path[PATH_MAX], line[128];
+	char path[PATH_MAX], *text, *line, *next;
 	unsigned int i;
-	FILE *f;
+	ssize_t len;
 
-	f = path_join(path, sizeof(path), devdir, "resource") == 0 ?
-		fopen(path, "re") : NULL;
-	if (f == NULL) {
-		PCI_LOG(ERR, "%s: cannot open: %s", path, strerror(errno));
+	if (path_join(path, sizeof(path), devdir, "resource") != 0) {
+		PCI_LOG(ERR, "%s/resource: path too long", devdir);
 		return -1;
 	}
-	for (i = 0; i < PCI_MAX_RESOURCE; i++) {
-		unsigned long long start, end, flags;
-
-		if (fgets(line, sizeof(line), f) == NULL ||
-				sscanf(line, "%llx %llx %llx", &start, &end, &flags) != 3 ||
-				end < start) {
-			PCI_LOG(ERR, "%s: line %u is not 'start end flags'", path, i + 1);
-			fclose(f);
-			return -1;
-		}
-		if ((flags & PCI_RESOURCE_FLAG_MEM) == 0 || end == 0)
-			continue;
-		dev->mem_resource[i].phys_addr = start;
-		dev->mem_resource[i].len = end - start + 1;
+	text = malloc(PCI_RESOURCE_FILE_MAX);
+	if (text == NULL) {
+		PCI_LOG(ERR, "%s: cannot allocate a buffer: %s", path,
+			strerror(ENOMEM));
+		return -1;
 	}
-	fclose(f);
+	len = rte_sysfs_read(path, text, PCI_RESOURCE_FILE_MAX);
+	if (len < 0) {
+		if (rte_errno != EINVAL)
+			PCI_LOG(ERR, "%s: cannot read: %s", path,
+				strerror(rte_errno));
+		goto fail;
+	}
+	if (len == 0 || text[len - 1] != '\n') {
+		PCI_LOG(ERR, "%s: does not end in a newline, as the kernel writes it: refused",
+			path);
+		goto fail;
+	}
+	for (i = 0, line = text; *line != '\0'; i++, line = next) {
+		uint64_t v[3];
+
+		next = strchr(line, '\n');
+		*next++ = '\0';
+		if (resource_line_parse(line, v) != 0) {
+			PCI_LOG(ERR, "%s: line %u is not 'start end flags' as 0x and 16 hex digits each: refused",
+				path, i + 1);
+			goto fail;
+		}
+		if (i >= PCI_MAX_RESOURCE || (v[2] & PCI_RESOURCE_FLAG_MEM) == 0 ||
+				v[1] == 0)
+			continue;
+		dev->mem_resource[i].phys_addr = v[0];
+		dev->mem_resource[i].len = v[1] - v[0] + 1;
+	}
+	if (i < PCI_MAX_RESOURCE) {
+		PCI_LOG(ERR, "%s: %u lines, fewer than the %u BARs: refused",
+			path, i, PCI_MAX_RESOURCE);
+		goto fail;
+	}
+	free(text);
 	return 0;
+fail:
+	free(text);
+	return -1;
 }
 
 static void
@@ -282,12 +334,14 @@ pci_sysfs_config_io(const struct rte_pci_device *dev, void *buf, size_t len,
 
 	n = snprintf(path, sizeof(path), "%s/%s/config", pci_sysfs_devices(),
 		dev->name);
+	errno = ENAMETOOLONG;
 	fd = n > 0 && (size_t)n < sizeof(path) ?
-		open(path, (write ? O_WRONLY : O_RDONLY) | O_CLOEXEC) : -1;
+		rte_sysfs_open(path, write ? O_WRONLY : O_RDONLY) : -1;
 	if (fd < 0) {
 		err = errno;
-		PCI_LOG(ERR, "%s: cannot open %s: %s", dev->name, path,
-			strerror(err));
+		if (err != EINVAL) /* else rte_sysfs_open() said why */
+			PCI_LOG(ERR, "%s: cannot open %s: %s", dev->name, path,
+				strerror(err));
 		rte_errno = err == EACCES || err == EPERM ? EACCES : EIO;
 		return -1;
 	}

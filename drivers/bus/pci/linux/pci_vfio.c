@@ -459,6 +459,7 @@ device_info_check(struct rte_pci_device *dev, uint32_t *flags)
 	struct vfio_device_info info;
 
 	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
 	if (rte_vfio_get_device_info(dev->vfio->fd, &info) != 0)
 		return -1; /* logged by VFIO */
 	if ((info.flags & VFIO_DEVICE_FLAGS_PCI) == 0 ||

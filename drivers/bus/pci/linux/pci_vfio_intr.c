@@ -31,6 +31,8 @@
 #define PCI_VFIO_MAX_VECTORS 64
 /* Delay before the removal runs outside the notifier callback. */
 #define PCI_VFIO_REQ_DELAY_US 1
+/* Retry delay of a removal while the bus is busy (probe, unplug). */
+#define PCI_VFIO_REQ_RETRY_US 1000
 
 /* Interrupt modes, best first. */
 static const struct intr_mode {
@@ -129,6 +131,15 @@ vfio_intr_disable(const struct rte_intr_handle *h)
 	if (index < 0)
 		return -1;
 	if (irqs_set(dev_fd, index, VFIO_IRQ_SET_ACTION_TRIGGER, NULL, 0) != 0) {
+		/* vfio-pci: EINVAL when another index (or none) is enabled,
+		 * i.e. this one is off already (a secondary that exited, or
+		 * the removal, disabled it)
+		 */
+		if (errno == EINVAL) {
+			RTE_LOG_LINE(DEBUG, PCI, "VFIO device fd %d: IRQ index %d already disabled",
+				dev_fd, index);
+			return 0;
+		}
 		RTE_LOG_LINE(ERR, PCI, "VFIO device fd %d: disabling IRQ index %d: %s",
 			dev_fd, index, strerror(errno));
 		rte_errno = EIO;
@@ -280,25 +291,45 @@ handle_destroy(struct rte_intr_handle *h)
 	rte_intr_instance_free(h);
 }
 
-/* Device whose removal req_remove() is running (it must not cancel itself). */
-static __thread struct rte_pci_device *req_removing;
-
-/* Runs from an alarm, outside the notifier callback it unregisters. */
+/*
+ * Runs from an alarm, outside the notifier callback it unregisters. It
+ * never waits for the bus lock: whoever holds it may be waiting for this
+ * alarm to end (rte_eal_alarm_cancel() in req_notifier_teardown()), so a
+ * busy bus makes it try again a little later.
+ */
 static void
 req_remove(void *arg)
 {
 	struct rte_pci_device *dev = arg;
 
-	req_removing = dev;
+	if (pthread_mutex_trylock(&pci_bus.lock) != 0) {
+		if (rte_eal_alarm_set(PCI_VFIO_REQ_RETRY_US, req_remove, dev) != 0)
+			PCI_LOG(ERR, "%s: cannot schedule the removal again: %s",
+				dev->name, rte_strerror(rte_errno));
+		return;
+	}
+	if (pci_bus.closing || !pci_device_listed(dev))
+		goto unlock; /* cleanup releases it, or it is gone already */
 	if (dev->driver != NULL) {
 		/* the device is freed when this succeeds */
-		if (rte_dev_remove(&dev->device) != 0)
+		if (pci_device_unplug_locked(dev) != 0)
 			PCI_LOG(ERR, "%s: hot-unplug failed: %s; the kernel keeps waiting",
 				dev->name, rte_strerror(rte_errno));
 	} else {
 		rte_pci_unmap_device(dev);
 	}
-	req_removing = NULL;
+unlock:
+	pthread_mutex_unlock(&pci_bus.lock);
+}
+
+void
+pci_vfio_req_quiesce(void)
+{
+	pthread_mutex_lock(&pci_bus.lock);
+	pci_bus.closing = 1;
+	pthread_mutex_unlock(&pci_bus.lock);
+	/* waits for a removal that runs; it sees closing if it retries */
+	rte_eal_alarm_cancel(req_remove, (void *)-1);
 }
 
 static void
@@ -306,12 +337,21 @@ req_handler(void *arg)
 {
 	struct rte_pci_device *dev = arg;
 	uint64_t count;
+	int closing;
 
 	/* drain the eventfd: the kernel repeats the request until released */
 	if (read(rte_intr_fd_get(dev->vfio_req_intr_handle), &count,
 			sizeof(count)) < 0 && errno != EAGAIN)
 		PCI_LOG(DEBUG, "%s: reading the request eventfd: %s", dev->name,
 			strerror(errno));
+	pthread_mutex_lock(&pci_bus.lock);
+	closing = pci_bus.closing;
+	pthread_mutex_unlock(&pci_bus.lock);
+	if (closing) {
+		PCI_LOG(DEBUG, "%s: removal requested during cleanup, which releases it",
+			dev->name);
+		return;
+	}
 	if (dev->driver != NULL &&
 			(dev->driver->drv_flags & RTE_PCI_DRV_INTR_RMV) == 0) {
 		PCI_LOG(WARNING, "%s: the kernel asks to remove the device but driver %s does not support hot-unplug",
@@ -360,8 +400,11 @@ req_notifier_teardown(struct rte_pci_device *dev)
 {
 	struct rte_intr_handle *h = dev->vfio_req_intr_handle;
 
-	if (req_removing != dev)
-		rte_eal_alarm_cancel(req_remove, dev);
+	/*
+	 * Drops repeated requests still queued; on the interrupt thread (the
+	 * removal itself) it does not wait for the alarm that runs.
+	 */
+	rte_eal_alarm_cancel(req_remove, dev);
 	if (h == NULL)
 		return;
 	rte_intr_disable(h);

@@ -97,7 +97,23 @@ struct vfio_device_info {
 	__u32 pad;
 };
 
+/* When argsz is too small for the capability chain the kernel sets
+ * FLAGS_CAPS, raises argsz to the size needed and leaves cap_offset 0;
+ * with room the chain follows the struct and cap_offset points at it.
+ */
 #define VFIO_DEVICE_GET_INFO		_IO(VFIO_TYPE, VFIO_BASE + 7)
+
+/* vfio-pci (Linux 6.5): PCIe AtomicOp completion sizes routed to the root */
+#define VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP	5
+
+struct vfio_device_info_cap_pci_atomic_comp {
+	struct vfio_info_cap_header header;
+	__u32 flags;
+#define VFIO_PCI_ATOMIC_COMP32	(1 << 0)
+#define VFIO_PCI_ATOMIC_COMP64	(1 << 1)
+#define VFIO_PCI_ATOMIC_COMP128	(1 << 2)
+	__u32 reserved;
+};
 
 struct vfio_region_info {
 	__u32 argsz;
