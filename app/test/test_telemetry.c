@@ -188,14 +188,15 @@ check_vfio(int fd)
 		return expect(fd, "/vfio/containers", "{\"/vfio/containers\":[]}");
 	}
 	snprintf(want, sizeof(want), "\"interface\":\"%s\"",
-		m == RTE_VFIO_MODE_CDEV ? "cdev" : "group");
+		rte_vfio_get_interface() == RTE_VFIO_INTERFACE_CDEV ? "cdev" :
+		"group");
 	TEST_ASSERT(strstr(reply, want) != NULL, "%s in %s", want, reply);
 	snprintf(want, sizeof(want),
 		"{\"/vfio/containers\":[{\"index\":0,\"fd\":%d,\"default\":1,",
 		rte_vfio_get_container_fd());
 	if (expect(fd, "/vfio/containers", want) != 0)
 		return TEST_FAILED;
-	if (m == RTE_VFIO_MODE_CDEV)
+	if (rte_vfio_get_interface() == RTE_VFIO_INTERFACE_CDEV)
 		TEST_ASSERT(strstr(reply, "\"ioas_id\":") != NULL,
 			"cdev container without IOAS: %s", reply);
 	buf = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,

@@ -66,7 +66,7 @@ eal_mode=$mode
 tel_mode=$mode
 case $mode in
 noiommu-cdev)
-	tel_mode=cdev
+	tel_mode=noiommu # rte_vfio_get_mode(): no IOMMU, whatever the interface
 	modes="VFIO modes usable now: noiommu, noiommu (cdev)"
 	noiommu="no-IOMMU mode: enabled"
 	;;
