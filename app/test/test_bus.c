@@ -7,11 +7,13 @@
  * and bus tests have something to name without hardware.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <rte_bus.h>
 #include <rte_devargs.h>
+#include <rte_errno.h>
 
 #include "test_bus.h"
 
@@ -68,6 +70,27 @@ test_bus_parse(const char *name, void *addr)
 	return 0;
 }
 
+/* hotplug: a device named "testdev2" refuses to be plugged */
+static const struct rte_driver test_driver = { .name = "test_driver" };
+
+static int
+test_bus_plug(struct rte_device *dev)
+{
+	if (strcmp(dev->name, "testdev2") == 0) {
+		rte_errno = EIO;
+		return -1;
+	}
+	dev->driver = &test_driver;
+	return 0;
+}
+
+static int
+test_bus_unplug(struct rte_device *dev)
+{
+	dev->driver = NULL;
+	return 0;
+}
+
 static int
 test_bus_cleanup(void)
 {
@@ -79,6 +102,8 @@ static struct rte_bus test_bus = {
 	.scan = test_bus_scan,
 	.probe = test_bus_probe,
 	.find_device = test_bus_find_device,
+	.plug = test_bus_plug,
+	.unplug = test_bus_unplug,
 	.parse = test_bus_parse,
 	.cleanup = test_bus_cleanup,
 };

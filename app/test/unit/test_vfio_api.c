@@ -209,6 +209,32 @@ test_auto_falls_back_to_group_without_cdev_access(void **state)
 	assert_int_equal(rte_vfio_get_interface(), RTE_VFIO_INTERFACE_CDEV);
 }
 
+/*
+ * enable_unsafe_noiommu_mode set to Y at run time on a machine with an
+ * IOMMU: the groups stay IOMMU groups (/dev/vfio/<N>), so the mode must
+ * stay group and the device open (issue 14, defect 4).
+ */
+static void
+test_noiommu_param_with_an_iommu_keeps_the_iommu(void **state)
+{
+	const struct vfio_mode_case *m = mode_of(state);
+	int fd;
+
+	eal_vfio_cleanup();
+	fake_config()->noiommu_param_flipped = true;
+	assert_int_equal(fake_sysfs_refresh(), 0);
+	assert_int_equal(env_enable(m), 0);
+	assert_int_equal(rte_vfio_get_mode(), m->mode);
+	assert_true((rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) != 0);
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+	/* and --vfio-mode=noiommu says there is no no-IOMMU to be had */
+	eal_vfio_cleanup();
+	eal_get_internal_configuration()->vfio_mode = EAL_VFIO_MODE_NOIOMMU;
+	assert_rte_err(rte_vfio_enable(NULL), ENODEV);
+	assert_int_equal(fake_open_fds(), 0);
+}
+
 static void
 test_forced_mode_unusable_is_enodev(void **state)
 {
@@ -995,6 +1021,10 @@ main(void)
 		VFIO_ALL_MODES(test_no_vfio_module_is_mode_none),
 		VFIO_ALL_MODES(test_forced_mode_unusable_is_enodev),
 		VFIO_MODE_TEST(test_auto_falls_back_to_group_without_cdev_access, 2,
+			"cdev"),
+		VFIO_MODE_TEST(test_noiommu_param_with_an_iommu_keeps_the_iommu, 0,
+			"group"),
+		VFIO_MODE_TEST(test_noiommu_param_with_an_iommu_keeps_the_iommu, 2,
 			"cdev"),
 		VFIO_ALL_MODES(test_auto_mode_picks_the_mode),
 		VFIO_ALL_MODES(test_auto_mode_with_group_only_bus_picks_group),

@@ -263,6 +263,64 @@ rte_devargs_remove(struct rte_devargs *da)
 	return -1;
 }
 
+/* the listed entry of da's device, or NULL; *mixed: another policy is listed */
+static struct rte_devargs *
+devargs_listed(const struct rte_devargs *da, int *mixed)
+{
+	struct rte_devargs *it, *same = NULL;
+
+	*mixed = 0;
+	TAILQ_FOREACH(it, &devargs_list, next) {
+		if (same == NULL && it->bus == da->bus &&
+				same_device(da->bus, it->name, da->name))
+			same = it;
+		else if (it->policy != da->policy)
+			*mixed = 1;
+	}
+	return same;
+}
+
+int
+rte_devargs_insert(struct rte_devargs **da)
+{
+	struct rte_devargs *it, *same;
+	int mixed;
+
+	if (da == NULL || *da == NULL || (*da)->bus == NULL) {
+		EAL_LOG(ERR, "devargs insert: %s", da == NULL || *da == NULL ?
+			"no devargs given" : "devargs not parsed (no bus)");
+		rte_errno = EINVAL;
+		return -1;
+	}
+	TAILQ_FOREACH(it, &devargs_list, next)
+		if (it == *da)
+			return 0;
+	same = devargs_listed(*da, &mixed);
+	if (mixed) {
+		EAL_LOG(ERR, "devargs insert %s:%s: allow (-a) and block (-b) lists cannot be combined",
+			(*da)->bus->name, (*da)->name);
+		rte_errno = EINVAL;
+		return -1;
+	}
+	if (same == NULL) {
+		TAILQ_INSERT_TAIL(&devargs_list, *da, next);
+		return 0;
+	}
+	/* as DPDK: the listed entry takes the new arguments, the new one goes
+	 * (not rte_devargs_reset(): it would clear the list linkage)
+	 */
+	free(same->data);
+	same->policy = (*da)->policy;
+	memcpy(same->name, (*da)->name, sizeof(same->name));
+	same->args = (*da)->args;
+	same->nb_kv = (*da)->nb_kv;
+	memcpy(same->kv, (*da)->kv, sizeof(same->kv));
+	same->data = (*da)->data;
+	free(*da);
+	*da = same;
+	return 0;
+}
+
 void
 rte_devargs_clear(void)
 {

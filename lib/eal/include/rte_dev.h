@@ -73,6 +73,42 @@ bool rte_dev_is_probed(const struct rte_device *dev);
  */
 int rte_dev_remove(struct rte_device *dev);
 
+/**
+ * Probe a device while running (DPDK's rte_eal_hotplug_add()): its
+ * arguments are added to the devargs list (rte_devargs_insert()), the bus
+ * rescans and plugs it. Primary process only.
+ *
+ * @param busname
+ *   Bus name ("pci").
+ * @param devname
+ *   Device name on that bus.
+ * @param drvargs
+ *   "key=value,..." for the driver, or NULL/"".
+ * @return
+ *   0, or -1 with rte_errno: EINVAL (NULL name, bad arguments), ENOTSUP
+ *   (secondary process, or the bus cannot plug), ENOENT (no such bus),
+ *   ENODEV (no such device), EEXIST (already probed), or the bus's or
+ *   driver's error; the devargs entry it created is removed again.
+ */
+int rte_eal_hotplug_add(const char *busname, const char *devname,
+		const char *drvargs);
+
+/**
+ * Remove a device while running (DPDK's rte_eal_hotplug_remove()): the
+ * bus unplugs it (rte_dev_remove()) and its devargs entry is removed.
+ * Primary process only.
+ *
+ * @param busname
+ *   Bus name.
+ * @param devname
+ *   Device name on that bus.
+ * @return
+ *   0, or -1 with rte_errno: EINVAL, ENOTSUP, ENOENT as
+ *   rte_eal_hotplug_add(), ENODEV (no such device), or as
+ *   rte_dev_remove() (ENOENT when not probed).
+ */
+int rte_eal_hotplug_remove(const char *busname, const char *devname);
+
 /** Iterator over devices, optionally restricted to one bus. */
 struct rte_dev_iterator {
 	const struct rte_bus *bus;  /**< Bus being walked, NULL = all. */

@@ -102,6 +102,22 @@ int rte_devargs_add(enum rte_dev_policy policy, const char *str);
 int rte_devargs_remove(struct rte_devargs *da);
 
 /**
+ * Add a parsed entry to the global list, or update the listed entry of
+ * the same device (DPDK's rte_devargs_insert()). On an update the listed
+ * entry takes the policy and arguments of *da, *da is freed and set to
+ * the listed entry.
+ *
+ * @param da
+ *   Entry allocated with malloc() and filled by rte_devargs_parse(); the
+ *   list owns it on success (free it with rte_devargs_remove()).
+ * @return
+ *   0 (also when *da is already listed), or -1 with rte_errno EINVAL (da
+ *   or *da NULL, *da not parsed, or mixing allowed and blocked entries),
+ *   *da left to the caller. DPDK returns -EINVAL instead.
+ */
+int rte_devargs_insert(struct rte_devargs **da);
+
+/**
  * Remove and free every entry of the global list.
  */
 void rte_devargs_clear(void);

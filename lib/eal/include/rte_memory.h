@@ -226,6 +226,37 @@ rte_iova_t rte_mem_virt2iova(const void *virt);
  */
 void *rte_mem_iova2virt(rte_iova_t iova);
 
+/**
+ * Descriptor of the file or memfd backing an EAL page, as DPDK gives it
+ * to applications that share memory with another process (vhost-user).
+ * The descriptor belongs to the EAL: do not close it. The caller holds
+ * the memory hotplug lock (or no other thread allocates).
+ *
+ * @param ms
+ *   A page of an EAL segment list (from rte_mem_virt2memseg() or a walk).
+ * @return
+ *   The descriptor, or -1 with rte_errno: EINVAL (ms NULL), ENODEV (ms is
+ *   not a mapped page of a segment list), ENOTSUP (external memory: the
+ *   application's, no EAL descriptor), ENOENT (this process has no
+ *   descriptor for the list).
+ */
+int rte_memseg_get_fd_thread_unsafe(const struct rte_memseg *ms);
+
+/**
+ * Descriptor of the page as rte_memseg_get_fd_thread_unsafe(), and the
+ * offset of the page in it.
+ *
+ * @param ms
+ *   A page of an EAL segment list.
+ * @param offset
+ *   Set to the page's offset in the backing file or memfd.
+ * @return
+ *   0, or -1 with rte_errno as rte_memseg_get_fd_thread_unsafe() (and
+ *   EINVAL when offset is NULL).
+ */
+int rte_memseg_get_fd_offset_thread_unsafe(const struct rte_memseg *ms,
+		size_t *offset);
+
 /** Memory hotplug events. */
 enum rte_mem_event {
 	RTE_MEM_EVENT_ALLOC = 0, /**< Pages were mapped (IOVA known). */

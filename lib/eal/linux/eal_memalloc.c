@@ -195,6 +195,12 @@ eal_memalloc_list_release(unsigned int idx)
 	local[idx].version = 0;
 }
 
+int
+eal_memalloc_list_fd(unsigned int idx)
+{
+	return idx < RTE_MAX_MEMSEG_LISTS ? local[idx].fd : -1;
+}
+
 /* First run of n free pages, or UINT32_MAX. */
 static uint32_t
 find_free_run(const struct rte_memseg_list *msl, uint32_t n)

@@ -49,4 +49,7 @@ void eal_memalloc_list_release(unsigned int idx);
  */
 const char *eal_memalloc_fail_cause(void);
 
+/* Backing descriptor of list idx in this process, -1 when none. */
+int eal_memalloc_list_fd(unsigned int idx);
+
 #endif /* _EAL_MEMALLOC_H_ */

@@ -9,6 +9,7 @@
  * backends and a table of requests.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -111,6 +112,28 @@ noiommu_enabled(void)
 	return false;
 }
 
+#define VFIO_IOMMU_CLASS_DIR "/sys/class/iommu"
+
+/* an IOMMU driver registered a unit (intel-iommu dmar<N>, amd, smmu ...) */
+static bool
+iommu_present(void)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	bool found = false;
+	DIR *dir;
+
+	if (vfio_sysfs_path(path, sizeof(path), VFIO_IOMMU_CLASS_DIR) != 0)
+		return false;
+	dir = opendir(path);
+	if (dir == NULL)
+		return false;
+	while (!found && (e = readdir(dir)) != NULL)
+		found = e->d_name[0] != '.';
+	closedir(dir);
+	return found;
+}
+
 /* ---- mode selection ------------------------------------------------------ */
 
 /* row of the backend in use; NULL in mode NONE */
@@ -186,6 +209,15 @@ enable_primary(void)
 		return VFIO_OK;
 	}
 	noiommu = noiommu_enabled();
+	/* the parameter only gives IOMMU-less devices no-IOMMU groups: with
+	 * an IOMMU (the parameter set at run time) the groups are real
+	 */
+	if (noiommu && iommu_present()) {
+		EAL_LOG(NOTICE, "VFIO: %s%s is Y but an IOMMU is present (%s%s): devices keep their IOMMU groups, using the IOMMU",
+			eal_sysfs_root(), VFIO_NOIOMMU_PARAM, eal_sysfs_root(),
+			VFIO_IOMMU_CLASS_DIR);
+		noiommu = false;
+	}
 	if (req->needs_noiommu && !noiommu) {
 		EAL_LOG(ERR, "--vfio-mode=%s: %s%s is not Y (load vfio with enable_unsafe_noiommu_mode=1)",
 			req->opt, eal_sysfs_root(), VFIO_NOIOMMU_PARAM);

@@ -74,6 +74,10 @@ struct fake_config {
 	unsigned int nb_iova_ranges;	/**< default 1: [0, 2^48 - 1] */
 	/** pages per physically contiguous run reported by GET_PA (512) */
 	unsigned int pa_contig_pages;
+	/** enable_unsafe_noiommu_mode set to Y at run time on a machine with
+	 * an IOMMU: the groups stay IOMMU groups
+	 */
+	bool noiommu_param_flipped;
 	/** the process lacks CAP_SYS_RAWIO: no-IOMMU nodes and GET_PA EPERM */
 	bool no_rawio;
 	/** /proc/self/pagemap reports frame 0 (no CAP_SYS_ADMIN) */

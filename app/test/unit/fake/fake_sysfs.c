@@ -109,7 +109,17 @@ sysfs_modules(void)
 			fake.sysfs);
 		if (mkdir_p(dir) != 0 || write_file(dir,
 				"enable_unsafe_noiommu_mode",
-				fake.cfg.noiommu ? "Y\n" : "N\n") != 0)
+				fake.cfg.noiommu || fake.cfg.noiommu_param_flipped ?
+				"Y\n" : "N\n") != 0)
+			return -1;
+	}
+	/* an IOMMU registers itself in /sys/class/iommu */
+	path_fmt(dir, sizeof(dir), "%s/sys/class/iommu", fake.sysfs);
+	rm_rf(dir);
+	if (!fake.cfg.noiommu) {
+		path_fmt(dir, sizeof(dir), "%s/sys/class/iommu/dmar0",
+			fake.sysfs);
+		if (mkdir_p(dir) != 0)
 			return -1;
 	}
 	if (fake.cfg.vfio_pci_module) {
