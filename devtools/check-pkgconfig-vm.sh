@@ -20,7 +20,10 @@ cat > "$work/guest.sh" <<'GUEST'
 # shellcheck disable=SC2086 # one word per address
 set -- $DPDK_VM_EDU_DEVS
 [ $# -gt 0 ] || { echo "no edu device in the VM"; exit 1; }
-exec /bin/dpdk-pkgconfig-app --vfio-mode="$DPDK_VM_MODE" -a "$1" -- \
+# the device's real mask: without an IOMMU the buffer's physical address may
+# lie above the driver's default 28 bits
+exec /bin/dpdk-pkgconfig-app --vfio-mode="$DPDK_VM_MODE" \
+	-a "$1,dma_mask=$DPDK_VM_EDU_DMA_MASK" -- \
 	bus:pci log:dma.edu edu-dma
 GUEST
 chmod +x "$work/guest.sh"
