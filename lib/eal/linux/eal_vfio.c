@@ -64,17 +64,35 @@ vfio_tables_init(void)
 
 /* ---- containers ---------------------------------------------------------- */
 
+/* secondary: the primary's default container, with what the backend needs */
+static enum vfio_result
+container_adopt(struct vfio_container *c, int fd)
+{
+	const struct vfio_backend_ops *ops = vfio_state.ops;
+	enum vfio_result r;
+	int64_t exported;
+
+	r = vfio_mp_request(ops->container_request, 0, &exported, NULL);
+	if (r != VFIO_OK)
+		return r;
+	return ops->container_adopt(c, fd, exported);
+}
+
 enum vfio_result
 vfio_container_open(struct vfio_container *c, bool is_default, int fd)
 {
 	enum vfio_result r;
 
 	c->is_default = is_default;
+	c->adopted = fd >= 0;
 	c->fd = -1;
 	c->bk = NULL;
 	c->mem_mapped = false;
 	TAILQ_INIT(&c->devices);
-	r = vfio_state.ops->container_open(c, fd);
+	if (c->adopted)
+		r = container_adopt(c, fd);
+	else
+		r = vfio_state.ops->container_open(c);
 	if (r != VFIO_OK)
 		return r;
 	vfio_maps_init(&c->user_maps, vfio_state.ops->partial_unmap(c));
@@ -225,8 +243,8 @@ device_add(struct vfio_container *c, const char *sysfs_base,
 {
 	struct vfio_device *d;
 	enum vfio_result r;
+	int num, shared_fd = -1;
 	bool was_ready;
-	int num;
 
 	r = vfio_state.ops->device_num(sysfs_base, addr, &num);
 	if (r != VFIO_OK)
@@ -239,8 +257,17 @@ device_add(struct vfio_container *c, const char *sysfs_base,
 	d->num = num;
 	d->fd = -1;
 	d->vf_token = takes_vf_token(sysfs_base, addr);
+	if (c->adopted && vfio_state.ops->device_needs_export(c, d)) {
+		/* the primary's descriptor, when it has one */
+		r = vfio_mp_request(vfio_state.ops->device_request, num, NULL,
+			&shared_fd);
+		if (r == VFIO_NOT_FOUND)
+			r = VFIO_OK;
+		if (r != VFIO_OK)
+			goto free_dev;
+	}
 	was_ready = vfio_state.ops->dma_ready(c);
-	r = vfio_state.ops->device_open(c, d);
+	r = vfio_state.ops->device_open(c, d, shared_fd);
 	if (r != VFIO_OK)
 		goto free_dev;
 	if (!was_ready && vfio_state.ops->dma_ready(c)) {
@@ -274,25 +301,36 @@ device_remove(struct vfio_container *c, struct vfio_device *d)
 	free(d);
 }
 
-int
-vfio_default_device_fd(int num)
+enum vfio_result
+vfio_export_container(enum vfio_mp_request req, int64_t *value)
 {
+	const struct vfio_backend_ops *ops = vfio_state.ops;
 	struct vfio_container *c = vfio_default_container();
-	struct vfio_device *d;
-	int fd = -1;
 
+	*value = -1;
+	if (ops == NULL || ops->container_request != req)
+		return VFIO_UNSUPPORTED;
 	pthread_mutex_lock(&c->lock);
-	if (c->used) {
-		TAILQ_FOREACH(d, &c->devices, next) {
-			if (d->num == num) {
-				/* the device may be released once unlocked */
-				fd = fcntl(d->fd, F_DUPFD_CLOEXEC, 0);
-				break;
-			}
-		}
-	}
+	if (c->used)
+		*value = ops->container_export(c);
 	pthread_mutex_unlock(&c->lock);
-	return fd;
+	return *value < 0 ? VFIO_UNSUPPORTED : VFIO_OK;
+}
+
+enum vfio_result
+vfio_export_device(enum vfio_mp_request req, int num, int *fd)
+{
+	const struct vfio_backend_ops *ops = vfio_state.ops;
+	struct vfio_container *c = vfio_default_container();
+
+	*fd = -1;
+	if (ops == NULL || ops->device_request != req)
+		return VFIO_UNSUPPORTED;
+	pthread_mutex_lock(&c->lock);
+	if (c->used)
+		*fd = ops->device_export(c, num);
+	pthread_mutex_unlock(&c->lock);
+	return *fd < 0 ? VFIO_NOT_FOUND : VFIO_OK;
 }
 
 static enum vfio_result

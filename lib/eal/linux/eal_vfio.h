@@ -41,6 +41,18 @@
 #define VFIO_MODULE_DIR "/sys/module/vfio"
 #define VFIO_NOIOMMU_PARAM RTE_VFIO_NOIOMMU_MODE
 
+/** Requests a secondary sends (DESIGN section 7). */
+enum vfio_mp_request {
+	VFIO_MP_CONTAINER = 1, /**< fd + mode */
+	VFIO_MP_IOVA_MODE,     /**< IOVA mode */
+	VFIO_MP_IOMMU_TYPE,    /**< group: IOMMU type */
+	VFIO_MP_GROUP,         /**< group number -> group fd or no fd */
+	VFIO_MP_CDEV,          /**< cdev number -> device fd or no fd */
+	VFIO_MP_IOAS_ID,       /**< cdev: IOAS of the default container */
+	VFIO_MP_INTERFACE,     /**< enum rte_vfio_interface (group or cdev) */
+	VFIO_MP_REQUEST_MAX
+};
+
 /** A device opened through VFIO. */
 struct vfio_device {
 	TAILQ_ENTRY(vfio_device) next;
@@ -62,6 +74,7 @@ struct vfio_container {
 	bool used;
 	bool is_default;
 	int fd;                     /**< Container descriptor or iommufd. */
+	bool adopted;               /**< The primary's default container (secondary). */
 	void *bk;                   /**< Backend state (IOMMU type, groups, IOAS). */
 	struct vfio_device_list devices;
 	struct vfio_maps user_maps; /**< rte_vfio_container_dma_map(). */
@@ -90,13 +103,17 @@ struct vfio_backend_ops {
 	/** Group number or cdev number of a device, from sysfs. */
 	enum vfio_result (*device_num)(const char *sysfs_base,
 		const char *addr, int *num);
-	/** Create (fd < 0) or adopt (fd from the primary) a container. */
-	enum vfio_result (*container_open)(struct vfio_container *c, int fd);
-	/** Close everything container_open() acquired (devices are gone). */
+	/** Create a container: sets c->fd. */
+	enum vfio_result (*container_open)(struct vfio_container *c);
+	/** Close everything container_open() or _adopt() acquired. */
 	void (*container_close)(struct vfio_container *c);
-	/** Open d (sysfs_base, addr, num set) and attach it to c; sets d->fd. */
+	/**
+	 * Open d (sysfs_base, addr, num set) and attach it to c; sets d->fd.
+	 * shared_fd: what the primary sent for device_request (-1: nothing);
+	 * the backend owns it, also on failure.
+	 */
 	enum vfio_result (*device_open)(struct vfio_container *c,
-		struct vfio_device *d);
+		struct vfio_device *d, int shared_fd);
 	void (*device_close)(struct vfio_container *c, struct vfio_device *d);
 	/** The kernel context exists, mappings can be made. */
 	bool (*dma_ready)(const struct vfio_container *c);
@@ -108,6 +125,33 @@ struct vfio_backend_ops {
 		uint64_t iova, uint64_t len);
 	enum vfio_result (*dma_unmap)(struct vfio_container *c, uint64_t va,
 		uint64_t iova, uint64_t len);
+
+	/*
+	 * Multi-process: the primary exports, a secondary adopts; the front
+	 * end carries the requests, backends never send one.
+	 */
+	/** Request answered with container_export(). */
+	enum vfio_mp_request container_request;
+	/**
+	 * Primary: the number a secondary needs to use the default container
+	 * (group: IOMMU type; cdev: IOAS id), -1 when there is none. Caller
+	 * holds c->lock.
+	 */
+	int64_t (*container_export)(const struct vfio_container *c);
+	/** Secondary: use the primary's container fd; fd stays the caller's on failure. */
+	enum vfio_result (*container_adopt)(struct vfio_container *c, int fd,
+		int64_t exported);
+	/** Request answered with device_export(). */
+	enum vfio_mp_request device_request;
+	/**
+	 * Primary: a duplicate (the caller closes it) of the descriptor a
+	 * secondary needs for device number num (group: the group fd; cdev:
+	 * the bound device fd), -1 when there is none. Caller holds c->lock.
+	 */
+	int (*device_export)(const struct vfio_container *c, int num);
+	/** Secondary: opening d in the adopted c needs device_request. */
+	bool (*device_needs_export)(const struct vfio_container *c,
+		const struct vfio_device *d);
 };
 
 /* backends */
@@ -160,11 +204,27 @@ const struct vfio_backend_ops *vfio_backend_ops_current(void);
 enum rte_vfio_mode vfio_mode(void);
 
 /**
- * A device of the default container by its group or cdev number, for the
- * primary's answers: a duplicate of its descriptor, taken under the
- * container lock, that the caller closes; -1 when none (or dup failed).
+ * Primary's answer to req (the backend's container_request): the value a
+ * secondary adopts the default container with.
+ *
+ * @return
+ *   VFIO_OK; VFIO_UNSUPPORTED when the backend in use does not answer req
+ *   or has nothing to export.
  */
-int vfio_default_device_fd(int num);
+enum vfio_result vfio_export_container(enum vfio_mp_request req,
+		int64_t *value);
+
+/**
+ * Primary's answer to req (the backend's device_request) for number num:
+ * a duplicate descriptor, taken under the container lock, that the caller
+ * closes.
+ *
+ * @return
+ *   VFIO_OK; VFIO_NOT_FOUND when the primary has none; VFIO_UNSUPPORTED
+ *   when the backend in use does not answer req.
+ */
+enum vfio_result vfio_export_device(enum vfio_mp_request req, int num,
+		int *fd);
 
 /** "<root>/sys/..." where root is eal_sysfs_root(). */
 int vfio_sysfs_path(char *buf, size_t len, const char *path);
@@ -172,30 +232,8 @@ int vfio_sysfs_path(char *buf, size_t len, const char *path);
 /** 1 when path exists and is a directory (goes through stat()). */
 bool vfio_dir_exists(const char *path);
 
-/* group backend answers for the primary's mp handler */
-int vfio_group_mp_iommu_type(void);
-/**
- * Group fd in the default container: a duplicate taken under the
- * container lock, that the caller closes; -1 when the group is not open.
- */
-int vfio_group_mp_group_fd(int group_num);
-
-/* cdev backend answer for the primary's mp handler; -1 without IOAS */
-int64_t vfio_cdev_mp_ioas_id(void);
-
 /* multi-process (eal_vfio_mp_sync.c) */
 
-/** Requests a secondary sends (DESIGN section 7). */
-enum vfio_mp_request {
-	VFIO_MP_CONTAINER = 1, /**< fd + mode */
-	VFIO_MP_IOVA_MODE,     /**< IOVA mode */
-	VFIO_MP_IOMMU_TYPE,    /**< group: IOMMU type */
-	VFIO_MP_GROUP,         /**< group number -> group fd or no fd */
-	VFIO_MP_CDEV,          /**< cdev number -> device fd or no fd */
-	VFIO_MP_IOAS_ID,       /**< cdev: IOAS of the default container */
-	VFIO_MP_INTERFACE,     /**< enum rte_vfio_interface (group or cdev) */
-	VFIO_MP_REQUEST_MAX
-};
 
 /** Name of the multi-process action. */
 #define VFIO_MP_NAME "eal_vfio_mp_sync"

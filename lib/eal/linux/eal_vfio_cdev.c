@@ -50,7 +50,6 @@
 /* per container */
 struct cdev_container {
 	uint32_t ioas_id;
-	bool adopted;         /* the primary's default container (secondary) */
 	bool source;          /* installed as the EAL's IOVA source */
 	bool ranges_valid;    /* ranges below are current */
 	/* no-IOMMU: every EAL page's IOVA is the address the kernel pinned */
@@ -591,25 +590,15 @@ source_install(struct vfio_container *c)
 }
 
 static enum vfio_result
-cdev_container_open(struct vfio_container *c, int fd)
+cdev_container_open(struct vfio_container *c)
 {
 	struct cdev_container *cc = calloc(1, sizeof(*cc));
 	enum vfio_result r;
-	int64_t id;
+	int fd;
 
 	if (cc == NULL)
 		return VFIO_NO_MEMORY;
 	c->bk = cc;
-	if (fd >= 0) {
-		/* the primary's iommufd: same IOAS */
-		r = vfio_mp_request(VFIO_MP_IOAS_ID, 0, &id, NULL);
-		if (r != VFIO_OK)
-			goto free_cc;
-		cc->adopted = true;
-		cc->ioas_id = (uint32_t)id;
-		c->fd = fd;
-		return VFIO_OK;
-	}
 	fd = open(VFIO_IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		r = kernel_error("open", VFIO_IOMMUFD_PATH, errno);
@@ -633,6 +622,26 @@ free_cc:
 	free(cc);
 	c->bk = NULL;
 	return r;
+}
+
+/* the primary's iommufd: exported is the IOAS of its default container */
+static enum vfio_result
+cdev_container_adopt(struct vfio_container *c, int fd, int64_t exported)
+{
+	struct cdev_container *cc = calloc(1, sizeof(*cc));
+
+	if (cc == NULL)
+		return VFIO_NO_MEMORY;
+	cc->ioas_id = (uint32_t)exported;
+	c->bk = cc;
+	c->fd = fd;
+	return VFIO_OK;
+}
+
+static int64_t
+cdev_container_export(const struct vfio_container *c)
+{
+	return cc_of(c)->ioas_id;
 }
 
 static void
@@ -682,8 +691,10 @@ cdev_bind(struct vfio_container *c, int fd, const struct vfio_device *d)
 	return kernel_error("VFIO_DEVICE_BIND_IOMMUFD", addr, errno);
 }
 
+/* shared_fd: the device as the primary bound it, -1 when it did not */
 static enum vfio_result
-cdev_device_open(struct vfio_container *c, struct vfio_device *d)
+cdev_device_open(struct vfio_container *c, struct vfio_device *d,
+		int shared_fd)
 {
 	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at) };
 	struct cdev_container *cc = cc_of(c);
@@ -691,15 +702,9 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d)
 	enum vfio_result r;
 	int fd = -1;
 
-	if (cc->adopted) {
-		/* bound by the primary already? then use its descriptor */
-		r = vfio_mp_request(VFIO_MP_CDEV, d->num, NULL, &fd);
-		if (r == VFIO_OK) {
-			d->fd = fd;
-			return VFIO_OK;
-		}
-		if (r != VFIO_NOT_FOUND)
-			return r;
+	if (shared_fd >= 0) {
+		d->fd = shared_fd;
+		return VFIO_OK;
 	}
 	snprintf(path, sizeof(path), cdev_backend.noiommu ?
 		VFIO_NOIOMMU_CDEV_PATH_FMT : VFIO_CDEV_PATH_FMT, d->num);
@@ -731,7 +736,7 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d)
 	 */
 	if (cdev_backend.noiommu && c->is_default &&
 			__atomic_fetch_add(&cc->attached, 1, __ATOMIC_ACQ_REL) == 0 &&
-			(!cc->pa_checked || cc->adopted)) {
+			(!cc->pa_checked || c->adopted)) {
 		r = pa_check_all(c);
 		if (r != VFIO_OK) {
 			EAL_LOG(ERR, "VFIO: %s: EAL memory is not where devices would reach it: not using the device",
@@ -805,17 +810,25 @@ cdev_dma_unmap(struct vfio_container *c, uint64_t va, uint64_t iova,
 	return ioas_unmap(c, cdev_backend.noiommu ? va : iova, len);
 }
 
-/* ---- answer for the primary's multi-process handler ----------------------- */
+/* ---- multi-process ---------------------------------------------------------- */
 
-int64_t
-vfio_cdev_mp_ioas_id(void)
+static int
+cdev_device_export(const struct vfio_container *c, int num)
 {
-	struct vfio_container *c = vfio_default_container();
+	const struct vfio_device *d;
 
-	if (vfio_backend_ops_current() != &cdev_backend.ops || !c->used ||
-			c->bk == NULL)
-		return -1;
-	return cc_of(c)->ioas_id;
+	TAILQ_FOREACH(d, &c->devices, next)
+		if (d->num == num) /* a duplicate: d may go once unlocked */
+			return fcntl(d->fd, F_DUPFD_CLOEXEC, 0);
+	return -1;
+}
+
+/* every device of a secondary may be bound by the primary already */
+static bool
+cdev_device_needs_export(const struct vfio_container *c __rte_unused,
+		const struct vfio_device *d __rte_unused)
+{
+	return true;
 }
 
 static struct cdev_backend cdev_backend = {
@@ -836,6 +849,12 @@ static struct cdev_backend cdev_backend = {
 		.maps_eal_memory = cdev_maps_eal_memory,
 		.dma_map = cdev_dma_map,
 		.dma_unmap = cdev_dma_unmap,
+		.container_request = VFIO_MP_IOAS_ID,
+		.container_export = cdev_container_export,
+		.container_adopt = cdev_container_adopt,
+		.device_request = VFIO_MP_CDEV,
+		.device_export = cdev_device_export,
+		.device_needs_export = cdev_device_needs_export,
 	},
 };
 

@@ -48,7 +48,6 @@ TAILQ_HEAD(vfio_group_list, vfio_group);
 struct group_container {
 	struct vfio_group_list groups;
 	bool iommu_set;   /* VFIO_SET_IOMMU done: the kernel context exists */
-	bool adopted;     /* the primary's default container (secondary) */
 	struct vfio_iova_range *windows; /* usable IOVA ranges (type1) */
 	uint32_t n_windows;
 };
@@ -423,22 +422,11 @@ group_probe(bool noiommu, char *why, size_t len)
 static enum vfio_result
 group_setup(bool noiommu)
 {
-	enum vfio_result r;
-	int64_t type;
-
 	group_backend.noiommu = noiommu;
-	if (rte_eal_process_type() != RTE_PROC_SECONDARY)
-		return group_backend.type != NULL ? VFIO_OK : VFIO_NOT_MANAGED;
-	r = vfio_mp_request(VFIO_MP_IOMMU_TYPE, 0, &type, NULL);
-	if (r != VFIO_OK)
-		return r;
-	group_backend.type = iommu_types_find((int)type);
-	if (group_backend.type == NULL) {
-		EAL_LOG(ERR, "VFIO: the primary uses unknown IOMMU type %" PRId64,
-			type);
-		return VFIO_KERNEL_ERROR;
-	}
-	return VFIO_OK;
+	/* a secondary learns the type when it adopts the container */
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY)
+		return VFIO_OK;
+	return group_backend.type != NULL ? VFIO_OK : VFIO_NOT_MANAGED;
 }
 
 static void
@@ -475,25 +463,50 @@ group_device_num(const char *sysfs_base, const char *addr, int *num)
 /* ---- containers ----------------------------------------------------------- */
 
 static enum vfio_result
-group_container_open(struct vfio_container *c, int fd)
+container_init(struct vfio_container *c, int fd)
 {
 	struct group_container *gc = calloc(1, sizeof(*gc));
 
 	if (gc == NULL)
 		return VFIO_NO_MEMORY;
 	TAILQ_INIT(&gc->groups);
-	if (fd < 0) {
-		fd = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			free(gc);
-			return kernel_error("open", VFIO_CONTAINER_PATH, errno);
-		}
-	} else {
-		gc->adopted = true;
-	}
 	c->fd = fd;
 	c->bk = gc;
 	return VFIO_OK;
+}
+
+static enum vfio_result
+group_container_open(struct vfio_container *c)
+{
+	enum vfio_result r;
+	int fd;
+
+	fd = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return kernel_error("open", VFIO_CONTAINER_PATH, errno);
+	r = container_init(c, fd);
+	if (r != VFIO_OK)
+		close(fd);
+	return r;
+}
+
+/* the primary set the IOMMU: exported is its type */
+static enum vfio_result
+group_container_adopt(struct vfio_container *c, int fd, int64_t exported)
+{
+	group_backend.type = iommu_types_find((int)exported);
+	if (group_backend.type == NULL) {
+		EAL_LOG(ERR, "VFIO: the primary uses unknown IOMMU type %" PRId64,
+			exported);
+		return VFIO_KERNEL_ERROR;
+	}
+	return container_init(c, fd);
+}
+
+static int64_t
+group_container_export(const struct vfio_container *c __rte_unused)
+{
+	return group_backend.type != NULL ? group_backend.type->type : -1;
 }
 
 static void
@@ -551,7 +564,7 @@ group_attach(struct vfio_container *c, struct group_container *gc, int num,
 		r = kernel_error("VFIO_GROUP_SET_CONTAINER", obj, errno);
 		goto close_fd;
 	}
-	if (!gc->iommu_set && !gc->adopted) {
+	if (!gc->iommu_set && !c->adopted) {
 		if (ioctl(c->fd, VFIO_SET_IOMMU, t->type) != 0) {
 			r = kernel_error("VFIO_SET_IOMMU", obj, errno);
 			goto close_fd;
@@ -570,38 +583,48 @@ close_fd:
 	return r;
 }
 
+static struct vfio_group *
+group_find(const struct group_container *gc, int num)
+{
+	struct vfio_group *g;
+
+	TAILQ_FOREACH(g, &gc->groups, next)
+		if (g->num == num)
+			return g;
+	return NULL;
+}
+
+/* shared_fd: the primary's group fd (adopted container), -1 otherwise */
 static enum vfio_result
-group_get(struct vfio_container *c, int num, struct vfio_group **out)
+group_get(struct vfio_container *c, int num, int shared_fd,
+		struct vfio_group **out)
 {
 	struct group_container *gc = gc_of(c);
-	struct vfio_group *g;
-	enum vfio_result r;
-	int fd = -1;
+	struct vfio_group *g = group_find(gc, num);
+	enum vfio_result r = VFIO_OK;
+	int fd = shared_fd;
 
-	TAILQ_FOREACH(g, &gc->groups, next) {
-		if (g->num == num) {
-			g->refs++;
-			*out = g;
-			return VFIO_OK;
-		}
+	if (g != NULL) {
+		if (shared_fd >= 0)
+			close(shared_fd);
+		g->refs++;
+		*out = g;
+		return VFIO_OK;
 	}
-	g = calloc(1, sizeof(*g));
-	if (g == NULL)
-		return VFIO_NO_MEMORY;
-	if (gc->adopted) {
+	if (c->adopted && fd < 0) {
 		/* only the primary may open a group: it hands its fd over */
-		r = vfio_mp_request(VFIO_MP_GROUP, num, NULL, &fd);
-		if (r == VFIO_NOT_FOUND) {
-			EAL_LOG(ERR, "VFIO: group %d is not open in the primary process",
-				num);
-			r = VFIO_NOT_MANAGED;
-		}
-	} else {
-		r = group_attach(c, gc, num, &fd);
+		EAL_LOG(ERR, "VFIO: group %d is not open in the primary process",
+			num);
+		return VFIO_NOT_MANAGED;
 	}
-	if (r != VFIO_OK) {
-		free(g);
+	if (!c->adopted)
+		r = group_attach(c, gc, num, &fd);
+	if (r != VFIO_OK)
 		return r;
+	g = calloc(1, sizeof(*g));
+	if (g == NULL) {
+		close(fd);
+		return VFIO_NO_MEMORY;
 	}
 	g->num = num;
 	g->fd = fd;
@@ -622,7 +645,7 @@ group_put(struct vfio_container *c, struct vfio_group *g)
 	/* closing detaches it; the last one takes the IOMMU context along */
 	close(g->fd);
 	free(g);
-	if (TAILQ_EMPTY(&gc->groups) && !gc->adopted) {
+	if (TAILQ_EMPTY(&gc->groups) && !c->adopted) {
 		gc->iommu_set = false;
 		free(gc->windows);
 		gc->windows = NULL;
@@ -633,7 +656,8 @@ group_put(struct vfio_container *c, struct vfio_group *g)
 /* ---- devices -------------------------------------------------------------- */
 
 static enum vfio_result
-group_device_open(struct vfio_container *c, struct vfio_device *d)
+group_device_open(struct vfio_container *c, struct vfio_device *d,
+		int shared_fd)
 {
 	char name[RTE_DEV_NAME_MAX_LEN + sizeof(" vf_token=") + RTE_UUID_STRLEN];
 	struct vfio_group *g;
@@ -641,7 +665,7 @@ group_device_open(struct vfio_container *c, struct vfio_device *d)
 	rte_uuid_t token;
 	int fd;
 
-	r = group_get(c, d->num, &g);
+	r = group_get(c, d->num, shared_fd, &g);
 	if (r != VFIO_OK)
 		return r;
 	memset(token, 0, sizeof(token));
@@ -689,7 +713,7 @@ group_device_close(struct vfio_container *c, struct vfio_device *d)
 static bool
 group_dma_ready(const struct vfio_container *c)
 {
-	return gc_of(c)->iommu_set || gc_of(c)->adopted;
+	return gc_of(c)->iommu_set || c->adopted;
 }
 
 static bool
@@ -718,38 +742,23 @@ group_dma_unmap(struct vfio_container *c, uint64_t va, uint64_t iova,
 	return group_backend.type->unmap(c, va, iova, len);
 }
 
-/* ---- answers for the primary's multi-process handler ---------------------- */
+/* ---- multi-process ---------------------------------------------------------- */
 
-int
-vfio_group_mp_iommu_type(void)
+static int
+group_device_export(const struct vfio_container *c, int num)
 {
-	if (vfio_backend_ops_current() != &group_backend.ops ||
-			group_backend.type == NULL)
-		return -1;
-	return group_backend.type->type;
+	const struct vfio_group *g = group_find(gc_of(c), num);
+
+	/* a duplicate: the group may be closed once the caller unlocks */
+	return g != NULL ? fcntl(g->fd, F_DUPFD_CLOEXEC, 0) : -1;
 }
 
-int
-vfio_group_mp_group_fd(int num)
+/* a group opened by this process serves every device in it */
+static bool
+group_device_needs_export(const struct vfio_container *c,
+		const struct vfio_device *d)
 {
-	struct vfio_container *c = vfio_default_container();
-	struct vfio_group *g;
-	int fd = -1;
-
-	if (vfio_backend_ops_current() != &group_backend.ops)
-		return -1;
-	pthread_mutex_lock(&c->lock);
-	if (c->used && c->bk != NULL) {
-		TAILQ_FOREACH(g, &gc_of(c)->groups, next) {
-			if (g->num == num) {
-				/* the group may be closed once unlocked */
-				fd = fcntl(g->fd, F_DUPFD_CLOEXEC, 0);
-				break;
-			}
-		}
-	}
-	pthread_mutex_unlock(&c->lock);
-	return fd;
+	return group_find(gc_of(c), d->num) == NULL;
 }
 
 static struct group_backend group_backend = {
@@ -770,6 +779,12 @@ static struct group_backend group_backend = {
 		.maps_eal_memory = group_maps_eal_memory,
 		.dma_map = group_dma_map,
 		.dma_unmap = group_dma_unmap,
+		.container_request = VFIO_MP_IOMMU_TYPE,
+		.container_export = group_container_export,
+		.container_adopt = group_container_adopt,
+		.device_request = VFIO_MP_GROUP,
+		.device_export = group_device_export,
+		.device_needs_export = group_device_needs_export,
 	},
 };
 

@@ -101,8 +101,9 @@ vfio_info_container(unsigned int index, struct vfio_info_container *out)
 			add_group(out, d->num);
 	}
 	/* the cdev backend tells the IOAS of the default container only */
-	if (out->is_default && !groups)
-		out->ioas_id = vfio_cdev_mp_ioas_id();
+	if (out->is_default && vfio_state.ops->container_request ==
+			VFIO_MP_IOAS_ID)
+		out->ioas_id = vfio_state.ops->container_export(c);
 	container_unlock(c);
 	return 0;
 }
