@@ -88,6 +88,11 @@ vfio_container_open(struct vfio_container *c, bool is_default, int fd)
 	c->fd = -1;
 	c->bk = NULL;
 	c->mem_mapped = false;
+	c->caps = 0;
+	c->kernel_context = false;
+	c->windows = NULL;
+	c->n_windows = 0;
+	c->windows_valid = false;
 	TAILQ_INIT(&c->devices);
 	if (c->adopted)
 		r = container_adopt(c, fd);
@@ -95,7 +100,7 @@ vfio_container_open(struct vfio_container *c, bool is_default, int fd)
 		r = vfio_state.ops->container_open(c);
 	if (r != VFIO_OK)
 		return r;
-	vfio_maps_init(&c->user_maps, vfio_state.ops->partial_unmap(c));
+	vfio_maps_init(&c->user_maps, (c->caps & VFIO_CAP_PARTIAL_UNMAP) != 0);
 	vfio_maps_init(&c->mem_maps, false);
 	c->used = true;
 	return VFIO_OK;
@@ -112,6 +117,8 @@ vfio_container_close(struct vfio_container *c)
 	while ((d = TAILQ_FIRST(&c->devices)) != NULL)
 		device_remove(c, d);
 	vfio_state.ops->container_close(c);
+	vfio_windows_forget(c);
+	c->kernel_context = false;
 	vfio_maps_fini(&c->user_maps);
 	vfio_maps_fini(&c->mem_maps);
 	c->mem_mapped = false;
@@ -137,7 +144,8 @@ container_find(int fd)
 enum vfio_result
 vfio_check_ready(void)
 {
-	if (!vfio_state.enabled || vfio_state.mode == RTE_VFIO_MODE_NONE)
+	/* mode NONE has no backend */
+	if (!vfio_state.enabled || vfio_state.ops == NULL)
 		return VFIO_NOT_INIT;
 	return VFIO_OK;
 }
@@ -178,7 +186,7 @@ container_replay(struct vfio_container *c)
 		return r;
 	for (e = vfio_maps_first(&c->user_maps); e != NULL;
 			e = vfio_maps_after(&c->user_maps, e)) {
-		r = vfio_state.ops->dma_map(c, e->va, e->iova, e->len);
+		r = vfio_dma_kernel_map(c, e->va, e->iova, e->len);
 		if (r != VFIO_OK)
 			return r;
 	}
@@ -236,6 +244,17 @@ takes_vf_token(const char *sysfs_base, const char *addr)
 	return false;
 }
 
+/* close d; the last group gone takes the context and its mappings along */
+static void
+device_close(struct vfio_container *c, struct vfio_device *d)
+{
+	if (!vfio_state.ops->device_close(c, d))
+		return;
+	c->kernel_context = false;
+	vfio_windows_forget(c);
+	vfio_mem_forget(c);
+}
+
 /* open a device into c; caller holds c->lock */
 static enum vfio_result
 device_add(struct vfio_container *c, const char *sysfs_base,
@@ -244,7 +263,7 @@ device_add(struct vfio_container *c, const char *sysfs_base,
 	struct vfio_device *d;
 	enum vfio_result r;
 	int num, shared_fd = -1;
-	bool was_ready;
+	bool new_context = false;
 
 	r = vfio_state.ops->device_num(sysfs_base, addr, &num);
 	if (r != VFIO_OK)
@@ -266,11 +285,11 @@ device_add(struct vfio_container *c, const char *sysfs_base,
 		if (r != VFIO_OK)
 			goto free_dev;
 	}
-	was_ready = vfio_state.ops->dma_ready(c);
-	r = vfio_state.ops->device_open(c, d, shared_fd);
+	r = vfio_state.ops->device_open(c, d, shared_fd, &new_context);
 	if (r != VFIO_OK)
 		goto free_dev;
-	if (!was_ready && vfio_state.ops->dma_ready(c)) {
+	if (new_context) {
+		c->kernel_context = true;
 		r = container_replay(c);
 		if (r != VFIO_OK)
 			goto close_dev;
@@ -279,9 +298,7 @@ device_add(struct vfio_container *c, const char *sysfs_base,
 	*out = d;
 	return VFIO_OK;
 close_dev:
-	vfio_state.ops->device_close(c, d);
-	if (!vfio_state.ops->dma_ready(c))
-		vfio_mem_forget(c);
+	device_close(c, d);
 free_dev:
 	free(d);
 	return r;
@@ -291,13 +308,8 @@ free_dev:
 static void
 device_remove(struct vfio_container *c, struct vfio_device *d)
 {
-	bool was_ready = vfio_state.ops->dma_ready(c);
-
 	TAILQ_REMOVE(&c->devices, d, next);
-	vfio_state.ops->device_close(c, d);
-	/* last group gone: the kernel dropped the context and its mappings */
-	if (was_ready && !vfio_state.ops->dma_ready(c))
-		vfio_mem_forget(c);
+	device_close(c, d);
 	free(d);
 }
 
@@ -420,18 +432,18 @@ unlock:
 	return vfio_result_ret(r);
 }
 
+/* groups: the numbers are IOMMU groups, else cdev numbers */
 static int
-get_num(enum vfio_num_kind kind, const char *sysfs_base, const char *dev_addr,
-		int *num)
+get_num(bool groups, const char *sysfs_base, const char *dev_addr, int *num)
 {
 	enum vfio_result r = check_names(sysfs_base, dev_addr);
 
 	if (r == VFIO_OK && num == NULL)
 		r = VFIO_INVALID;
 	if (r == VFIO_OK)
-		r = vfio_state.enabled && vfio_state.mode != RTE_VFIO_MODE_NONE ?
-			VFIO_OK : VFIO_NOT_INIT;
-	if (r == VFIO_OK && vfio_state.ops->num_kind != kind)
+		r = vfio_check_ready();
+	if (r == VFIO_OK && ((vfio_default_container()->caps &
+			VFIO_CAP_GROUPS) != 0) != groups)
 		r = VFIO_UNSUPPORTED;
 	if (r == VFIO_OK)
 		r = vfio_state.ops->device_num(sysfs_base, dev_addr, num);
@@ -442,14 +454,14 @@ int
 rte_vfio_get_group_num(const char *sysfs_base, const char *dev_addr,
 		int *iommu_group_num)
 {
-	return get_num(VFIO_NUM_GROUP, sysfs_base, dev_addr, iommu_group_num);
+	return get_num(true, sysfs_base, dev_addr, iommu_group_num);
 }
 
 int
 rte_vfio_get_device_num(const char *sysfs_base, const char *dev_addr,
 		int *vfio_device_num)
 {
-	return get_num(VFIO_NUM_CDEV, sysfs_base, dev_addr, vfio_device_num);
+	return get_num(false, sysfs_base, dev_addr, vfio_device_num);
 }
 
 /* ---- containers API ------------------------------------------------------ */
@@ -457,8 +469,10 @@ rte_vfio_get_device_num(const char *sysfs_base, const char *dev_addr,
 int
 rte_vfio_get_container_fd(void)
 {
-	if (!vfio_state.enabled || vfio_state.mode == RTE_VFIO_MODE_NONE)
-		return vfio_result_ret(VFIO_NOT_INIT);
+	enum vfio_result r = vfio_check_ready();
+
+	if (r != VFIO_OK)
+		return vfio_result_ret(r);
 	return vfio_default_container()->fd;
 }
 

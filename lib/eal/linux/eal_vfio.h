@@ -68,6 +68,28 @@ struct vfio_device {
 
 TAILQ_HEAD(vfio_device_list, vfio_device);
 
+/*
+ * What a container's kernel context can do: data the backend sets when it
+ * opens or adopts the container, read by the front end instead of asking
+ * the backend (struct vfio_container.caps).
+ */
+/** An IOMMU translates: the IOVA ranges apply to mappings. */
+#define VFIO_CAP_TRANSLATION (UINT32_C(1) << 0)
+/** The kernel can unmap part of a mapping. */
+#define VFIO_CAP_PARTIAL_UNMAP (UINT32_C(1) << 1)
+/** Devices come in IOMMU groups: struct vfio_device.num is a group. */
+#define VFIO_CAP_GROUPS (UINT32_C(1) << 2)
+/** No translation, the kernel only pins the pages of a mapping. */
+#define VFIO_CAP_PIN_ONLY (UINT32_C(1) << 3)
+/** The front end maps the EAL memory into the default container. */
+#define VFIO_CAP_MAPS_EAL_MEMORY (UINT32_C(1) << 4)
+
+/** A usable IOVA range [start, last] of a kernel context. */
+struct vfio_window {
+	uint64_t start;
+	uint64_t last;
+};
+
 /** A container: group mode /dev/vfio/vfio, cdev mode an iommufd + IOAS. */
 struct vfio_container {
 	pthread_mutex_t lock;       /**< Serialises everything below. */
@@ -80,6 +102,13 @@ struct vfio_container {
 	struct vfio_maps user_maps; /**< rte_vfio_container_dma_map(). */
 	struct vfio_maps mem_maps;  /**< EAL memory pages (default, primary). */
 	bool mem_mapped;            /**< EAL memory is in the kernel context. */
+	uint32_t caps;              /**< VFIO_CAP_*, set by the backend. */
+	/** The kernel context exists: mappings reach the kernel. */
+	bool kernel_context;
+	/** Usable IOVA ranges (VFIO_CAP_TRANSLATION), see vfio_windows_set(). */
+	struct vfio_window *windows;
+	uint32_t n_windows;
+	bool windows_valid;         /**< windows are current. */
 };
 
 /**
@@ -88,8 +117,6 @@ struct vfio_container {
  */
 struct vfio_backend_ops {
 	const char *name;
-	/** What device_num() returns: an IOMMU group or a cdev number. */
-	enum vfio_num_kind { VFIO_NUM_GROUP, VFIO_NUM_CDEV } num_kind;
 	/**
 	 * Can the backend run here? When not, why receives the missing piece
 	 * (module, node, permission).
@@ -100,27 +127,32 @@ struct vfio_backend_ops {
 	void (*teardown)(void);
 	/** IOMMU in use, for the log: "type1v2", "iommufd", ... */
 	const char *(*iommu_name)(void);
-	/** Group number or cdev number of a device, from sysfs. */
+	/** Group number (VFIO_CAP_GROUPS) or cdev number of a device. */
 	enum vfio_result (*device_num)(const char *sysfs_base,
 		const char *addr, int *num);
-	/** Create a container: sets c->fd. */
+	/**
+	 * Create a container: sets c->fd, c->caps and c->kernel_context.
+	 */
 	enum vfio_result (*container_open)(struct vfio_container *c);
 	/** Close everything container_open() or _adopt() acquired. */
 	void (*container_close)(struct vfio_container *c);
 	/**
 	 * Open d (sysfs_base, addr, num set) and attach it to c; sets d->fd.
 	 * shared_fd: what the primary sent for device_request (-1: nothing);
-	 * the backend owns it, also on failure.
+	 * the backend owns it, also on failure. *new_context: the kernel
+	 * context of c was created by this open (mappings must be replayed).
 	 */
 	enum vfio_result (*device_open)(struct vfio_container *c,
-		struct vfio_device *d, int shared_fd);
-	void (*device_close)(struct vfio_container *c, struct vfio_device *d);
-	/** The kernel context exists, mappings can be made. */
-	bool (*dma_ready)(const struct vfio_container *c);
-	/** The kernel can unmap part of a mapping. */
-	bool (*partial_unmap)(const struct vfio_container *c);
-	/** EAL memory must be mapped by the front end (else a no-op). */
-	bool (*maps_eal_memory)(const struct vfio_container *c);
+		struct vfio_device *d, int shared_fd, bool *new_context);
+	/** Close d; returns true when c's kernel context went with it. */
+	bool (*device_close)(struct vfio_container *c, struct vfio_device *d);
+	/**
+	 * Optional: read the usable IOVA ranges of c into c->windows
+	 * (vfio_windows_set()) when they are not current. Without it the
+	 * backend sets them when the kernel context appears.
+	 */
+	enum vfio_result (*iova_ranges)(struct vfio_container *c);
+	/** Kernel calls, installed for the IOMMU type in use. */
 	enum vfio_result (*dma_map)(struct vfio_container *c, uint64_t va,
 		uint64_t iova, uint64_t len);
 	enum vfio_result (*dma_unmap)(struct vfio_container *c, uint64_t va,
@@ -274,6 +306,44 @@ void vfio_mp_sync_unregister(void);
  */
 enum vfio_result vfio_mp_request(enum vfio_mp_request req, int64_t arg,
 		int64_t *value, int *fd);
+
+/* DMA transactions (eal_vfio_dma.c); caller holds c->lock */
+
+/**
+ * Map [iova, iova + len) at va and book it in set (c->user_maps or
+ * c->mem_maps): check both sets, the IOVA ranges, reserve, kernel call
+ * (when the kernel context exists), then commit. Nothing is booked on
+ * failure.
+ *
+ * @return
+ *   VFIO_OK (also when the range is booked the same way already),
+ *   VFIO_EXISTS, VFIO_INVALID (outside the IOVA ranges), VFIO_NO_MEMORY,
+ *   or the kernel's refusal.
+ */
+enum vfio_result vfio_dma_map(struct vfio_container *c, struct vfio_maps *set,
+		uint64_t va, uint64_t iova, uint64_t len);
+
+/**
+ * Unmap a booked range of set, piece by piece so that the books follow
+ * every kernel success. Unbooked EAL memory is not an error worth a log.
+ *
+ * @return
+ *   VFIO_OK, VFIO_NOT_FOUND, VFIO_UNSUPPORTED (part of a mapping the
+ *   IOMMU cannot split), VFIO_NO_MEMORY or the kernel's refusal.
+ */
+enum vfio_result vfio_dma_unmap(struct vfio_container *c,
+		struct vfio_maps *set, uint64_t va, uint64_t iova, uint64_t len);
+
+/** The kernel call of a booked mapping, for replays (IOVA ranges checked). */
+enum vfio_result vfio_dma_kernel_map(struct vfio_container *c, uint64_t va,
+		uint64_t iova, uint64_t len);
+
+/** Backends: the usable IOVA ranges of c are w[0..n) (c owns w now). */
+void vfio_windows_set(struct vfio_container *c, struct vfio_window *w,
+		uint32_t n);
+
+/** Backends: the IOVA ranges of c changed or went; free them. */
+void vfio_windows_forget(struct vfio_container *c);
 
 /* EAL memory (eal_vfio_mem.c) */
 

@@ -51,12 +51,9 @@
 struct cdev_container {
 	uint32_t ioas_id;
 	bool source;          /* installed as the EAL's IOVA source */
-	bool ranges_valid;    /* ranges below are current */
 	/* no-IOMMU: every EAL page's IOVA is the address the kernel pinned */
 	bool pa_checked;
 	unsigned int attached; /* devices this process attached to the IOAS */
-	struct iommu_iova_range *ranges;
-	uint32_t n_ranges;
 };
 
 static struct cdev_backend {
@@ -136,15 +133,38 @@ ioas_unmap(struct vfio_container *c, uint64_t iova, uint64_t len)
 	return VFIO_OK;
 }
 
-/* usable IOVA windows; they change when devices attach */
+/* no-IOMMU: pin only, the key is the virtual address */
 static enum vfio_result
-ioas_ranges_load(struct vfio_container *c)
+pin_map(struct vfio_container *c, uint64_t va, uint64_t iova __rte_unused,
+		uint64_t len)
 {
-	struct cdev_container *cc = cc_of(c);
+	return ioas_map(c, va, va, len);
+}
+
+static enum vfio_result
+pin_unmap(struct vfio_container *c, uint64_t va, uint64_t iova __rte_unused,
+		uint64_t len)
+{
+	return ioas_unmap(c, va, len);
+}
+
+static enum vfio_result
+iova_unmap(struct vfio_container *c, uint64_t va __rte_unused, uint64_t iova,
+		uint64_t len)
+{
+	return ioas_unmap(c, iova, len);
+}
+
+/* usable IOVA windows into c->windows; they change when devices attach */
+static enum vfio_result
+cdev_iova_ranges(struct vfio_container *c)
+{
 	struct iommu_ioas_iova_ranges q = {
-		.size = sizeof(q), .ioas_id = cc->ioas_id,
+		.size = sizeof(q), .ioas_id = cc_of(c)->ioas_id,
 	};
 	struct iommu_iova_range *v;
+	struct vfio_window *w;
+	uint32_t i;
 
 	if (ioctl(c->fd, IOMMU_IOAS_IOVA_RANGES, &q) != 0 && errno != EMSGSIZE)
 		return kernel_error("IOMMU_IOAS_IOVA_RANGES", "IOAS", errno);
@@ -156,32 +176,18 @@ ioas_ranges_load(struct vfio_container *c)
 		free(v);
 		return kernel_error("IOMMU_IOAS_IOVA_RANGES", "IOAS", errno);
 	}
-	free(cc->ranges);
-	cc->ranges = v;
-	cc->n_ranges = q.num_iovas;
-	cc->ranges_valid = true;
-	return VFIO_OK;
-}
-
-static enum vfio_result
-ioas_check_ranges(struct vfio_container *c, uint64_t iova, uint64_t len)
-{
-	struct cdev_container *cc = cc_of(c);
-	uint64_t last = iova + (len - 1);
-	enum vfio_result r;
-	uint32_t i;
-
-	if (!cc->ranges_valid) {
-		r = ioas_ranges_load(c);
-		if (r != VFIO_OK)
-			return r;
+	w = calloc(q.num_iovas > 0 ? q.num_iovas : 1, sizeof(*w));
+	if (w == NULL) {
+		free(v);
+		return VFIO_NO_MEMORY;
 	}
-	for (i = 0; i < cc->n_ranges; i++)
-		if (iova >= cc->ranges[i].start && last <= cc->ranges[i].last)
-			return VFIO_OK;
-	EAL_LOG(ERR, "VFIO: IOVA 0x%" PRIx64 "-0x%" PRIx64 " is outside the IOAS's usable ranges (%u ranges, see IOMMU_IOAS_IOVA_RANGES)",
-		iova, last, cc->n_ranges);
-	return VFIO_INVALID;
+	for (i = 0; i < q.num_iovas; i++) {
+		w[i].start = v[i].start;
+		w[i].last = v[i].last;
+	}
+	free(v);
+	vfio_windows_set(c, w, q.num_iovas);
+	return VFIO_OK;
 }
 
 /* ---- no-IOMMU: physical addresses for the EAL's memory -------------------- */
@@ -507,6 +513,8 @@ static enum vfio_result
 cdev_setup(bool noiommu)
 {
 	cdev_backend.noiommu = noiommu;
+	cdev_backend.ops.dma_map = noiommu ? pin_map : ioas_map;
+	cdev_backend.ops.dma_unmap = noiommu ? pin_unmap : iova_unmap;
 	if (noiommu && !cdev_backend.get_pa &&
 			rte_eal_process_type() != RTE_PROC_SECONDARY)
 		EAL_LOG(NOTICE, "VFIO: the kernel lacks IOMMU_IOAS_NOIOMMU_GET_PA: physical addresses come from /proc/self/pagemap");
@@ -589,6 +597,15 @@ source_install(struct vfio_container *c)
 	return VFIO_OK;
 }
 
+/* iommufd cannot split an area; no-IOMMU: the IOVA source pins EAL pages */
+static uint32_t
+cdev_caps(void)
+{
+	if (cdev_backend.noiommu)
+		return VFIO_CAP_PIN_ONLY;
+	return VFIO_CAP_TRANSLATION | VFIO_CAP_MAPS_EAL_MEMORY;
+}
+
 static enum vfio_result
 cdev_container_open(struct vfio_container *c)
 {
@@ -609,6 +626,8 @@ cdev_container_open(struct vfio_container *c)
 		goto close_fd;
 	}
 	c->fd = fd;
+	c->caps = cdev_caps();
+	c->kernel_context = true; /* the IOAS maps with no device attached */
 	if (c->is_default && cdev_backend.noiommu && cdev_backend.get_pa) {
 		r = source_install(c);
 		if (r != VFIO_OK)
@@ -635,6 +654,8 @@ cdev_container_adopt(struct vfio_container *c, int fd, int64_t exported)
 	cc->ioas_id = (uint32_t)exported;
 	c->bk = cc;
 	c->fd = fd;
+	c->caps = cdev_caps();
+	c->kernel_context = true;
 	return VFIO_OK;
 }
 
@@ -652,7 +673,6 @@ cdev_container_close(struct vfio_container *c)
 	if (cc->source)
 		eal_iova_source_set(NULL);
 	close(c->fd);
-	free(cc->ranges);
 	free(cc);
 	c->bk = NULL;
 }
@@ -694,7 +714,7 @@ cdev_bind(struct vfio_container *c, int fd, const struct vfio_device *d)
 /* shared_fd: the device as the primary bound it, -1 when it did not */
 static enum vfio_result
 cdev_device_open(struct vfio_container *c, struct vfio_device *d,
-		int shared_fd)
+		int shared_fd, bool *new_context)
 {
 	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at) };
 	struct cdev_container *cc = cc_of(c);
@@ -702,6 +722,7 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d,
 	enum vfio_result r;
 	int fd = -1;
 
+	*new_context = false; /* the IOAS is the context: it exists */
 	if (shared_fd >= 0) {
 		d->fd = shared_fd;
 		return VFIO_OK;
@@ -730,7 +751,7 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d,
 			vfio_mem_explain_enomem(c);
 		goto close_fd;
 	}
-	cc->ranges_valid = false; /* reserved regions of the device count */
+	vfio_windows_forget(c); /* reserved regions of the device count */
 	/* no-IOMMU: the first attach pinned the EAL's pages; a secondary
 	 * cannot know whether the primary checked them
 	 */
@@ -753,62 +774,23 @@ close_fd:
 	return r;
 }
 
-static void
+static bool
 cdev_device_close(struct vfio_container *c, struct vfio_device *d)
 {
 	struct cdev_container *cc = cc_of(c);
 
 	close(d->fd);
 	d->fd = -1;
-	cc->ranges_valid = false;
+	vfio_windows_forget(c);
 	/* the last device unpinned the pages: they may move from now on */
 	if (d->attached &&
 			__atomic_sub_fetch(&cc->attached, 1, __ATOMIC_ACQ_REL) == 0)
 		cc->pa_checked = false;
 	d->attached = false;
+	return false; /* the IOAS stays */
 }
 
 /* ---- DMA ------------------------------------------------------------------ */
-
-static bool
-cdev_dma_ready(const struct vfio_container *c __rte_unused)
-{
-	return true; /* the IOAS maps with no device attached */
-}
-
-static bool
-cdev_partial_unmap(const struct vfio_container *c __rte_unused)
-{
-	return false; /* iommufd cannot split an area */
-}
-
-static bool
-cdev_maps_eal_memory(const struct vfio_container *c __rte_unused)
-{
-	/* no-IOMMU: the IOVA source pinned every page already */
-	return !cdev_backend.noiommu;
-}
-
-static enum vfio_result
-cdev_dma_map(struct vfio_container *c, uint64_t va, uint64_t iova,
-		uint64_t len)
-{
-	enum vfio_result r;
-
-	if (cdev_backend.noiommu)
-		return ioas_map(c, va, va, len); /* pin only, keyed by va */
-	r = ioas_check_ranges(c, iova, len);
-	if (r != VFIO_OK)
-		return r;
-	return ioas_map(c, va, iova, len);
-}
-
-static enum vfio_result
-cdev_dma_unmap(struct vfio_container *c, uint64_t va, uint64_t iova,
-		uint64_t len)
-{
-	return ioas_unmap(c, cdev_backend.noiommu ? va : iova, len);
-}
 
 /* ---- multi-process ---------------------------------------------------------- */
 
@@ -834,7 +816,6 @@ cdev_device_needs_export(const struct vfio_container *c __rte_unused,
 static struct cdev_backend cdev_backend = {
 	.ops = {
 		.name = "cdev",
-		.num_kind = VFIO_NUM_CDEV,
 		.probe = cdev_probe,
 		.setup = cdev_setup,
 		.teardown = cdev_teardown,
@@ -844,11 +825,8 @@ static struct cdev_backend cdev_backend = {
 		.container_close = cdev_container_close,
 		.device_open = cdev_device_open,
 		.device_close = cdev_device_close,
-		.dma_ready = cdev_dma_ready,
-		.partial_unmap = cdev_partial_unmap,
-		.maps_eal_memory = cdev_maps_eal_memory,
-		.dma_map = cdev_dma_map,
-		.dma_unmap = cdev_dma_unmap,
+		.iova_ranges = cdev_iova_ranges,
+		/* dma_map, dma_unmap: installed by cdev_setup() */
 		.container_request = VFIO_MP_IOAS_ID,
 		.container_export = cdev_container_export,
 		.container_adopt = cdev_container_adopt,

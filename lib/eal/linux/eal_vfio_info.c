@@ -94,7 +94,7 @@ vfio_info_container(unsigned int index, struct vfio_info_container *out)
 	out->ioas_id = -1;
 	out->user_maps = c->user_maps.n;
 	out->mem_maps = c->mem_maps.n;
-	groups = vfio_state.ops->num_kind == VFIO_NUM_GROUP;
+	groups = (c->caps & VFIO_CAP_GROUPS) != 0;
 	TAILQ_FOREACH(d, &c->devices, next) {
 		out->devices++;
 		if (groups)
@@ -131,7 +131,7 @@ vfio_info_devices(unsigned int start, struct vfio_info_device *out,
 			out[n].container = i;
 			out[n].fd = d->fd;
 			out[n].num = d->num;
-			out[n].is_cdev = vfio_state.ops->num_kind == VFIO_NUM_CDEV;
+			out[n].is_cdev = (c->caps & VFIO_CAP_GROUPS) == 0;
 			out[n].setup = d->setup;
 			n++;
 		}

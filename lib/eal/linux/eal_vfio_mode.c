@@ -397,15 +397,17 @@ uint64_t
 rte_vfio_get_caps(void)
 {
 	const struct vfio_backend_row *row = current_row();
+	uint32_t have;
 	uint64_t caps = 0;
 
 	if (row == NULL || vfio_state.mode == RTE_VFIO_MODE_NONE)
 		return 0;
-	if (vfio_state.iova_mode == RTE_IOVA_VA)
+	have = vfio_default_container()->caps;
+	if ((have & VFIO_CAP_TRANSLATION) != 0)
 		caps |= RTE_VFIO_CAP_IOMMU;
-	if (vfio_state.ops->partial_unmap(vfio_default_container()))
+	if ((have & VFIO_CAP_PARTIAL_UNMAP) != 0)
 		caps |= RTE_VFIO_CAP_PARTIAL_UNMAP;
-	if (vfio_state.ops->num_kind == VFIO_NUM_GROUP)
+	if ((have & VFIO_CAP_GROUPS) != 0)
 		caps |= RTE_VFIO_CAP_GROUPS;
 	return caps;
 }
