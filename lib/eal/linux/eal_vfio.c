@@ -15,7 +15,6 @@
  * lock.
  */
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,18 +33,6 @@ struct vfio_container *
 vfio_default_container(void)
 {
 	return &vfio_state.containers[VFIO_DEFAULT_CONTAINER];
-}
-
-const struct vfio_backend_ops *
-vfio_backend_ops_current(void)
-{
-	return vfio_state.ops;
-}
-
-enum rte_vfio_mode
-vfio_mode(void)
-{
-	return vfio_state.mode;
 }
 
 void

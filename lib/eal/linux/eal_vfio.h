@@ -186,9 +186,6 @@ struct vfio_backend_ops {
 		const struct vfio_device *d);
 };
 
-/* backends */
-const struct vfio_backend_ops *vfio_group_backend(void);
-const struct vfio_backend_ops *vfio_cdev_backend(void);
 
 /** Front end state (eal_vfio.c), shared with eal_vfio_mode.c and _dma.c. */
 struct vfio_state {
@@ -215,7 +212,10 @@ enum vfio_result vfio_container_open(struct vfio_container *c,
 /** Close c, its devices and mappings; caller holds c->lock. */
 void vfio_container_close(struct vfio_container *c);
 
-/** VFIO_NOT_INIT unless enabled with a mode; caller holds the state lock. */
+/**
+ * VFIO_NOT_INIT unless enabled with a mode (a backend in use): the one
+ * "VFIO ready" check of the front end.
+ */
 enum vfio_result vfio_check_ready(void);
 
 /**
@@ -229,11 +229,6 @@ enum vfio_result vfio_container_get(int fd, struct vfio_container **out);
 /** The container table entry of the default container. */
 struct vfio_container *vfio_default_container(void);
 
-/** Backend in use (NULL in mode NONE). */
-const struct vfio_backend_ops *vfio_backend_ops_current(void);
-
-/** Mode in use (RTE_VFIO_MODE_NONE before enable). */
-enum rte_vfio_mode vfio_mode(void);
 
 /**
  * Primary's answer to req (the backend's container_request): the value a

@@ -68,13 +68,6 @@ cc_of(const struct vfio_container *c)
 	return c->bk;
 }
 
-static enum vfio_result
-kernel_error(const char *what, const char *obj, int err)
-{
-	EAL_LOG(ERR, "VFIO: %s %s failed: %s", obj, what, strerror(err));
-	return vfio_result_from_errno(err);
-}
-
 /* ---- IOAS ------------------------------------------------------------------ */
 
 static int
@@ -122,7 +115,7 @@ ioas_unmap(struct vfio_container *c, uint64_t iova, uint64_t len)
 	if (ioctl(c->fd, IOMMU_IOAS_UNMAP, &u) != 0) {
 		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_UNMAP iova 0x%" PRIx64 " len 0x%"
 			PRIx64 " failed: %s", iova, len, strerror(errno));
-		return errno == ENOENT ? VFIO_NOT_FOUND : VFIO_KERNEL_ERROR;
+		return vfio_result_from_unmap_errno(errno);
 	}
 	if (u.length != len) {
 		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_UNMAP iova 0x%" PRIx64
@@ -167,14 +160,14 @@ cdev_iova_ranges(struct vfio_container *c)
 	uint32_t i;
 
 	if (ioctl(c->fd, IOMMU_IOAS_IOVA_RANGES, &q) != 0 && errno != EMSGSIZE)
-		return kernel_error("IOMMU_IOAS_IOVA_RANGES", "IOAS", errno);
+		return vfio_kernel_error("IOMMU_IOAS_IOVA_RANGES", "IOAS", errno);
 	v = calloc(q.num_iovas > 0 ? q.num_iovas : 1, sizeof(*v));
 	if (v == NULL)
 		return VFIO_NO_MEMORY;
 	q.allowed_iovas = (uintptr_t)v;
 	if (ioctl(c->fd, IOMMU_IOAS_IOVA_RANGES, &q) != 0) {
 		free(v);
-		return kernel_error("IOMMU_IOAS_IOVA_RANGES", "IOAS", errno);
+		return vfio_kernel_error("IOMMU_IOAS_IOVA_RANGES", "IOAS", errno);
 	}
 	w = calloc(q.num_iovas > 0 ? q.num_iovas : 1, sizeof(*w));
 	if (w == NULL) {
@@ -469,14 +462,8 @@ cdev_probe(bool noiommu, char *why, size_t len)
 	int fd, err;
 
 	fd = open(VFIO_IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		int err = errno;
-
-		snprintf(why, len, "cannot open %s: %s", VFIO_IOMMUFD_PATH,
-			strerror(err));
-		return err == EACCES ? VFIO_ACCESS : err == EPERM ? VFIO_PERM :
-			VFIO_NOT_MANAGED;
-	}
+	if (fd < 0)
+		return vfio_open_error(VFIO_IOMMUFD_PATH, errno, why, len);
 	if (!vfio_dir_exists(VFIO_CDEV_DIR)) {
 		/* the directory appears with the first device cdev */
 		if (noiommu)
@@ -618,11 +605,11 @@ cdev_container_open(struct vfio_container *c)
 	c->bk = cc;
 	fd = open(VFIO_IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		r = kernel_error("open", VFIO_IOMMUFD_PATH, errno);
+		r = vfio_kernel_error("open", VFIO_IOMMUFD_PATH, errno);
 		goto free_cc;
 	}
 	if (ioas_alloc(fd, &cc->ioas_id) != 0) {
-		r = kernel_error("IOMMU_IOAS_ALLOC", VFIO_IOMMUFD_PATH, errno);
+		r = vfio_kernel_error("IOMMU_IOAS_ALLOC", VFIO_IOMMUFD_PATH, errno);
 		goto close_fd;
 	}
 	c->fd = fd;
@@ -708,7 +695,7 @@ cdev_bind(struct vfio_container *c, int fd, const struct vfio_device *d)
 		if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &b) == 0)
 			return VFIO_OK;
 	}
-	return kernel_error("VFIO_DEVICE_BIND_IOMMUFD", addr, errno);
+	return vfio_kernel_error("VFIO_DEVICE_BIND_IOMMUFD", addr, errno);
 }
 
 /* shared_fd: the device as the primary bound it, -1 when it did not */
@@ -736,7 +723,7 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d,
 				path, d->addr);
 			return VFIO_NOT_MANAGED;
 		}
-		return kernel_error("open", path, errno);
+		return vfio_kernel_error("open", path, errno);
 	}
 	r = cdev_bind(c, fd, d);
 	if (r != VFIO_OK)
@@ -745,7 +732,7 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d,
 	if (ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) != 0) {
 		int err = errno;
 
-		r = kernel_error("VFIO_DEVICE_ATTACH_IOMMUFD_PT", d->addr, err);
+		r = vfio_kernel_error("VFIO_DEVICE_ATTACH_IOMMUFD_PT", d->addr, err);
 		/* the first attach pins what the IOAS maps */
 		if (err == ENOMEM)
 			vfio_mem_explain_enomem(c);
@@ -835,6 +822,9 @@ static struct cdev_backend cdev_backend = {
 		.device_needs_export = cdev_device_needs_export,
 	},
 };
+
+/* declared for eal_vfio_mode.c, the only one that picks a backend */
+const struct vfio_backend_ops *vfio_cdev_backend(void);
 
 const struct vfio_backend_ops *
 vfio_cdev_backend(void)

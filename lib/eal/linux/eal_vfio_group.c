@@ -79,13 +79,6 @@ gc_of(const struct vfio_container *c)
 	return c->bk;
 }
 
-static enum vfio_result
-kernel_error(const char *what, const char *obj, int err)
-{
-	EAL_LOG(ERR, "VFIO: %s %s failed: %s", obj, what, strerror(err));
-	return vfio_result_from_errno(err);
-}
-
 /* ---- type1 ---------------------------------------------------------------- */
 
 /* usable IOVA windows; room is what the kernel gave from this capability */
@@ -168,7 +161,7 @@ type1_init(struct vfio_container *c)
 		return VFIO_NO_MEMORY;
 	info->argsz = sz;
 	if (ioctl(c->fd, VFIO_IOMMU_GET_INFO, info) != 0) {
-		r = kernel_error("VFIO_IOMMU_GET_INFO", "container", errno);
+		r = vfio_kernel_error("VFIO_IOMMU_GET_INFO", "container", errno);
 		goto out;
 	}
 	if (info->argsz > sz) {
@@ -183,7 +176,7 @@ type1_init(struct vfio_container *c)
 		memset(info, 0, sz);
 		info->argsz = sz;
 		if (ioctl(c->fd, VFIO_IOMMU_GET_INFO, info) != 0) {
-			r = kernel_error("VFIO_IOMMU_GET_INFO", "container",
+			r = vfio_kernel_error("VFIO_IOMMU_GET_INFO", "container",
 				errno);
 			goto out;
 		}
@@ -232,7 +225,7 @@ type1_unmap(struct vfio_container *c, uint64_t va __rte_unused,
 		EAL_LOG(ERR, "VFIO: VFIO_IOMMU_UNMAP_DMA iova 0x%" PRIx64
 			" len 0x%" PRIx64 " failed: %s", iova, len,
 			strerror(errno));
-		return errno == ENOENT ? VFIO_NOT_FOUND : VFIO_KERNEL_ERROR;
+		return vfio_result_from_unmap_errno(errno);
 	}
 	if (u.size != len) {
 		EAL_LOG(ERR, "VFIO: VFIO_IOMMU_UNMAP_DMA iova 0x%" PRIx64
@@ -255,18 +248,18 @@ spapr_init(struct vfio_container *c)
 	struct vfio_window *w;
 
 	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_TCE_GET_INFO, &info) != 0)
-		return kernel_error("VFIO_IOMMU_SPAPR_TCE_GET_INFO",
+		return vfio_kernel_error("VFIO_IOMMU_SPAPR_TCE_GET_INFO",
 			"container", errno);
 	/* replace the 32-bit default window by one covering our IOVAs */
 	rm.start_addr = info.dma32_window_start;
 	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_TCE_REMOVE, &rm) != 0)
-		return kernel_error("VFIO_IOMMU_SPAPR_TCE_REMOVE", "container",
+		return vfio_kernel_error("VFIO_IOMMU_SPAPR_TCE_REMOVE", "container",
 			errno);
 	cr.page_shift = __builtin_ctzl((unsigned long)pg);
 	cr.window_size = SPAPR_WINDOW_SIZE;
 	cr.levels = SPAPR_WINDOW_LEVELS;
 	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_TCE_CREATE, &cr) != 0)
-		return kernel_error("VFIO_IOMMU_SPAPR_TCE_CREATE", "container",
+		return vfio_kernel_error("VFIO_IOMMU_SPAPR_TCE_CREATE", "container",
 			errno);
 	if (cr.start_addr != 0) {
 		EAL_LOG(ERR, "VFIO: sPAPR DMA window starts at 0x%llx, not 0",
@@ -292,7 +285,7 @@ spapr_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 	enum vfio_result r;
 
 	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_REGISTER_MEMORY, &reg) != 0)
-		return kernel_error("VFIO_IOMMU_SPAPR_REGISTER_MEMORY",
+		return vfio_kernel_error("VFIO_IOMMU_SPAPR_REGISTER_MEMORY",
 			"container", errno);
 	r = type1_map(c, va, iova, len);
 	if (r != VFIO_OK)
@@ -359,17 +352,6 @@ iommu_types_find(int type)
 /* ---- backend selection ---------------------------------------------------- */
 
 static enum vfio_result
-open_error(const char *path, int err, char *why, size_t len)
-{
-	snprintf(why, len, "cannot open %s: %s", path, strerror(err));
-	if (err == EACCES)
-		return VFIO_ACCESS;
-	if (err == EPERM)
-		return VFIO_PERM;
-	return VFIO_NOT_MANAGED;
-}
-
-static enum vfio_result
 group_probe(bool noiommu, char *why, size_t len)
 {
 	unsigned int i;
@@ -378,7 +360,7 @@ group_probe(bool noiommu, char *why, size_t len)
 	group_backend.type = NULL;
 	fd = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return open_error(VFIO_CONTAINER_PATH, errno, why, len);
+		return vfio_open_error(VFIO_CONTAINER_PATH, errno, why, len);
 	ver = ioctl(fd, VFIO_GET_API_VERSION);
 	if (ver != VFIO_API_VERSION) {
 		snprintf(why, len, "%s: VFIO API version %d, expected %d",
@@ -483,7 +465,7 @@ group_container_open(struct vfio_container *c)
 
 	fd = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return kernel_error("open", VFIO_CONTAINER_PATH, errno);
+		return vfio_kernel_error("open", VFIO_CONTAINER_PATH, errno);
 	r = container_init(c, fd);
 	if (r != VFIO_OK)
 		close(fd);
@@ -552,10 +534,10 @@ group_attach(struct vfio_container *c, struct group_container *gc, int num,
 				path);
 			return VFIO_NOT_MANAGED;
 		}
-		return kernel_error("open", path, errno);
+		return vfio_kernel_error("open", path, errno);
 	}
 	if (ioctl(fd, VFIO_GROUP_GET_STATUS, &st) != 0) {
-		r = kernel_error("VFIO_GROUP_GET_STATUS", obj, errno);
+		r = vfio_kernel_error("VFIO_GROUP_GET_STATUS", obj, errno);
 		goto close_fd;
 	}
 	if ((st.flags & VFIO_GROUP_FLAGS_VIABLE) == 0) {
@@ -565,12 +547,12 @@ group_attach(struct vfio_container *c, struct group_container *gc, int num,
 		goto close_fd;
 	}
 	if (ioctl(fd, VFIO_GROUP_SET_CONTAINER, &c->fd) != 0) {
-		r = kernel_error("VFIO_GROUP_SET_CONTAINER", obj, errno);
+		r = vfio_kernel_error("VFIO_GROUP_SET_CONTAINER", obj, errno);
 		goto close_fd;
 	}
 	if (!gc->iommu_set && !c->adopted) {
 		if (ioctl(c->fd, VFIO_SET_IOMMU, t->type) != 0) {
-			r = kernel_error("VFIO_SET_IOMMU", obj, errno);
+			r = vfio_kernel_error("VFIO_SET_IOMMU", obj, errno);
 			goto close_fd;
 		}
 		if (t->init != NULL) {
@@ -759,6 +741,9 @@ static struct group_backend group_backend = {
 		.device_needs_export = group_device_needs_export,
 	},
 };
+
+/* declared for eal_vfio_mode.c, the only one that picks a backend */
+const struct vfio_backend_ops *vfio_group_backend(void);
 
 const struct vfio_backend_ops *
 vfio_group_backend(void)

@@ -242,7 +242,7 @@ eal_vfio_mem_init(void)
 	struct vfio_container *c = vfio_default_container();
 	enum vfio_result r;
 
-	if (rte_vfio_get_mode() == RTE_VFIO_MODE_NONE ||
+	if (vfio_check_ready() != VFIO_OK ||
 			rte_eal_process_type() == RTE_PROC_SECONDARY)
 		return 0;
 	if (eal_mem_event_callback_register_checked(VFIO_MEM_EVENT_NAME,

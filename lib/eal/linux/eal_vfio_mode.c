@@ -28,6 +28,11 @@
 #include "eal_log.h"
 #include "eal_private.h"
 #include "eal_vfio.h"
+#include "eal_vfio_info.h"
+
+/* the backends' tables: only mode selection knows them by name */
+const struct vfio_backend_ops *vfio_group_backend(void);
+const struct vfio_backend_ops *vfio_cdev_backend(void);
 
 /* backends, in the order "auto" tries them */
 enum { BK_CDEV, BK_GROUP, BK_END = -1 };
@@ -369,7 +374,7 @@ rte_vfio_is_enabled(const char *modname)
 	char path[PATH_MAX];
 	int n;
 
-	if (!vfio_state.enabled || vfio_state.mode == RTE_VFIO_MODE_NONE)
+	if (vfio_check_ready() != VFIO_OK)
 		return 0;
 	if (modname == NULL)
 		return 1;
@@ -412,10 +417,25 @@ rte_vfio_get_caps(void)
 	return caps;
 }
 
+const char *
+vfio_mode_name(enum rte_vfio_mode mode)
+{
+	static const char * const names[] = {
+		[RTE_VFIO_MODE_NONE] = "none",
+		[RTE_VFIO_MODE_GROUP] = "group",
+		[RTE_VFIO_MODE_NOIOMMU] = "noiommu",
+		[RTE_VFIO_MODE_CDEV] = "cdev",
+	};
+
+	if ((unsigned int)mode >= RTE_DIM(names) || names[mode] == NULL)
+		return "unknown";
+	return names[mode];
+}
+
 enum rte_iova_mode
 rte_vfio_get_iova_mode(void)
 {
-	if (!vfio_state.enabled || vfio_state.mode == RTE_VFIO_MODE_NONE)
+	if (vfio_check_ready() != VFIO_OK)
 		return RTE_IOVA_DC;
 	return vfio_state.iova_mode;
 }
