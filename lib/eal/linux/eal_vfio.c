@@ -44,6 +44,7 @@ vfio_tables_init(void)
 		return;
 	for (i = 0; i < RTE_DIM(vfio_state.containers); i++) {
 		pthread_mutex_init(&vfio_state.containers[i].lock, NULL);
+		vfio_state.containers[i].index = i;
 		TAILQ_INIT(&vfio_state.containers[i].devices);
 	}
 	vfio_state.tables_ready = true;
@@ -73,7 +74,6 @@ vfio_container_open(struct vfio_container *c, bool is_default, int fd)
 	c->is_default = is_default;
 	c->adopted = fd >= 0;
 	c->fd = -1;
-	c->bk = NULL;
 	c->mem_mapped = false;
 	c->caps = 0;
 	c->kernel_context = false;
@@ -168,11 +168,11 @@ container_replay(struct vfio_container *c)
 	enum vfio_result r;
 	const struct vfio_map *e;
 
-	r = vfio_mem_sync(c);
+	r = vfio_mem_map_all(c);
 	if (r != VFIO_OK)
 		return r;
 	for (e = vfio_maps_first(&c->user_maps); e != NULL;
-			e = vfio_maps_after(&c->user_maps, e)) {
+			e = vfio_maps_next_entry(&c->user_maps, e)) {
 		r = vfio_dma_kernel_map(c, e->va, e->iova, e->len);
 		if (r != VFIO_OK)
 			return r;
@@ -260,7 +260,7 @@ device_add(struct vfio_container *c, const char *sysfs_base,
 		return VFIO_NO_MEMORY;
 	rte_strlcpy(d->sysfs_base, sysfs_base, sizeof(d->sysfs_base));
 	rte_strlcpy(d->addr, addr, sizeof(d->addr));
-	d->num = num;
+	d->node_num = num;
 	d->fd = -1;
 	d->vf_token = takes_vf_token(sysfs_base, addr);
 	if (c->adopted && vfio_state.ops->device_needs_export(c, d)) {

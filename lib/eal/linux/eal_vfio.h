@@ -59,11 +59,14 @@ struct vfio_device {
 	char sysfs_base[PATH_MAX];
 	char addr[RTE_DEV_NAME_MAX_LEN];
 	int fd;          /**< Device descriptor. */
-	int num;         /**< IOMMU group (group backend) or cdev number. */
+	/**
+	 * N of the node the device is reached through: its IOMMU group
+	 * /dev/vfio/N (VFIO_CAP_GROUPS) or its cdev /dev/vfio/devices/vfioN.
+	 */
+	int node_num;
 	bool setup;      /**< Handed out by rte_vfio_setup_device(). */
 	bool vf_token;   /**< SR-IOV PF or VF: --vfio-vf-token applies. */
 	bool attached;   /**< cdev: attached to the IOAS by this process. */
-	void *bk;        /**< Backend's per-device data. */
 };
 
 TAILQ_HEAD(vfio_device_list, vfio_device);
@@ -77,7 +80,7 @@ TAILQ_HEAD(vfio_device_list, vfio_device);
 #define VFIO_CAP_TRANSLATION (UINT32_C(1) << 0)
 /** The kernel can unmap part of a mapping. */
 #define VFIO_CAP_PARTIAL_UNMAP (UINT32_C(1) << 1)
-/** Devices come in IOMMU groups: struct vfio_device.num is a group. */
+/** Devices come in IOMMU groups: struct vfio_device.node_num is a group. */
 #define VFIO_CAP_GROUPS (UINT32_C(1) << 2)
 /** No translation, the kernel only pins the pages of a mapping. */
 #define VFIO_CAP_PIN_ONLY (UINT32_C(1) << 3)
@@ -97,7 +100,11 @@ struct vfio_container {
 	bool is_default;
 	int fd;                     /**< Container descriptor or iommufd. */
 	bool adopted;               /**< The primary's default container (secondary). */
-	void *bk;                   /**< Backend state (IOMMU type, groups, IOAS). */
+	/**
+	 * Slot in the container table: a backend keeps its state of c in
+	 * its own table at this index (no untyped pointer, no allocation).
+	 */
+	unsigned int index;
 	struct vfio_device_list devices;
 	struct vfio_maps user_maps; /**< rte_vfio_container_dma_map(). */
 	struct vfio_maps mem_maps;  /**< EAL memory pages (default, primary). */
@@ -137,7 +144,7 @@ struct vfio_backend_ops {
 	/** Close everything container_open() or _adopt() acquired. */
 	void (*container_close)(struct vfio_container *c);
 	/**
-	 * Open d (sysfs_base, addr, num set) and attach it to c; sets d->fd.
+	 * Open d (sysfs_base, addr, node_num set) and attach it to c; sets d->fd.
 	 * shared_fd: what the primary sent for device_request (-1: nothing);
 	 * the backend owns it, also on failure. *new_context: the kernel
 	 * context of c was created by this open (mappings must be replayed).
@@ -347,7 +354,7 @@ void vfio_windows_forget(struct vfio_container *c);
  * primary whose memory is initialised and c's context is ready. Caller
  * holds the memory hotplug lock (read or write) and c->lock.
  */
-enum vfio_result vfio_mem_sync(struct vfio_container *c);
+enum vfio_result vfio_mem_map_all(struct vfio_container *c);
 
 /** c lost its kernel context: forget EAL memory mappings. */
 void vfio_mem_forget(struct vfio_container *c);

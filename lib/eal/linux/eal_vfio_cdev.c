@@ -62,10 +62,13 @@ static struct cdev_backend {
 	bool get_pa;          /* IOMMU_IOAS_NOIOMMU_GET_PA is known */
 } cdev_backend;
 
+/* the cdev state of each container slot */
+static struct cdev_container cdev_containers[RTE_MAX_VFIO_CONTAINERS];
+
 static inline struct cdev_container *
-cc_of(const struct vfio_container *c)
+to_cdev_container(const struct vfio_container *c)
 {
-	return c->bk;
+	return &cdev_containers[c->index];
 }
 
 /* ---- IOAS ------------------------------------------------------------------ */
@@ -88,7 +91,7 @@ ioas_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 		.size = sizeof(m),
 		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
 			IOMMU_IOAS_MAP_WRITEABLE,
-		.ioas_id = cc_of(c)->ioas_id,
+		.ioas_id = to_cdev_container(c)->ioas_id,
 		.user_va = va,
 		.length = len,
 		.iova = iova,
@@ -107,7 +110,7 @@ ioas_unmap(struct vfio_container *c, uint64_t iova, uint64_t len)
 {
 	struct iommu_ioas_unmap u = {
 		.size = sizeof(u),
-		.ioas_id = cc_of(c)->ioas_id,
+		.ioas_id = to_cdev_container(c)->ioas_id,
 		.iova = iova,
 		.length = len,
 	};
@@ -153,7 +156,7 @@ static enum vfio_result
 cdev_iova_ranges(struct vfio_container *c)
 {
 	struct iommu_ioas_iova_ranges q = {
-		.size = sizeof(q), .ioas_id = cc_of(c)->ioas_id,
+		.size = sizeof(q), .ioas_id = to_cdev_container(c)->ioas_id,
 	};
 	struct iommu_iova_range *v;
 	struct vfio_window *w;
@@ -216,7 +219,7 @@ ioas_get_pa(struct vfio_container *c, uint64_t va, uint64_t len, uint64_t *pa)
 {
 	struct iommu_ioas_noiommu_get_pa q = {
 		.size = sizeof(q),
-		.ioas_id = cc_of(c)->ioas_id,
+		.ioas_id = to_cdev_container(c)->ioas_id,
 		.iova = va,
 		.length = len,
 	};
@@ -256,7 +259,7 @@ static int
 source_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
 {
 	struct vfio_container *c = arg;
-	struct cdev_container *cc = cc_of(c);
+	struct cdev_container *cc = to_cdev_container(c);
 	enum vfio_result r;
 	int err;
 
@@ -336,7 +339,7 @@ pa_check_all(struct vfio_container *c)
 		rte_mcfg_mem_read_unlock();
 	if (ret != 0)
 		return k.r != VFIO_OK ? k.r : VFIO_KERNEL_ERROR;
-	cc_of(c)->pa_checked = true;
+	to_cdev_container(c)->pa_checked = true;
 	EAL_LOG(DEBUG, "VFIO: %u EAL pages pinned at the physical addresses they have",
 		k.pages);
 	return VFIO_OK;
@@ -580,7 +583,7 @@ source_install(struct vfio_container *c)
 			rte_strerror(rte_errno));
 		return VFIO_KERNEL_ERROR;
 	}
-	cc_of(c)->source = true;
+	to_cdev_container(c)->source = true;
 	return VFIO_OK;
 }
 
@@ -596,18 +599,14 @@ cdev_caps(void)
 static enum vfio_result
 cdev_container_open(struct vfio_container *c)
 {
-	struct cdev_container *cc = calloc(1, sizeof(*cc));
+	struct cdev_container *cc = to_cdev_container(c);
 	enum vfio_result r;
 	int fd;
 
-	if (cc == NULL)
-		return VFIO_NO_MEMORY;
-	c->bk = cc;
+	memset(cc, 0, sizeof(*cc));
 	fd = open(VFIO_IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		r = vfio_kernel_error("open", VFIO_IOMMUFD_PATH, errno);
-		goto free_cc;
-	}
+	if (fd < 0)
+		return vfio_kernel_error("open", VFIO_IOMMUFD_PATH, errno);
 	if (ioas_alloc(fd, &cc->ioas_id) != 0) {
 		r = vfio_kernel_error("IOMMU_IOAS_ALLOC", VFIO_IOMMUFD_PATH, errno);
 		goto close_fd;
@@ -624,9 +623,6 @@ cdev_container_open(struct vfio_container *c)
 close_fd:
 	close(fd); /* frees the IOAS */
 	c->fd = -1;
-free_cc:
-	free(cc);
-	c->bk = NULL;
 	return r;
 }
 
@@ -634,12 +630,10 @@ free_cc:
 static enum vfio_result
 cdev_container_adopt(struct vfio_container *c, int fd, int64_t exported)
 {
-	struct cdev_container *cc = calloc(1, sizeof(*cc));
+	struct cdev_container *cc = to_cdev_container(c);
 
-	if (cc == NULL)
-		return VFIO_NO_MEMORY;
+	memset(cc, 0, sizeof(*cc));
 	cc->ioas_id = (uint32_t)exported;
-	c->bk = cc;
 	c->fd = fd;
 	c->caps = cdev_caps();
 	c->kernel_context = true;
@@ -649,19 +643,18 @@ cdev_container_adopt(struct vfio_container *c, int fd, int64_t exported)
 static int64_t
 cdev_container_export(const struct vfio_container *c)
 {
-	return cc_of(c)->ioas_id;
+	return to_cdev_container(c)->ioas_id;
 }
 
 static void
 cdev_container_close(struct vfio_container *c)
 {
-	struct cdev_container *cc = cc_of(c);
+	struct cdev_container *cc = to_cdev_container(c);
 
 	if (cc->source)
 		eal_iova_source_set(NULL);
 	close(c->fd);
-	free(cc);
-	c->bk = NULL;
+	cc->source = false;
 }
 
 /* ---- devices -------------------------------------------------------------- */
@@ -704,7 +697,7 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d,
 		int shared_fd, bool *new_context)
 {
 	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at) };
-	struct cdev_container *cc = cc_of(c);
+	struct cdev_container *cc = to_cdev_container(c);
 	char path[PATH_MAX];
 	enum vfio_result r;
 	int fd = -1;
@@ -715,7 +708,7 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d,
 		return VFIO_OK;
 	}
 	snprintf(path, sizeof(path), cdev_backend.noiommu ?
-		VFIO_NOIOMMU_CDEV_PATH_FMT : VFIO_CDEV_PATH_FMT, d->num);
+		VFIO_NOIOMMU_CDEV_PATH_FMT : VFIO_CDEV_PATH_FMT, d->node_num);
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT) {
@@ -764,7 +757,7 @@ close_fd:
 static bool
 cdev_device_close(struct vfio_container *c, struct vfio_device *d)
 {
-	struct cdev_container *cc = cc_of(c);
+	struct cdev_container *cc = to_cdev_container(c);
 
 	close(d->fd);
 	d->fd = -1;
@@ -787,7 +780,7 @@ cdev_device_export(const struct vfio_container *c, int num)
 	const struct vfio_device *d;
 
 	TAILQ_FOREACH(d, &c->devices, next)
-		if (d->num == num) /* a duplicate: d may go once unlocked */
+		if (d->node_num == num) /* a duplicate: d may go once unlocked */
 			return fcntl(d->fd, F_DUPFD_CLOEXEC, 0);
 	return -1;
 }

@@ -173,7 +173,7 @@ vfio_dma_unmap(struct vfio_container *c, struct vfio_maps *set, uint64_t va,
 		return r;
 	/* piece by piece, so that the bookkeeping follows every success */
 	while (c->kernel_context) {
-		const struct vfio_map *e = vfio_maps_next(set, iova);
+		const struct vfio_map *e = vfio_maps_first_from(set, iova);
 		uint64_t start, end;
 
 		if (e == NULL || e->iova > last)

@@ -73,10 +73,13 @@ static struct group_backend {
 	const struct iommu_type *type; /* chosen by probe or by the primary */
 } group_backend;
 
+/* the group state of each container slot */
+static struct group_container group_containers[RTE_MAX_VFIO_CONTAINERS];
+
 static inline struct group_container *
-gc_of(const struct vfio_container *c)
+to_group_container(const struct vfio_container *c)
 {
-	return c->bk;
+	return &group_containers[c->index];
 }
 
 /* ---- type1 ---------------------------------------------------------------- */
@@ -445,13 +448,11 @@ group_device_num(const char *sysfs_base, const char *addr, int *num)
 static enum vfio_result
 container_init(struct vfio_container *c, int fd)
 {
-	struct group_container *gc = calloc(1, sizeof(*gc));
+	struct group_container *gc = to_group_container(c);
 
-	if (gc == NULL)
-		return VFIO_NO_MEMORY;
+	memset(gc, 0, sizeof(*gc));
 	TAILQ_INIT(&gc->groups);
 	c->fd = fd;
-	c->bk = gc;
 	c->caps = group_backend.type->caps;
 	c->kernel_context = false; /* until the first group sets the IOMMU */
 	return VFIO_OK;
@@ -499,7 +500,7 @@ group_container_export(const struct vfio_container *c __rte_unused)
 static void
 group_container_close(struct vfio_container *c)
 {
-	struct group_container *gc = gc_of(c);
+	struct group_container *gc = to_group_container(c);
 	struct vfio_group *g;
 
 	/* groups leave with their last device; be safe anyway */
@@ -509,8 +510,7 @@ group_container_close(struct vfio_container *c)
 		free(g);
 	}
 	close(c->fd);
-	free(gc);
-	c->bk = NULL;
+	gc->iommu_set = false;
 }
 
 /* open a group and attach it to c; the first one sets the IOMMU */
@@ -586,7 +586,7 @@ static enum vfio_result
 group_get(struct vfio_container *c, int num, int shared_fd,
 		struct vfio_group **out, bool *new_context)
 {
-	struct group_container *gc = gc_of(c);
+	struct group_container *gc = to_group_container(c);
 	struct vfio_group *g = group_find(gc, num);
 	enum vfio_result r = VFIO_OK;
 	int fd = shared_fd;
@@ -625,7 +625,7 @@ group_get(struct vfio_container *c, int num, int shared_fd,
 static bool
 group_put(struct vfio_container *c, struct vfio_group *g)
 {
-	struct group_container *gc = gc_of(c);
+	struct group_container *gc = to_group_container(c);
 
 	if (--g->refs > 0)
 		return false;
@@ -652,7 +652,7 @@ group_device_open(struct vfio_container *c, struct vfio_device *d,
 	int fd;
 
 	*new_context = false;
-	r = group_get(c, d->num, shared_fd, &g, new_context);
+	r = group_get(c, d->node_num, shared_fd, &g, new_context);
 	if (r != VFIO_OK)
 		return r;
 	memset(token, 0, sizeof(token));
@@ -686,18 +686,17 @@ group_device_open(struct vfio_container *c, struct vfio_device *d,
 		return r;
 	}
 	d->fd = fd;
-	d->bk = g;
 	return VFIO_OK;
 }
 
 static bool
 group_device_close(struct vfio_container *c, struct vfio_device *d)
 {
-	struct vfio_group *g = d->bk;
+	/* the device holds a reference: its group is open */
+	struct vfio_group *g = group_find(to_group_container(c), d->node_num);
 
 	close(d->fd);
 	d->fd = -1;
-	d->bk = NULL;
 	return group_put(c, g);
 }
 
@@ -706,7 +705,7 @@ group_device_close(struct vfio_container *c, struct vfio_device *d)
 static int
 group_device_export(const struct vfio_container *c, int num)
 {
-	const struct vfio_group *g = group_find(gc_of(c), num);
+	const struct vfio_group *g = group_find(to_group_container(c), num);
 
 	/* a duplicate: the group may be closed once the caller unlocks */
 	return g != NULL ? fcntl(g->fd, F_DUPFD_CLOEXEC, 0) : -1;
@@ -717,7 +716,7 @@ static bool
 group_device_needs_export(const struct vfio_container *c,
 		const struct vfio_device *d)
 {
-	return group_find(gc_of(c), d->num) == NULL;
+	return group_find(to_group_container(c), d->node_num) == NULL;
 }
 
 static struct group_backend group_backend = {

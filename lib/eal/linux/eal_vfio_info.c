@@ -98,7 +98,7 @@ vfio_info_container(unsigned int index, struct vfio_info_container *out)
 	TAILQ_FOREACH(d, &c->devices, next) {
 		out->devices++;
 		if (groups)
-			add_group(out, d->num);
+			add_group(out, d->node_num);
 	}
 	/* the cdev backend tells the IOAS of the default container only */
 	if (out->is_default && vfio_state.ops->container_request ==
@@ -130,7 +130,7 @@ vfio_info_devices(unsigned int start, struct vfio_info_device *out,
 			rte_strlcpy(out[n].addr, d->addr, sizeof(out[n].addr));
 			out[n].container = i;
 			out[n].fd = d->fd;
-			out[n].num = d->num;
+			out[n].num = d->node_num;
 			out[n].is_cdev = (c->caps & VFIO_CAP_GROUPS) == 0;
 			out[n].setup = d->setup;
 			n++;
@@ -160,7 +160,7 @@ vfio_info_maps(unsigned int index, enum vfio_info_maps_kind kind,
 	m = kind == VFIO_INFO_MAPS_MEM ? &c->mem_maps : &c->user_maps;
 	*total = m->n;
 	for (e = vfio_maps_first(m); e != NULL && n < max;
-			e = vfio_maps_after(m, e), i++) {
+			e = vfio_maps_next_entry(m, e), i++) {
 		if (i < start)
 			continue;
 		out[n].va = e->va;

@@ -56,7 +56,7 @@ maps_bytes(const struct vfio_maps *m)
 	const struct vfio_map *e;
 	uint64_t n = 0;
 
-	for (e = vfio_maps_first(m); e != NULL; e = vfio_maps_after(m, e))
+	for (e = vfio_maps_first(m); e != NULL; e = vfio_maps_next_entry(m, e))
 		n += e->len;
 	return n;
 }
@@ -110,10 +110,10 @@ mem_unmap_all(struct vfio_container *c)
 
 		if (vfio_dma_unmap(c, &c->mem_maps, e->va, iova, len) !=
 				VFIO_OK) {
-			e = vfio_maps_after(&c->mem_maps, e);
+			e = vfio_maps_next_entry(&c->mem_maps, e);
 			continue;
 		}
-		e = iova + len != 0 ? vfio_maps_next(&c->mem_maps, iova + len) :
+		e = iova + len != 0 ? vfio_maps_first_from(&c->mem_maps, iova + len) :
 			NULL;
 	}
 	c->mem_mapped = false;
@@ -149,7 +149,7 @@ count_memseg(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 }
 
 enum vfio_result
-vfio_mem_sync(struct vfio_container *c)
+vfio_mem_map_all(struct vfio_container *c)
 {
 	struct walk_arg w = { c, VFIO_OK };
 
@@ -254,7 +254,7 @@ eal_vfio_mem_init(void)
 	rte_mcfg_mem_read_lock();
 	pthread_mutex_lock(&c->lock);
 	mem_ready = true;
-	r = vfio_mem_sync(c);
+	r = vfio_mem_map_all(c);
 	if (r != VFIO_OK)
 		mem_ready = false;
 	pthread_mutex_unlock(&c->lock);
