@@ -301,35 +301,29 @@ device_remove(struct vfio_container *c, struct vfio_device *d)
 }
 
 enum vfio_result
-vfio_export_container(enum vfio_mp_request req, int64_t *value)
+vfio_export(enum vfio_mp_request req, int64_t arg, int64_t *value, int *fd)
 {
 	const struct vfio_backend_ops *ops = vfio_state.ops;
 	struct vfio_container *c = vfio_default_container();
+	bool device;
 
-	*value = -1;
-	if (ops == NULL || ops->container_request != req)
-		return VFIO_UNSUPPORTED;
-	pthread_mutex_lock(&c->lock);
-	if (c->used)
-		*value = ops->container_export(c);
-	pthread_mutex_unlock(&c->lock);
-	return *value < 0 ? VFIO_UNSUPPORTED : VFIO_OK;
-}
-
-enum vfio_result
-vfio_export_device(enum vfio_mp_request req, int num, int *fd)
-{
-	const struct vfio_backend_ops *ops = vfio_state.ops;
-	struct vfio_container *c = vfio_default_container();
-
+	*value = 0;
 	*fd = -1;
-	if (ops == NULL || ops->device_request != req)
+	if (ops == NULL ||
+			(req != ops->device_request && req != ops->container_request))
 		return VFIO_UNSUPPORTED;
+	device = req == ops->device_request;
+	if (device && (arg < 0 || arg > INT_MAX))
+		return VFIO_INVALID;
 	pthread_mutex_lock(&c->lock);
-	if (c->used)
-		*fd = ops->device_export(c, num);
+	if (device)
+		*fd = c->used ? ops->device_export(c, (int)arg) : -1;
+	else
+		*value = c->used ? ops->container_export(c) : -1;
 	pthread_mutex_unlock(&c->lock);
-	return *fd < 0 ? VFIO_NOT_FOUND : VFIO_OK;
+	if (device)
+		return *fd < 0 ? VFIO_NOT_FOUND : VFIO_OK;
+	return *value < 0 ? VFIO_UNSUPPORTED : VFIO_OK;
 }
 
 static enum vfio_result

@@ -238,27 +238,18 @@ struct vfio_container *vfio_default_container(void);
 
 
 /**
- * Primary's answer to req (the backend's container_request): the value a
- * secondary adopts the default container with.
+ * Primary's answer to req when the backend in use exports for it: its
+ * container_request (the value a secondary adopts the default container
+ * with) or its device_request for number arg (a duplicate descriptor,
+ * taken under the container lock, that the caller closes).
  *
  * @return
- *   VFIO_OK; VFIO_UNSUPPORTED when the backend in use does not answer req
- *   or has nothing to export.
+ *   VFIO_OK; VFIO_NOT_FOUND when the primary has no such device;
+ *   VFIO_INVALID for a bad number; VFIO_UNSUPPORTED when the backend in
+ *   use does not answer req or has nothing to export.
  */
-enum vfio_result vfio_export_container(enum vfio_mp_request req,
-		int64_t *value);
-
-/**
- * Primary's answer to req (the backend's device_request) for number num:
- * a duplicate descriptor, taken under the container lock, that the caller
- * closes.
- *
- * @return
- *   VFIO_OK; VFIO_NOT_FOUND when the primary has none; VFIO_UNSUPPORTED
- *   when the backend in use does not answer req.
- */
-enum vfio_result vfio_export_device(enum vfio_mp_request req, int num,
-		int *fd);
+enum vfio_result vfio_export(enum vfio_mp_request req, int64_t arg,
+		int64_t *value, int *fd);
 
 /** "<root>/sys/..." where root is eal_sysfs_root(). */
 int vfio_sysfs_path(char *buf, size_t len, const char *path);

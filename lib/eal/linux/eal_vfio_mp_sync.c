@@ -76,28 +76,12 @@ answer_iova_mode(enum vfio_mp_request req __rte_unused,
 	return VFIO_MP_OK;
 }
 
-/* IOMMU_TYPE, IOAS_ID: whichever the backend in use exports */
+/* IOMMU_TYPE, IOAS_ID, GROUP, CDEV: whatever the backend in use exports */
 static enum vfio_mp_status
-answer_container_export(enum vfio_mp_request req, int64_t arg __rte_unused,
-		int64_t *value, int *fd)
+answer_export(enum vfio_mp_request req, int64_t arg, int64_t *value, int *fd)
 {
-	*fd = -1;
-	return vfio_export_container(req, value) == VFIO_OK ? VFIO_MP_OK :
-		VFIO_MP_ERROR;
-}
+	enum vfio_result r = vfio_export(req, arg, value, fd);
 
-/* GROUP, CDEV: whichever the backend in use exports */
-static enum vfio_mp_status
-answer_device_export(enum vfio_mp_request req, int64_t arg, int64_t *value,
-		int *fd)
-{
-	enum vfio_result r;
-
-	*value = 0;
-	*fd = -1;
-	if (arg < 0 || arg > INT_MAX)
-		return VFIO_MP_ERROR;
-	r = vfio_export_device(req, (int)arg, fd);
 	if (r == VFIO_NOT_FOUND)
 		return VFIO_MP_NO_FD;
 	return r == VFIO_OK ? VFIO_MP_OK : VFIO_MP_ERROR;
@@ -116,10 +100,10 @@ answer_interface(enum vfio_mp_request req __rte_unused,
 static const answer_t answers[VFIO_MP_REQUEST_MAX] = {
 	[VFIO_MP_CONTAINER] = answer_container,
 	[VFIO_MP_IOVA_MODE] = answer_iova_mode,
-	[VFIO_MP_IOMMU_TYPE] = answer_container_export,
-	[VFIO_MP_GROUP] = answer_device_export,
-	[VFIO_MP_CDEV] = answer_device_export,
-	[VFIO_MP_IOAS_ID] = answer_container_export,
+	[VFIO_MP_IOMMU_TYPE] = answer_export,
+	[VFIO_MP_GROUP] = answer_export,
+	[VFIO_MP_CDEV] = answer_export,
+	[VFIO_MP_IOAS_ID] = answer_export,
 	[VFIO_MP_INTERFACE] = answer_interface,
 };
 
