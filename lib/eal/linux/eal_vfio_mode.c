@@ -361,8 +361,7 @@ rte_vfio_enable(const char *modname)
 		}
 	}
 	pthread_mutex_unlock(&vfio_state.lock);
-	if (r == VFIO_OK && modname != NULL &&
-			vfio_state.mode != RTE_VFIO_MODE_NONE &&
+	if (r == VFIO_OK && modname != NULL && vfio_check_ready() == VFIO_OK &&
 			rte_vfio_is_enabled(modname) == 0)
 		EAL_LOG(INFO, "VFIO: kernel module %s is not loaded", modname);
 	return vfio_result_ret(r);
@@ -405,7 +404,7 @@ rte_vfio_get_caps(void)
 	uint32_t have;
 	uint64_t caps = 0;
 
-	if (row == NULL || vfio_state.mode == RTE_VFIO_MODE_NONE)
+	if (row == NULL || vfio_check_ready() != VFIO_OK)
 		return 0;
 	have = vfio_default_container()->caps;
 	if ((have & VFIO_CAP_TRANSLATION) != 0)
@@ -455,7 +454,7 @@ eal_vfio_cleanup(void)
 	pthread_mutex_lock(&vfio_state.lock);
 	if (vfio_state.enabled && rte_eal_process_type() != RTE_PROC_SECONDARY)
 		vfio_mp_sync_unregister();
-	if (vfio_state.enabled && vfio_state.mode != RTE_VFIO_MODE_NONE) {
+	if (vfio_check_ready() == VFIO_OK) {
 		/* custom containers first: the default one goes last */
 		for (i = RTE_DIM(vfio_state.containers); i-- > 0;) {
 			struct vfio_container *c = &vfio_state.containers[i];
