@@ -32,22 +32,25 @@ struct vfio_state vfio_state = { .lock = PTHREAD_MUTEX_INITIALIZER };
 struct vfio_container *
 vfio_default_container(void)
 {
-	return &vfio_state.containers[VFIO_DEFAULT_CONTAINER];
+	return vfio_state.containers[VFIO_DEFAULT_CONTAINER];
 }
 
 void
-vfio_tables_init(void)
+vfio_tables_bind(const struct vfio_backend_ops *ops)
 {
 	unsigned int i;
 
-	if (vfio_state.tables_ready)
-		return;
 	for (i = 0; i < RTE_DIM(vfio_state.containers); i++) {
-		pthread_mutex_init(&vfio_state.containers[i].lock, NULL);
-		vfio_state.containers[i].index = i;
-		TAILQ_INIT(&vfio_state.containers[i].devices);
+		struct vfio_container *c = ops != NULL ?
+			ops->container_slot(i) : NULL;
+
+		if (c != NULL && !c->slot_ready) {
+			pthread_mutex_init(&c->lock, NULL);
+			TAILQ_INIT(&c->devices);
+			c->slot_ready = true;
+		}
+		vfio_state.containers[i] = c;
 	}
-	vfio_state.tables_ready = true;
 }
 
 /* ---- containers ---------------------------------------------------------- */
@@ -122,8 +125,9 @@ container_find(int fd)
 	if (fd == RTE_VFIO_DEFAULT_CONTAINER_FD)
 		return vfio_default_container();
 	for (i = 0; i < RTE_DIM(vfio_state.containers); i++)
-		if (vfio_state.containers[i].used && vfio_state.containers[i].fd == fd)
-			return &vfio_state.containers[i];
+		if (vfio_state.containers[i]->used &&
+				vfio_state.containers[i]->fd == fd)
+			return vfio_state.containers[i];
 	return NULL;
 }
 
@@ -194,7 +198,7 @@ device_find(const char *sysfs_base, const char *addr,
 	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(vfio_state.containers); i++) {
-		struct vfio_container *c = &vfio_state.containers[i];
+		struct vfio_container *c = vfio_state.containers[i];
 
 		if (!c->used)
 			continue;
@@ -309,7 +313,7 @@ vfio_export(enum vfio_mp_request req, int64_t arg, int64_t *value, int *fd)
 
 	*value = 0;
 	*fd = -1;
-	if (ops == NULL ||
+	if (ops == NULL || c == NULL ||
 			(req != ops->device_request && req != ops->container_request))
 		return VFIO_UNSUPPORTED;
 	device = req == ops->device_request;
@@ -460,6 +464,7 @@ rte_vfio_get_container_fd(void)
 int
 rte_vfio_container_create(void)
 {
+	struct vfio_container *c;
 	enum vfio_result r;
 	unsigned int i;
 	int fd = -1;
@@ -469,7 +474,7 @@ rte_vfio_container_create(void)
 	if (r != VFIO_OK)
 		goto unlock;
 	for (i = VFIO_DEFAULT_CONTAINER + 1; i < RTE_DIM(vfio_state.containers); i++)
-		if (!vfio_state.containers[i].used)
+		if (!vfio_state.containers[i]->used)
 			break;
 	if (i == RTE_DIM(vfio_state.containers)) {
 		EAL_LOG(ERR, "VFIO: all %d containers are in use",
@@ -477,11 +482,12 @@ rte_vfio_container_create(void)
 		r = VFIO_NO_SPACE;
 		goto unlock;
 	}
-	pthread_mutex_lock(&vfio_state.containers[i].lock);
-	r = vfio_container_open(&vfio_state.containers[i], false, -1);
+	c = vfio_state.containers[i];
+	pthread_mutex_lock(&c->lock);
+	r = vfio_container_open(c, false, -1);
 	if (r == VFIO_OK)
-		fd = vfio_state.containers[i].fd;
-	pthread_mutex_unlock(&vfio_state.containers[i].lock);
+		fd = c->fd;
+	pthread_mutex_unlock(&c->lock);
 unlock:
 	pthread_mutex_unlock(&vfio_state.lock);
 	if (r != VFIO_OK)

@@ -100,11 +100,7 @@ struct vfio_container {
 	bool is_default;
 	int fd;                     /**< Container descriptor or iommufd. */
 	bool adopted;               /**< The primary's default container (secondary). */
-	/**
-	 * Slot in the container table: a backend keeps its state of c in
-	 * its own table at this index (no untyped pointer, no allocation).
-	 */
-	unsigned int index;
+	bool slot_ready;            /**< lock and lists initialised. */
 	struct vfio_device_list devices;
 	struct vfio_maps user_maps; /**< rte_vfio_container_dma_map(). */
 	struct vfio_maps mem_maps;  /**< EAL memory pages (default, primary). */
@@ -137,6 +133,12 @@ struct vfio_backend_ops {
 	/** Group number (VFIO_CAP_GROUPS) or cdev number of a device. */
 	enum vfio_result (*device_num)(const char *sysfs_base,
 		const char *addr, int *num);
+	/**
+	 * The container of slot index (0: the default one), embedded in the
+	 * backend's own state of it (container_of()); the front end's table
+	 * points at these while the backend is in use.
+	 */
+	struct vfio_container *(*container_slot)(unsigned int index);
 	/**
 	 * Create a container: sets c->fd, c->caps and c->kernel_context.
 	 */
@@ -198,19 +200,23 @@ struct vfio_backend_ops {
 struct vfio_state {
 	pthread_mutex_t lock;       /**< State and container table. */
 	bool enabled;               /**< rte_vfio_enable() done. */
-	bool tables_ready;
 	enum rte_vfio_mode mode;
 	enum rte_iova_mode iova_mode;
 	const struct vfio_backend_ops *ops; /**< NULL in mode NONE. */
-	struct vfio_container containers[RTE_MAX_VFIO_CONTAINERS];
+	/** The backend's container slots; all NULL without a backend. */
+	struct vfio_container *containers[RTE_MAX_VFIO_CONTAINERS];
 };
 
 extern struct vfio_state vfio_state;
 
 /* containers (eal_vfio.c) */
 
-/** Initialise the container locks and lists once. */
-void vfio_tables_init(void);
+/**
+ * Point the container table at the slots of ops (initialising their locks
+ * and lists the first time), or at nothing (ops NULL). Caller holds the
+ * state lock; no container is in use.
+ */
+void vfio_tables_bind(const struct vfio_backend_ops *ops);
 
 /** Open c through the backend (fd >= 0: adopt the primary's). */
 enum vfio_result vfio_container_open(struct vfio_container *c,
@@ -233,7 +239,7 @@ enum vfio_result vfio_container_get(int fd, struct vfio_container **out);
 
 /* front end services for backends and mp sync (eal_vfio.c) */
 
-/** The container table entry of the default container. */
+/** The default container; NULL without a backend. */
 struct vfio_container *vfio_default_container(void);
 
 

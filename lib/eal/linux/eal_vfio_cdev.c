@@ -49,6 +49,7 @@
 
 /* per container */
 struct cdev_container {
+	struct vfio_container c; /* the front end's part */
 	uint32_t ioas_id;
 	bool source;          /* installed as the EAL's IOVA source */
 	/* no-IOMMU: every EAL page's IOVA is the address the kernel pinned */
@@ -62,13 +63,19 @@ static struct cdev_backend {
 	bool get_pa;          /* IOMMU_IOAS_NOIOMMU_GET_PA is known */
 } cdev_backend;
 
-/* the cdev state of each container slot */
+/* every container slot, with the cdev state of it */
 static struct cdev_container cdev_containers[RTE_MAX_VFIO_CONTAINERS];
 
 static inline struct cdev_container *
 to_cdev_container(const struct vfio_container *c)
 {
-	return &cdev_containers[c->index];
+	return container_of(c, struct cdev_container, c);
+}
+
+static struct vfio_container *
+cdev_container_slot(unsigned int index)
+{
+	return &cdev_containers[index].c;
 }
 
 /* ---- IOAS ------------------------------------------------------------------ */
@@ -587,6 +594,16 @@ source_install(struct vfio_container *c)
 	return VFIO_OK;
 }
 
+/* a slot's cdev state as a new container has it */
+static void
+cdev_state_reset(struct cdev_container *cc)
+{
+	cc->ioas_id = 0;
+	cc->source = false;
+	cc->pa_checked = false;
+	__atomic_store_n(&cc->attached, 0, __ATOMIC_RELEASE);
+}
+
 /* iommufd cannot split an area; no-IOMMU: the IOVA source pins EAL pages */
 static uint32_t
 cdev_caps(void)
@@ -603,7 +620,7 @@ cdev_container_open(struct vfio_container *c)
 	enum vfio_result r;
 	int fd;
 
-	memset(cc, 0, sizeof(*cc));
+	cdev_state_reset(cc);
 	fd = open(VFIO_IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return vfio_kernel_error("open", VFIO_IOMMUFD_PATH, errno);
@@ -632,7 +649,7 @@ cdev_container_adopt(struct vfio_container *c, int fd, int64_t exported)
 {
 	struct cdev_container *cc = to_cdev_container(c);
 
-	memset(cc, 0, sizeof(*cc));
+	cdev_state_reset(cc);
 	cc->ioas_id = (uint32_t)exported;
 	c->fd = fd;
 	c->caps = cdev_caps();
@@ -801,6 +818,7 @@ static struct cdev_backend cdev_backend = {
 		.teardown = cdev_teardown,
 		.iommu_name = cdev_iommu_name,
 		.device_num = cdev_device_num,
+		.container_slot = cdev_container_slot,
 		.container_open = cdev_container_open,
 		.container_close = cdev_container_close,
 		.device_open = cdev_device_open,

@@ -46,6 +46,7 @@ TAILQ_HEAD(vfio_group_list, vfio_group);
 
 /* per container */
 struct group_container {
+	struct vfio_container c; /* the front end's part */
 	struct vfio_group_list groups;
 	bool iommu_set;   /* VFIO_SET_IOMMU done: the kernel context exists */
 };
@@ -73,13 +74,19 @@ static struct group_backend {
 	const struct iommu_type *type; /* chosen by probe or by the primary */
 } group_backend;
 
-/* the group state of each container slot */
+/* every container slot, with the group state of it */
 static struct group_container group_containers[RTE_MAX_VFIO_CONTAINERS];
 
 static inline struct group_container *
 to_group_container(const struct vfio_container *c)
 {
-	return &group_containers[c->index];
+	return container_of(c, struct group_container, c);
+}
+
+static struct vfio_container *
+group_container_slot(unsigned int index)
+{
+	return &group_containers[index].c;
 }
 
 /* ---- type1 ---------------------------------------------------------------- */
@@ -450,8 +457,8 @@ container_init(struct vfio_container *c, int fd)
 {
 	struct group_container *gc = to_group_container(c);
 
-	memset(gc, 0, sizeof(*gc));
 	TAILQ_INIT(&gc->groups);
+	gc->iommu_set = false;
 	c->fd = fd;
 	c->caps = group_backend.type->caps;
 	c->kernel_context = false; /* until the first group sets the IOMMU */
@@ -727,6 +734,7 @@ static struct group_backend group_backend = {
 		.teardown = group_teardown,
 		.iommu_name = group_iommu_name,
 		.device_num = group_device_num,
+		.container_slot = group_container_slot,
 		.container_open = group_container_open,
 		.container_close = group_container_close,
 		.device_open = group_device_open,

@@ -30,10 +30,10 @@ vfio_info_get(struct vfio_info *out)
 	out->interface = vfio_state.ops != NULL ? vfio_state.ops->name : "none";
 	out->iommu = vfio_state.ops != NULL ? vfio_state.ops->iommu_name() :
 		"none";
-	if (vfio_state.tables_ready)
-		for (i = 0; i < RTE_DIM(vfio_state.containers); i++)
-			if (vfio_state.containers[i].used)
-				out->containers++;
+	for (i = 0; i < RTE_DIM(vfio_state.containers); i++)
+		if (vfio_state.containers[i] != NULL &&
+				vfio_state.containers[i]->used)
+			out->containers++;
 	pthread_mutex_unlock(&vfio_state.lock);
 }
 
@@ -46,12 +46,11 @@ container_lock(unsigned int index, struct vfio_container **out)
 	if (index >= RTE_DIM(vfio_state.containers))
 		return -EINVAL;
 	pthread_mutex_lock(&vfio_state.lock);
-	if (!vfio_state.tables_ready || vfio_check_ready() != VFIO_OK ||
-			!vfio_state.containers[index].used) {
+	c = vfio_state.containers[index];
+	if (vfio_check_ready() != VFIO_OK || c == NULL || !c->used) {
 		pthread_mutex_unlock(&vfio_state.lock);
 		return -ENOENT;
 	}
-	c = &vfio_state.containers[index];
 	pthread_mutex_lock(&c->lock);
 	*out = c;
 	return 0;
@@ -115,10 +114,9 @@ vfio_info_devices(unsigned int start, struct vfio_info_device *out,
 	unsigned int i, n = 0, seen = 0;
 
 	pthread_mutex_lock(&vfio_state.lock);
-	for (i = 0; vfio_state.tables_ready &&
-			vfio_check_ready() == VFIO_OK &&
+	for (i = 0; vfio_check_ready() == VFIO_OK &&
 			i < RTE_DIM(vfio_state.containers); i++) {
-		struct vfio_container *c = &vfio_state.containers[i];
+		struct vfio_container *c = vfio_state.containers[i];
 		const struct vfio_device *d;
 
 		if (!c->used)

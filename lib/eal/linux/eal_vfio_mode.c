@@ -175,6 +175,7 @@ start_backend(const struct vfio_backend_row *row, bool noiommu, int fd)
 	enum vfio_result r;
 
 	vfio_state.ops = row->get();
+	vfio_tables_bind(vfio_state.ops);
 	r = vfio_state.ops->setup(noiommu);
 	if (r != VFIO_OK)
 		goto fail;
@@ -187,6 +188,7 @@ start_backend(const struct vfio_backend_row *row, bool noiommu, int fd)
 teardown:
 	vfio_state.ops->teardown();
 fail:
+	vfio_tables_bind(NULL);
 	vfio_state.ops = NULL;
 	return r;
 }
@@ -335,7 +337,6 @@ rte_vfio_enable(const char *modname)
 
 	pthread_mutex_lock(&vfio_state.lock);
 	if (!vfio_state.enabled) {
-		vfio_tables_init();
 		vfio_state.mode = RTE_VFIO_MODE_NONE;
 		vfio_state.iova_mode = RTE_IOVA_DC;
 		if (rte_eal_process_type() == RTE_PROC_SECONDARY)
@@ -351,6 +352,7 @@ rte_vfio_enable(const char *modname)
 				vfio_state.ops->teardown();
 			}
 			if (r != VFIO_OK) {
+				vfio_tables_bind(NULL);
 				vfio_state.ops = NULL;
 				vfio_state.mode = RTE_VFIO_MODE_NONE;
 			}
@@ -457,7 +459,7 @@ eal_vfio_cleanup(void)
 	if (vfio_check_ready() == VFIO_OK) {
 		/* custom containers first: the default one goes last */
 		for (i = RTE_DIM(vfio_state.containers); i-- > 0;) {
-			struct vfio_container *c = &vfio_state.containers[i];
+			struct vfio_container *c = vfio_state.containers[i];
 
 			pthread_mutex_lock(&c->lock);
 			if (c->used)
@@ -466,6 +468,7 @@ eal_vfio_cleanup(void)
 		}
 		vfio_state.ops->teardown();
 	}
+	vfio_tables_bind(NULL);
 	vfio_state.ops = NULL;
 	vfio_state.mode = RTE_VFIO_MODE_NONE;
 	vfio_state.iova_mode = RTE_IOVA_DC;

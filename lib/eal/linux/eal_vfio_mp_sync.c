@@ -58,7 +58,7 @@ answer_container(enum vfio_mp_request req __rte_unused,
 
 	*value = rte_vfio_get_mode();
 	*fd = -1;
-	if (rte_vfio_get_container_fd() < 0)
+	if (rte_vfio_get_container_fd() < 0 || c == NULL)
 		return VFIO_MP_NO_FD;
 	pthread_mutex_lock(&c->lock);
 	if (c->used && c->fd >= 0)
