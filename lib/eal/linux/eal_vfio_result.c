@@ -94,3 +94,10 @@ vfio_result_from_unmap_errno(int err)
 {
 	return err == ENOENT ? VFIO_NOT_FOUND : VFIO_KERNEL_ERROR;
 }
+
+enum vfio_result
+vfio_result_from_query_errno(int err)
+{
+	return err == EBADF || err == ENOTTY || err == EINVAL ? VFIO_INVALID :
+		VFIO_KERNEL_ERROR;
+}

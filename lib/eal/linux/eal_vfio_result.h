@@ -72,4 +72,13 @@ enum vfio_result vfio_open_error(const char *path, int err, char *why,
  */
 enum vfio_result vfio_result_from_unmap_errno(int err);
 
+/**
+ * @return
+ *   The result for the errno of a query on a descriptor the caller gave
+ *   (VFIO_DEVICE_GET_INFO): EBADF, ENOTTY and EINVAL mean it is not a
+ *   device descriptor, the caller's mistake (VFIO_INVALID); anything else
+ *   is VFIO_KERNEL_ERROR.
+ */
+enum vfio_result vfio_result_from_query_errno(int err);
+
 #endif /* _EAL_VFIO_RESULT_H_ */
