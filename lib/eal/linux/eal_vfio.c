@@ -313,8 +313,8 @@ vfio_export(enum vfio_mp_request req, int64_t arg, int64_t *value, int *fd)
 
 	*value = 0;
 	*fd = -1;
-	if (ops == NULL || c == NULL ||
-			(req != ops->device_request && req != ops->container_request))
+	if (ops == NULL || c == NULL || (req != ops->device_request &&
+			req != ops->container_request))
 		return VFIO_UNSUPPORTED;
 	device = req == ops->device_request;
 	if (device && (arg < 0 || arg > INT_MAX))

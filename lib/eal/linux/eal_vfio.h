@@ -99,7 +99,7 @@ struct vfio_container {
 	bool used;
 	bool is_default;
 	int fd;                     /**< Container descriptor or iommufd. */
-	bool adopted;               /**< The primary's default container (secondary). */
+	bool adopted;               /**< The primary's default one (secondary). */
 	bool slot_ready;            /**< lock and lists initialised. */
 	struct vfio_device_list devices;
 	struct vfio_maps user_maps; /**< rte_vfio_container_dma_map(). */
@@ -108,7 +108,7 @@ struct vfio_container {
 	uint32_t caps;              /**< VFIO_CAP_*, set by the backend. */
 	/** The kernel context exists: mappings reach the kernel. */
 	bool kernel_context;
-	/** Usable IOVA ranges (VFIO_CAP_TRANSLATION), see vfio_windows_set(). */
+	/** Usable IOVA ranges (VFIO_CAP_TRANSLATION): vfio_windows_set(). */
 	struct vfio_window *windows;
 	uint32_t n_windows;
 	bool windows_valid;         /**< windows are current. */
@@ -146,7 +146,8 @@ struct vfio_backend_ops {
 	/** Close everything container_open() or _adopt() acquired. */
 	void (*container_close)(struct vfio_container *c);
 	/**
-	 * Open d (sysfs_base, addr, node_num set) and attach it to c; sets d->fd.
+	 * Open d (sysfs_base, addr, node_num set) and attach it to c; sets
+	 * d->fd.
 	 * shared_fd: what the primary sent for device_request (-1: nothing);
 	 * the backend owns it, also on failure. *new_context: the kernel
 	 * context of c was created by this open (mappings must be replayed).
@@ -179,7 +180,10 @@ struct vfio_backend_ops {
 	 * holds c->lock.
 	 */
 	int64_t (*container_export)(const struct vfio_container *c);
-	/** Secondary: use the primary's container fd; fd stays the caller's on failure. */
+	/**
+	 * Secondary: use the primary's container fd (the caller's again on
+	 * failure) with what container_export() gave.
+	 */
 	enum vfio_result (*container_adopt)(struct vfio_container *c, int fd,
 		int64_t exported);
 	/** Request answered with device_export(). */

@@ -789,7 +789,7 @@ cdev_device_close(struct vfio_container *c, struct vfio_device *d)
 
 /* ---- DMA ------------------------------------------------------------------ */
 
-/* ---- multi-process ---------------------------------------------------------- */
+/* ---- multi-process ------------------------------------------------------ */
 
 static int
 cdev_device_export(const struct vfio_container *c, int num)

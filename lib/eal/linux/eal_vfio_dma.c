@@ -132,9 +132,11 @@ vfio_dma_map(struct vfio_container *c, struct vfio_maps *set, uint64_t va,
 	if (r == VFIO_OK) {
 		in_mem = false;
 		r = vfio_maps_check_add(&c->user_maps, va, iova, len, &e);
-		/* an EAL page is never a user mapping, even the same one */
 		if (r == VFIO_ALREADY && user)
 			return VFIO_OK;
+		/* an EAL page is never a user mapping, even the same one */
+		if (r == VFIO_ALREADY)
+			e = *vfio_maps_first_from(&c->user_maps, iova);
 	}
 	if (r != VFIO_OK) {
 		log_conflict(user, va, iova, len, &e, in_mem);

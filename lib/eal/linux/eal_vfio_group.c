@@ -707,7 +707,7 @@ group_device_close(struct vfio_container *c, struct vfio_device *d)
 	return group_put(c, g);
 }
 
-/* ---- multi-process ---------------------------------------------------------- */
+/* ---- multi-process ------------------------------------------------------ */
 
 static int
 group_device_export(const struct vfio_container *c, int num)
