@@ -345,6 +345,18 @@ check_names(const char *sysfs_base, const char *addr)
 
 /* ---- devices API --------------------------------------------------------- */
 
+/*
+ * A device open takes the memory hotplug read lock (the first device may
+ * map EAL memory), then the state lock; the caller unlocks both.
+ */
+static enum vfio_result
+open_lock(bool *mem_locked)
+{
+	*mem_locked = vfio_mem_lock();
+	pthread_mutex_lock(&vfio_state.lock);
+	return vfio_check_ready();
+}
+
 int
 rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 		int *vfio_dev_fd)
@@ -359,9 +371,7 @@ rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 		r = VFIO_INVALID;
 	if (r != VFIO_OK)
 		return vfio_result_ret(r);
-	locked = vfio_mem_lock();
-	pthread_mutex_lock(&vfio_state.lock);
-	r = vfio_check_ready();
+	r = open_lock(&locked);
 	if (r != VFIO_OK)
 		goto unlock;
 	d = device_find(sysfs_base, dev_addr, NULL);
@@ -535,9 +545,7 @@ rte_vfio_container_assign_device(int container_fd, const char *sysfs_base,
 	r = check_names(sysfs_base, dev_addr);
 	if (r != VFIO_OK)
 		return vfio_result_ret(r);
-	locked = vfio_mem_lock();
-	pthread_mutex_lock(&vfio_state.lock);
-	r = vfio_check_ready();
+	r = open_lock(&locked);
 	if (r != VFIO_OK)
 		goto unlock;
 	c = container_find(container_fd);
