@@ -35,6 +35,15 @@ remove_ok(struct vfio_maps *m, uint64_t va, uint64_t iova, uint64_t len,
 	vfio_maps_remove(m, iova, len);
 }
 
+/* the entry containing iova, or NULL */
+static const struct vfio_map *
+containing(const struct vfio_maps *m, uint64_t iova)
+{
+	const struct vfio_map *e = vfio_maps_first_from(m, iova);
+
+	return e != NULL && e->iova <= iova ? e : NULL;
+}
+
 /* the i-th entry in IOVA order */
 static const struct vfio_map *
 entry(const struct vfio_maps *m, size_t i)
@@ -42,7 +51,7 @@ entry(const struct vfio_maps *m, size_t i)
 	const struct vfio_map *e = vfio_maps_first(m);
 
 	while (e != NULL && i-- > 0)
-		e = vfio_maps_after(m, e);
+		e = vfio_maps_next_entry(m, e);
 	assert_non_null(e);
 	return e;
 }
@@ -54,7 +63,7 @@ check_invariants(const struct vfio_maps *m)
 	const struct vfio_map *e, *prev = NULL;
 	size_t n = 0;
 
-	for (e = vfio_maps_first(m); e != NULL; e = vfio_maps_after(m, e)) {
+	for (e = vfio_maps_first(m); e != NULL; e = vfio_maps_next_entry(m, e)) {
 		assert_true(e->len > 0);
 		if (prev != NULL)
 			assert_true(prev->iova + prev->len <= e->iova);
@@ -118,10 +127,10 @@ test_adjacent_ranges_do_not_conflict(void **state)
 	add_ok(&m, 0x900000, 0xf000, PG);
 	assert_int_equal(m.n, 3);
 	check_invariants(&m);
-	assert_non_null(vfio_maps_find(&m, 0x11fff));
-	assert_int_equal(vfio_maps_find(&m, 0x11fff)->va, 0x500000);
-	assert_null(vfio_maps_find(&m, 0x12000));
-	assert_null(vfio_maps_find(&m, 0xe000));
+	assert_non_null(containing(&m, 0x11fff));
+	assert_int_equal(containing(&m, 0x11fff)->va, 0x500000);
+	assert_null(containing(&m, 0x12000));
+	assert_null(containing(&m, 0xe000));
 	vfio_maps_fini(&m);
 }
 
@@ -224,7 +233,7 @@ test_range_ending_at_top_of_space(void **state)
 	(void)state;
 	vfio_maps_init(&m, false);
 	add_ok(&m, 0x100000, top, PG);
-	assert_non_null(vfio_maps_find(&m, UINT64_MAX));
+	assert_non_null(containing(&m, UINT64_MAX));
 	assert_int_equal(vfio_maps_check_add(&m, 0x100000, top, PG, NULL),
 		VFIO_ALREADY);
 	add_ok(&m, 0x200000, 0, PG);
@@ -263,11 +272,11 @@ test_many_maps_random_order(void **state)
 	assert_int_equal(m.n, MANY);
 	check_invariants(&m);
 	for (i = 0; i < MANY; i++) {
-		const struct vfio_map *e = vfio_maps_find(&m, i * 2 * PG + 7);
+		const struct vfio_map *e = containing(&m, i * 2 * PG + 7);
 
 		assert_non_null(e);
 		assert_int_equal(e->va, 0x40000000 + i * 2 * PG);
-		assert_null(vfio_maps_find(&m, i * 2 * PG + PG));
+		assert_null(containing(&m, i * 2 * PG + PG));
 	}
 	for (i = 0; i < MANY; i += 2)
 		remove_ok(&m, 0x40000000 + i * 2 * PG, i * 2 * PG, PG, false);
@@ -292,7 +301,7 @@ check_model(const struct vfio_maps *m)
 	const struct vfio_map *e, *prev = NULL;
 	uint64_t i;
 
-	for (e = vfio_maps_first(m); e != NULL; e = vfio_maps_after(m, e)) {
+	for (e = vfio_maps_first(m); e != NULL; e = vfio_maps_next_entry(m, e)) {
 		/* merged as far as possible */
 		if (prev != NULL)
 			assert_false(prev->iova + prev->len == e->iova &&

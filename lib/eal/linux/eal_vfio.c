@@ -15,7 +15,6 @@
  * lock.
  */
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,36 +32,42 @@ struct vfio_state vfio_state = { .lock = PTHREAD_MUTEX_INITIALIZER };
 struct vfio_container *
 vfio_default_container(void)
 {
-	return &vfio_state.containers[VFIO_DEFAULT_CONTAINER];
-}
-
-const struct vfio_backend_ops *
-vfio_backend_ops_current(void)
-{
-	return vfio_state.ops;
-}
-
-enum rte_vfio_mode
-vfio_mode(void)
-{
-	return vfio_state.mode;
+	return vfio_state.containers[VFIO_DEFAULT_CONTAINER];
 }
 
 void
-vfio_tables_init(void)
+vfio_tables_bind(const struct vfio_backend_ops *ops)
 {
 	unsigned int i;
 
-	if (vfio_state.tables_ready)
-		return;
 	for (i = 0; i < RTE_DIM(vfio_state.containers); i++) {
-		pthread_mutex_init(&vfio_state.containers[i].lock, NULL);
-		TAILQ_INIT(&vfio_state.containers[i].devices);
+		struct vfio_container *c = ops != NULL ?
+			ops->container_slot(i) : NULL;
+
+		if (c != NULL && !c->slot_ready) {
+			pthread_mutex_init(&c->lock, NULL);
+			TAILQ_INIT(&c->devices);
+			c->slot_ready = true;
+		}
+		vfio_state.containers[i] = c;
 	}
-	vfio_state.tables_ready = true;
 }
 
 /* ---- containers ---------------------------------------------------------- */
+
+/* secondary: the primary's default container, with what the backend needs */
+static enum vfio_result
+container_adopt(struct vfio_container *c, int fd)
+{
+	const struct vfio_backend_ops *ops = vfio_state.ops;
+	enum vfio_result r;
+	int64_t exported;
+
+	r = vfio_mp_request(ops->container_request, 0, &exported, NULL);
+	if (r != VFIO_OK)
+		return r;
+	return ops->container_adopt(c, fd, exported);
+}
 
 enum vfio_result
 vfio_container_open(struct vfio_container *c, bool is_default, int fd)
@@ -70,14 +75,22 @@ vfio_container_open(struct vfio_container *c, bool is_default, int fd)
 	enum vfio_result r;
 
 	c->is_default = is_default;
+	c->adopted = fd >= 0;
 	c->fd = -1;
-	c->bk = NULL;
 	c->mem_mapped = false;
+	c->caps = 0;
+	c->kernel_context = false;
+	c->windows = NULL;
+	c->n_windows = 0;
+	c->windows_valid = false;
 	TAILQ_INIT(&c->devices);
-	r = vfio_state.ops->container_open(c, fd);
+	if (c->adopted)
+		r = container_adopt(c, fd);
+	else
+		r = vfio_state.ops->container_open(c);
 	if (r != VFIO_OK)
 		return r;
-	vfio_maps_init(&c->user_maps, vfio_state.ops->partial_unmap(c));
+	vfio_maps_init(&c->user_maps, (c->caps & VFIO_CAP_PARTIAL_UNMAP) != 0);
 	vfio_maps_init(&c->mem_maps, false);
 	c->used = true;
 	return VFIO_OK;
@@ -94,6 +107,8 @@ vfio_container_close(struct vfio_container *c)
 	while ((d = TAILQ_FIRST(&c->devices)) != NULL)
 		device_remove(c, d);
 	vfio_state.ops->container_close(c);
+	vfio_windows_forget(c);
+	c->kernel_context = false;
 	vfio_maps_fini(&c->user_maps);
 	vfio_maps_fini(&c->mem_maps);
 	c->mem_mapped = false;
@@ -110,8 +125,9 @@ container_find(int fd)
 	if (fd == RTE_VFIO_DEFAULT_CONTAINER_FD)
 		return vfio_default_container();
 	for (i = 0; i < RTE_DIM(vfio_state.containers); i++)
-		if (vfio_state.containers[i].used && vfio_state.containers[i].fd == fd)
-			return &vfio_state.containers[i];
+		if (vfio_state.containers[i]->used &&
+				vfio_state.containers[i]->fd == fd)
+			return vfio_state.containers[i];
 	return NULL;
 }
 
@@ -119,7 +135,8 @@ container_find(int fd)
 enum vfio_result
 vfio_check_ready(void)
 {
-	if (!vfio_state.enabled || vfio_state.mode == RTE_VFIO_MODE_NONE)
+	/* mode NONE has no backend */
+	if (!vfio_state.enabled || vfio_state.ops == NULL)
 		return VFIO_NOT_INIT;
 	return VFIO_OK;
 }
@@ -155,12 +172,12 @@ container_replay(struct vfio_container *c)
 	enum vfio_result r;
 	const struct vfio_map *e;
 
-	r = vfio_mem_sync(c);
+	r = vfio_mem_map_all(c);
 	if (r != VFIO_OK)
 		return r;
 	for (e = vfio_maps_first(&c->user_maps); e != NULL;
-			e = vfio_maps_after(&c->user_maps, e)) {
-		r = vfio_state.ops->dma_map(c, e->va, e->iova, e->len);
+			e = vfio_maps_next_entry(&c->user_maps, e)) {
+		r = vfio_dma_kernel_map(c, e->va, e->iova, e->len);
 		if (r != VFIO_OK)
 			return r;
 	}
@@ -181,7 +198,7 @@ device_find(const char *sysfs_base, const char *addr,
 	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(vfio_state.containers); i++) {
-		struct vfio_container *c = &vfio_state.containers[i];
+		struct vfio_container *c = vfio_state.containers[i];
 
 		if (!c->used)
 			continue;
@@ -218,6 +235,17 @@ takes_vf_token(const char *sysfs_base, const char *addr)
 	return false;
 }
 
+/* close d; the last group gone takes the context and its mappings along */
+static void
+device_close(struct vfio_container *c, struct vfio_device *d)
+{
+	if (!vfio_state.ops->device_close(c, d))
+		return;
+	c->kernel_context = false;
+	vfio_windows_forget(c);
+	vfio_mem_forget(c);
+}
+
 /* open a device into c; caller holds c->lock */
 static enum vfio_result
 device_add(struct vfio_container *c, const char *sysfs_base,
@@ -225,8 +253,8 @@ device_add(struct vfio_container *c, const char *sysfs_base,
 {
 	struct vfio_device *d;
 	enum vfio_result r;
-	bool was_ready;
-	int num;
+	int num, shared_fd = -1;
+	bool new_context = false;
 
 	r = vfio_state.ops->device_num(sysfs_base, addr, &num);
 	if (r != VFIO_OK)
@@ -236,14 +264,23 @@ device_add(struct vfio_container *c, const char *sysfs_base,
 		return VFIO_NO_MEMORY;
 	rte_strlcpy(d->sysfs_base, sysfs_base, sizeof(d->sysfs_base));
 	rte_strlcpy(d->addr, addr, sizeof(d->addr));
-	d->num = num;
+	d->node_num = num;
 	d->fd = -1;
 	d->vf_token = takes_vf_token(sysfs_base, addr);
-	was_ready = vfio_state.ops->dma_ready(c);
-	r = vfio_state.ops->device_open(c, d);
+	if (c->adopted && vfio_state.ops->device_needs_export(c, d)) {
+		/* the primary's descriptor, when it has one */
+		r = vfio_mp_request(vfio_state.ops->device_request, num, NULL,
+			&shared_fd);
+		if (r == VFIO_NOT_FOUND)
+			r = VFIO_OK;
+		if (r != VFIO_OK)
+			goto free_dev;
+	}
+	r = vfio_state.ops->device_open(c, d, shared_fd, &new_context);
 	if (r != VFIO_OK)
 		goto free_dev;
-	if (!was_ready && vfio_state.ops->dma_ready(c)) {
+	if (new_context) {
+		c->kernel_context = true;
 		r = container_replay(c);
 		if (r != VFIO_OK)
 			goto close_dev;
@@ -252,9 +289,7 @@ device_add(struct vfio_container *c, const char *sysfs_base,
 	*out = d;
 	return VFIO_OK;
 close_dev:
-	vfio_state.ops->device_close(c, d);
-	if (!vfio_state.ops->dma_ready(c))
-		vfio_mem_forget(c);
+	device_close(c, d);
 free_dev:
 	free(d);
 	return r;
@@ -264,35 +299,35 @@ free_dev:
 static void
 device_remove(struct vfio_container *c, struct vfio_device *d)
 {
-	bool was_ready = vfio_state.ops->dma_ready(c);
-
 	TAILQ_REMOVE(&c->devices, d, next);
-	vfio_state.ops->device_close(c, d);
-	/* last group gone: the kernel dropped the context and its mappings */
-	if (was_ready && !vfio_state.ops->dma_ready(c))
-		vfio_mem_forget(c);
+	device_close(c, d);
 	free(d);
 }
 
-int
-vfio_default_device_fd(int num)
+enum vfio_result
+vfio_export(enum vfio_mp_request req, int64_t arg, int64_t *value, int *fd)
 {
+	const struct vfio_backend_ops *ops = vfio_state.ops;
 	struct vfio_container *c = vfio_default_container();
-	struct vfio_device *d;
-	int fd = -1;
+	bool device;
 
+	*value = 0;
+	*fd = -1;
+	if (ops == NULL || c == NULL || (req != ops->device_request &&
+			req != ops->container_request))
+		return VFIO_UNSUPPORTED;
+	device = req == ops->device_request;
+	if (device && (arg < 0 || arg > INT_MAX))
+		return VFIO_INVALID;
 	pthread_mutex_lock(&c->lock);
-	if (c->used) {
-		TAILQ_FOREACH(d, &c->devices, next) {
-			if (d->num == num) {
-				/* the device may be released once unlocked */
-				fd = fcntl(d->fd, F_DUPFD_CLOEXEC, 0);
-				break;
-			}
-		}
-	}
+	if (device)
+		*fd = c->used ? ops->device_export(c, (int)arg) : -1;
+	else
+		*value = c->used ? ops->container_export(c) : -1;
 	pthread_mutex_unlock(&c->lock);
-	return fd;
+	if (device)
+		return *fd < 0 ? VFIO_NOT_FOUND : VFIO_OK;
+	return *value < 0 ? VFIO_UNSUPPORTED : VFIO_OK;
 }
 
 static enum vfio_result
@@ -310,6 +345,18 @@ check_names(const char *sysfs_base, const char *addr)
 
 /* ---- devices API --------------------------------------------------------- */
 
+/*
+ * A device open takes the memory hotplug read lock (the first device may
+ * map EAL memory), then the state lock; the caller unlocks both.
+ */
+static enum vfio_result
+open_lock(bool *mem_locked)
+{
+	*mem_locked = vfio_mem_lock();
+	pthread_mutex_lock(&vfio_state.lock);
+	return vfio_check_ready();
+}
+
 int
 rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 		int *vfio_dev_fd)
@@ -324,9 +371,7 @@ rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 		r = VFIO_INVALID;
 	if (r != VFIO_OK)
 		return vfio_result_ret(r);
-	locked = vfio_mem_lock();
-	pthread_mutex_lock(&vfio_state.lock);
-	r = vfio_check_ready();
+	r = open_lock(&locked);
 	if (r != VFIO_OK)
 		goto unlock;
 	d = device_find(sysfs_base, dev_addr, NULL);
@@ -382,18 +427,18 @@ unlock:
 	return vfio_result_ret(r);
 }
 
+/* groups: the numbers are IOMMU groups, else cdev numbers */
 static int
-get_num(enum vfio_num_kind kind, const char *sysfs_base, const char *dev_addr,
-		int *num)
+get_num(bool groups, const char *sysfs_base, const char *dev_addr, int *num)
 {
 	enum vfio_result r = check_names(sysfs_base, dev_addr);
 
 	if (r == VFIO_OK && num == NULL)
 		r = VFIO_INVALID;
 	if (r == VFIO_OK)
-		r = vfio_state.enabled && vfio_state.mode != RTE_VFIO_MODE_NONE ?
-			VFIO_OK : VFIO_NOT_INIT;
-	if (r == VFIO_OK && vfio_state.ops->num_kind != kind)
+		r = vfio_check_ready();
+	if (r == VFIO_OK && ((vfio_default_container()->caps &
+			VFIO_CAP_GROUPS) != 0) != groups)
 		r = VFIO_UNSUPPORTED;
 	if (r == VFIO_OK)
 		r = vfio_state.ops->device_num(sysfs_base, dev_addr, num);
@@ -404,14 +449,14 @@ int
 rte_vfio_get_group_num(const char *sysfs_base, const char *dev_addr,
 		int *iommu_group_num)
 {
-	return get_num(VFIO_NUM_GROUP, sysfs_base, dev_addr, iommu_group_num);
+	return get_num(true, sysfs_base, dev_addr, iommu_group_num);
 }
 
 int
 rte_vfio_get_device_num(const char *sysfs_base, const char *dev_addr,
 		int *vfio_device_num)
 {
-	return get_num(VFIO_NUM_CDEV, sysfs_base, dev_addr, vfio_device_num);
+	return get_num(false, sysfs_base, dev_addr, vfio_device_num);
 }
 
 /* ---- containers API ------------------------------------------------------ */
@@ -419,14 +464,17 @@ rte_vfio_get_device_num(const char *sysfs_base, const char *dev_addr,
 int
 rte_vfio_get_container_fd(void)
 {
-	if (!vfio_state.enabled || vfio_state.mode == RTE_VFIO_MODE_NONE)
-		return vfio_result_ret(VFIO_NOT_INIT);
+	enum vfio_result r = vfio_check_ready();
+
+	if (r != VFIO_OK)
+		return vfio_result_ret(r);
 	return vfio_default_container()->fd;
 }
 
 int
 rte_vfio_container_create(void)
 {
+	struct vfio_container *c;
 	enum vfio_result r;
 	unsigned int i;
 	int fd = -1;
@@ -436,7 +484,7 @@ rte_vfio_container_create(void)
 	if (r != VFIO_OK)
 		goto unlock;
 	for (i = VFIO_DEFAULT_CONTAINER + 1; i < RTE_DIM(vfio_state.containers); i++)
-		if (!vfio_state.containers[i].used)
+		if (!vfio_state.containers[i]->used)
 			break;
 	if (i == RTE_DIM(vfio_state.containers)) {
 		EAL_LOG(ERR, "VFIO: all %d containers are in use",
@@ -444,11 +492,12 @@ rte_vfio_container_create(void)
 		r = VFIO_NO_SPACE;
 		goto unlock;
 	}
-	pthread_mutex_lock(&vfio_state.containers[i].lock);
-	r = vfio_container_open(&vfio_state.containers[i], false, -1);
+	c = vfio_state.containers[i];
+	pthread_mutex_lock(&c->lock);
+	r = vfio_container_open(c, false, -1);
 	if (r == VFIO_OK)
-		fd = vfio_state.containers[i].fd;
-	pthread_mutex_unlock(&vfio_state.containers[i].lock);
+		fd = c->fd;
+	pthread_mutex_unlock(&c->lock);
 unlock:
 	pthread_mutex_unlock(&vfio_state.lock);
 	if (r != VFIO_OK)
@@ -496,9 +545,7 @@ rte_vfio_container_assign_device(int container_fd, const char *sysfs_base,
 	r = check_names(sysfs_base, dev_addr);
 	if (r != VFIO_OK)
 		return vfio_result_ret(r);
-	locked = vfio_mem_lock();
-	pthread_mutex_lock(&vfio_state.lock);
-	r = vfio_check_ready();
+	r = open_lock(&locked);
 	if (r != VFIO_OK)
 		goto unlock;
 	c = container_find(container_fd);

@@ -49,15 +49,12 @@
 
 /* per container */
 struct cdev_container {
+	struct vfio_container c; /* the front end's part */
 	uint32_t ioas_id;
-	bool adopted;         /* the primary's default container (secondary) */
 	bool source;          /* installed as the EAL's IOVA source */
-	bool ranges_valid;    /* ranges below are current */
 	/* no-IOMMU: every EAL page's IOVA is the address the kernel pinned */
 	bool pa_checked;
 	unsigned int attached; /* devices this process attached to the IOAS */
-	struct iommu_iova_range *ranges;
-	uint32_t n_ranges;
 };
 
 static struct cdev_backend {
@@ -66,17 +63,19 @@ static struct cdev_backend {
 	bool get_pa;          /* IOMMU_IOAS_NOIOMMU_GET_PA is known */
 } cdev_backend;
 
+/* every container slot, with the cdev state of it */
+static struct cdev_container cdev_containers[RTE_MAX_VFIO_CONTAINERS];
+
 static inline struct cdev_container *
-cc_of(const struct vfio_container *c)
+to_cdev_container(const struct vfio_container *c)
 {
-	return c->bk;
+	return container_of(c, struct cdev_container, c);
 }
 
-static enum vfio_result
-kernel_error(const char *what, const char *obj, int err)
+static struct vfio_container *
+cdev_container_slot(unsigned int index)
 {
-	EAL_LOG(ERR, "VFIO: %s %s failed: %s", obj, what, strerror(err));
-	return vfio_result_from_errno(err);
+	return &cdev_containers[index].c;
 }
 
 /* ---- IOAS ------------------------------------------------------------------ */
@@ -99,7 +98,7 @@ ioas_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 		.size = sizeof(m),
 		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
 			IOMMU_IOAS_MAP_WRITEABLE,
-		.ioas_id = cc_of(c)->ioas_id,
+		.ioas_id = to_cdev_container(c)->ioas_id,
 		.user_va = va,
 		.length = len,
 		.iova = iova,
@@ -118,7 +117,7 @@ ioas_unmap(struct vfio_container *c, uint64_t iova, uint64_t len)
 {
 	struct iommu_ioas_unmap u = {
 		.size = sizeof(u),
-		.ioas_id = cc_of(c)->ioas_id,
+		.ioas_id = to_cdev_container(c)->ioas_id,
 		.iova = iova,
 		.length = len,
 	};
@@ -126,7 +125,7 @@ ioas_unmap(struct vfio_container *c, uint64_t iova, uint64_t len)
 	if (ioctl(c->fd, IOMMU_IOAS_UNMAP, &u) != 0) {
 		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_UNMAP iova 0x%" PRIx64 " len 0x%"
 			PRIx64 " failed: %s", iova, len, strerror(errno));
-		return errno == ENOENT ? VFIO_NOT_FOUND : VFIO_KERNEL_ERROR;
+		return vfio_result_from_unmap_errno(errno);
 	}
 	if (u.length != len) {
 		EAL_LOG(ERR, "VFIO: IOMMU_IOAS_UNMAP iova 0x%" PRIx64
@@ -137,52 +136,61 @@ ioas_unmap(struct vfio_container *c, uint64_t iova, uint64_t len)
 	return VFIO_OK;
 }
 
-/* usable IOVA windows; they change when devices attach */
+/* no-IOMMU: pin only, the key is the virtual address */
 static enum vfio_result
-ioas_ranges_load(struct vfio_container *c)
+pin_map(struct vfio_container *c, uint64_t va, uint64_t iova __rte_unused,
+		uint64_t len)
 {
-	struct cdev_container *cc = cc_of(c);
+	return ioas_map(c, va, va, len);
+}
+
+static enum vfio_result
+pin_unmap(struct vfio_container *c, uint64_t va, uint64_t iova __rte_unused,
+		uint64_t len)
+{
+	return ioas_unmap(c, va, len);
+}
+
+static enum vfio_result
+iova_unmap(struct vfio_container *c, uint64_t va __rte_unused, uint64_t iova,
+		uint64_t len)
+{
+	return ioas_unmap(c, iova, len);
+}
+
+/* usable IOVA windows into c->windows; they change when devices attach */
+static enum vfio_result
+cdev_iova_ranges(struct vfio_container *c)
+{
 	struct iommu_ioas_iova_ranges q = {
-		.size = sizeof(q), .ioas_id = cc->ioas_id,
+		.size = sizeof(q), .ioas_id = to_cdev_container(c)->ioas_id,
 	};
 	struct iommu_iova_range *v;
+	struct vfio_window *w;
+	uint32_t i;
 
 	if (ioctl(c->fd, IOMMU_IOAS_IOVA_RANGES, &q) != 0 && errno != EMSGSIZE)
-		return kernel_error("IOMMU_IOAS_IOVA_RANGES", "IOAS", errno);
+		return vfio_kernel_error("IOMMU_IOAS_IOVA_RANGES", "IOAS", errno);
 	v = calloc(q.num_iovas > 0 ? q.num_iovas : 1, sizeof(*v));
 	if (v == NULL)
 		return VFIO_NO_MEMORY;
 	q.allowed_iovas = (uintptr_t)v;
 	if (ioctl(c->fd, IOMMU_IOAS_IOVA_RANGES, &q) != 0) {
 		free(v);
-		return kernel_error("IOMMU_IOAS_IOVA_RANGES", "IOAS", errno);
+		return vfio_kernel_error("IOMMU_IOAS_IOVA_RANGES", "IOAS", errno);
 	}
-	free(cc->ranges);
-	cc->ranges = v;
-	cc->n_ranges = q.num_iovas;
-	cc->ranges_valid = true;
+	w = calloc(q.num_iovas > 0 ? q.num_iovas : 1, sizeof(*w));
+	if (w == NULL) {
+		free(v);
+		return VFIO_NO_MEMORY;
+	}
+	for (i = 0; i < q.num_iovas; i++) {
+		w[i].start = v[i].start;
+		w[i].last = v[i].last;
+	}
+	free(v);
+	vfio_windows_set(c, w, q.num_iovas);
 	return VFIO_OK;
-}
-
-static enum vfio_result
-ioas_check_ranges(struct vfio_container *c, uint64_t iova, uint64_t len)
-{
-	struct cdev_container *cc = cc_of(c);
-	uint64_t last = iova + (len - 1);
-	enum vfio_result r;
-	uint32_t i;
-
-	if (!cc->ranges_valid) {
-		r = ioas_ranges_load(c);
-		if (r != VFIO_OK)
-			return r;
-	}
-	for (i = 0; i < cc->n_ranges; i++)
-		if (iova >= cc->ranges[i].start && last <= cc->ranges[i].last)
-			return VFIO_OK;
-	EAL_LOG(ERR, "VFIO: IOVA 0x%" PRIx64 "-0x%" PRIx64 " is outside the IOAS's usable ranges (%u ranges, see IOMMU_IOAS_IOVA_RANGES)",
-		iova, last, cc->n_ranges);
-	return VFIO_INVALID;
 }
 
 /* ---- no-IOMMU: physical addresses for the EAL's memory -------------------- */
@@ -218,7 +226,7 @@ ioas_get_pa(struct vfio_container *c, uint64_t va, uint64_t len, uint64_t *pa)
 {
 	struct iommu_ioas_noiommu_get_pa q = {
 		.size = sizeof(q),
-		.ioas_id = cc_of(c)->ioas_id,
+		.ioas_id = to_cdev_container(c)->ioas_id,
 		.iova = va,
 		.length = len,
 	};
@@ -258,7 +266,7 @@ static int
 source_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
 {
 	struct vfio_container *c = arg;
-	struct cdev_container *cc = cc_of(c);
+	struct cdev_container *cc = to_cdev_container(c);
 	enum vfio_result r;
 	int err;
 
@@ -338,7 +346,7 @@ pa_check_all(struct vfio_container *c)
 		rte_mcfg_mem_read_unlock();
 	if (ret != 0)
 		return k.r != VFIO_OK ? k.r : VFIO_KERNEL_ERROR;
-	cc_of(c)->pa_checked = true;
+	to_cdev_container(c)->pa_checked = true;
 	EAL_LOG(DEBUG, "VFIO: %u EAL pages pinned at the physical addresses they have",
 		k.pages);
 	return VFIO_OK;
@@ -464,14 +472,8 @@ cdev_probe(bool noiommu, char *why, size_t len)
 	int fd, err;
 
 	fd = open(VFIO_IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		int err = errno;
-
-		snprintf(why, len, "cannot open %s: %s", VFIO_IOMMUFD_PATH,
-			strerror(err));
-		return err == EACCES ? VFIO_ACCESS : err == EPERM ? VFIO_PERM :
-			VFIO_NOT_MANAGED;
-	}
+	if (fd < 0)
+		return vfio_open_error(VFIO_IOMMUFD_PATH, errno, why, len);
 	if (!vfio_dir_exists(VFIO_CDEV_DIR)) {
 		/* the directory appears with the first device cdev */
 		if (noiommu)
@@ -508,6 +510,8 @@ static enum vfio_result
 cdev_setup(bool noiommu)
 {
 	cdev_backend.noiommu = noiommu;
+	cdev_backend.ops.dma_map = noiommu ? pin_map : ioas_map;
+	cdev_backend.ops.dma_unmap = noiommu ? pin_unmap : iova_unmap;
 	if (noiommu && !cdev_backend.get_pa &&
 			rte_eal_process_type() != RTE_PROC_SECONDARY)
 		EAL_LOG(NOTICE, "VFIO: the kernel lacks IOMMU_IOAS_NOIOMMU_GET_PA: physical addresses come from /proc/self/pagemap");
@@ -586,40 +590,47 @@ source_install(struct vfio_container *c)
 			rte_strerror(rte_errno));
 		return VFIO_KERNEL_ERROR;
 	}
-	cc_of(c)->source = true;
+	to_cdev_container(c)->source = true;
 	return VFIO_OK;
 }
 
-static enum vfio_result
-cdev_container_open(struct vfio_container *c, int fd)
+/* a slot's cdev state as a new container has it */
+static void
+cdev_state_reset(struct cdev_container *cc)
 {
-	struct cdev_container *cc = calloc(1, sizeof(*cc));
-	enum vfio_result r;
-	int64_t id;
+	cc->ioas_id = 0;
+	cc->source = false;
+	cc->pa_checked = false;
+	__atomic_store_n(&cc->attached, 0, __ATOMIC_RELEASE);
+}
 
-	if (cc == NULL)
-		return VFIO_NO_MEMORY;
-	c->bk = cc;
-	if (fd >= 0) {
-		/* the primary's iommufd: same IOAS */
-		r = vfio_mp_request(VFIO_MP_IOAS_ID, 0, &id, NULL);
-		if (r != VFIO_OK)
-			goto free_cc;
-		cc->adopted = true;
-		cc->ioas_id = (uint32_t)id;
-		c->fd = fd;
-		return VFIO_OK;
-	}
+/* iommufd cannot split an area; no-IOMMU: the IOVA source pins EAL pages */
+static uint32_t
+cdev_caps(void)
+{
+	if (cdev_backend.noiommu)
+		return VFIO_CAP_PIN_ONLY;
+	return VFIO_CAP_TRANSLATION | VFIO_CAP_MAPS_EAL_MEMORY;
+}
+
+static enum vfio_result
+cdev_container_open(struct vfio_container *c)
+{
+	struct cdev_container *cc = to_cdev_container(c);
+	enum vfio_result r;
+	int fd;
+
+	cdev_state_reset(cc);
 	fd = open(VFIO_IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		r = kernel_error("open", VFIO_IOMMUFD_PATH, errno);
-		goto free_cc;
-	}
+	if (fd < 0)
+		return vfio_kernel_error("open", VFIO_IOMMUFD_PATH, errno);
 	if (ioas_alloc(fd, &cc->ioas_id) != 0) {
-		r = kernel_error("IOMMU_IOAS_ALLOC", VFIO_IOMMUFD_PATH, errno);
+		r = vfio_kernel_error("IOMMU_IOAS_ALLOC", VFIO_IOMMUFD_PATH, errno);
 		goto close_fd;
 	}
 	c->fd = fd;
+	c->caps = cdev_caps();
+	c->kernel_context = true; /* the IOAS maps with no device attached */
 	if (c->is_default && cdev_backend.noiommu && cdev_backend.get_pa) {
 		r = source_install(c);
 		if (r != VFIO_OK)
@@ -629,23 +640,38 @@ cdev_container_open(struct vfio_container *c, int fd)
 close_fd:
 	close(fd); /* frees the IOAS */
 	c->fd = -1;
-free_cc:
-	free(cc);
-	c->bk = NULL;
 	return r;
+}
+
+/* the primary's iommufd: exported is the IOAS of its default container */
+static enum vfio_result
+cdev_container_adopt(struct vfio_container *c, int fd, int64_t exported)
+{
+	struct cdev_container *cc = to_cdev_container(c);
+
+	cdev_state_reset(cc);
+	cc->ioas_id = (uint32_t)exported;
+	c->fd = fd;
+	c->caps = cdev_caps();
+	c->kernel_context = true;
+	return VFIO_OK;
+}
+
+static int64_t
+cdev_container_export(const struct vfio_container *c)
+{
+	return to_cdev_container(c)->ioas_id;
 }
 
 static void
 cdev_container_close(struct vfio_container *c)
 {
-	struct cdev_container *cc = cc_of(c);
+	struct cdev_container *cc = to_cdev_container(c);
 
 	if (cc->source)
 		eal_iova_source_set(NULL);
 	close(c->fd);
-	free(cc->ranges);
-	free(cc);
-	c->bk = NULL;
+	cc->source = false;
 }
 
 /* ---- devices -------------------------------------------------------------- */
@@ -679,30 +705,27 @@ cdev_bind(struct vfio_container *c, int fd, const struct vfio_device *d)
 		if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &b) == 0)
 			return VFIO_OK;
 	}
-	return kernel_error("VFIO_DEVICE_BIND_IOMMUFD", addr, errno);
+	return vfio_kernel_error("VFIO_DEVICE_BIND_IOMMUFD", addr, errno);
 }
 
+/* shared_fd: the device as the primary bound it, -1 when it did not */
 static enum vfio_result
-cdev_device_open(struct vfio_container *c, struct vfio_device *d)
+cdev_device_open(struct vfio_container *c, struct vfio_device *d,
+		int shared_fd, bool *new_context)
 {
 	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at) };
-	struct cdev_container *cc = cc_of(c);
+	struct cdev_container *cc = to_cdev_container(c);
 	char path[PATH_MAX];
 	enum vfio_result r;
 	int fd = -1;
 
-	if (cc->adopted) {
-		/* bound by the primary already? then use its descriptor */
-		r = vfio_mp_request(VFIO_MP_CDEV, d->num, NULL, &fd);
-		if (r == VFIO_OK) {
-			d->fd = fd;
-			return VFIO_OK;
-		}
-		if (r != VFIO_NOT_FOUND)
-			return r;
+	*new_context = false; /* the IOAS is the context: it exists */
+	if (shared_fd >= 0) {
+		d->fd = shared_fd;
+		return VFIO_OK;
 	}
 	snprintf(path, sizeof(path), cdev_backend.noiommu ?
-		VFIO_NOIOMMU_CDEV_PATH_FMT : VFIO_CDEV_PATH_FMT, d->num);
+		VFIO_NOIOMMU_CDEV_PATH_FMT : VFIO_CDEV_PATH_FMT, d->node_num);
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT) {
@@ -710,7 +733,7 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d)
 				path, d->addr);
 			return VFIO_NOT_MANAGED;
 		}
-		return kernel_error("open", path, errno);
+		return vfio_kernel_error("open", path, errno);
 	}
 	r = cdev_bind(c, fd, d);
 	if (r != VFIO_OK)
@@ -719,19 +742,19 @@ cdev_device_open(struct vfio_container *c, struct vfio_device *d)
 	if (ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) != 0) {
 		int err = errno;
 
-		r = kernel_error("VFIO_DEVICE_ATTACH_IOMMUFD_PT", d->addr, err);
+		r = vfio_kernel_error("VFIO_DEVICE_ATTACH_IOMMUFD_PT", d->addr, err);
 		/* the first attach pins what the IOAS maps */
 		if (err == ENOMEM)
 			vfio_mem_explain_enomem(c);
 		goto close_fd;
 	}
-	cc->ranges_valid = false; /* reserved regions of the device count */
+	vfio_windows_forget(c); /* reserved regions of the device count */
 	/* no-IOMMU: the first attach pinned the EAL's pages; a secondary
 	 * cannot know whether the primary checked them
 	 */
 	if (cdev_backend.noiommu && c->is_default &&
 			__atomic_fetch_add(&cc->attached, 1, __ATOMIC_ACQ_REL) == 0 &&
-			(!cc->pa_checked || cc->adopted)) {
+			(!cc->pa_checked || c->adopted)) {
 		r = pa_check_all(c);
 		if (r != VFIO_OK) {
 			EAL_LOG(ERR, "VFIO: %s: EAL memory is not where devices would reach it: not using the device",
@@ -748,96 +771,71 @@ close_fd:
 	return r;
 }
 
-static void
+static bool
 cdev_device_close(struct vfio_container *c, struct vfio_device *d)
 {
-	struct cdev_container *cc = cc_of(c);
+	struct cdev_container *cc = to_cdev_container(c);
 
 	close(d->fd);
 	d->fd = -1;
-	cc->ranges_valid = false;
+	vfio_windows_forget(c);
 	/* the last device unpinned the pages: they may move from now on */
 	if (d->attached &&
 			__atomic_sub_fetch(&cc->attached, 1, __ATOMIC_ACQ_REL) == 0)
 		cc->pa_checked = false;
 	d->attached = false;
+	return false; /* the IOAS stays */
 }
 
 /* ---- DMA ------------------------------------------------------------------ */
 
+/* ---- multi-process ------------------------------------------------------ */
+
+static int
+cdev_device_export(const struct vfio_container *c, int num)
+{
+	const struct vfio_device *d;
+
+	TAILQ_FOREACH(d, &c->devices, next)
+		if (d->node_num == num) /* a duplicate: d may go once unlocked */
+			return fcntl(d->fd, F_DUPFD_CLOEXEC, 0);
+	return -1;
+}
+
+/* every device of a secondary may be bound by the primary already */
 static bool
-cdev_dma_ready(const struct vfio_container *c __rte_unused)
+cdev_device_needs_export(const struct vfio_container *c __rte_unused,
+		const struct vfio_device *d __rte_unused)
 {
-	return true; /* the IOAS maps with no device attached */
-}
-
-static bool
-cdev_partial_unmap(const struct vfio_container *c __rte_unused)
-{
-	return false; /* iommufd cannot split an area */
-}
-
-static bool
-cdev_maps_eal_memory(const struct vfio_container *c __rte_unused)
-{
-	/* no-IOMMU: the IOVA source pinned every page already */
-	return !cdev_backend.noiommu;
-}
-
-static enum vfio_result
-cdev_dma_map(struct vfio_container *c, uint64_t va, uint64_t iova,
-		uint64_t len)
-{
-	enum vfio_result r;
-
-	if (cdev_backend.noiommu)
-		return ioas_map(c, va, va, len); /* pin only, keyed by va */
-	r = ioas_check_ranges(c, iova, len);
-	if (r != VFIO_OK)
-		return r;
-	return ioas_map(c, va, iova, len);
-}
-
-static enum vfio_result
-cdev_dma_unmap(struct vfio_container *c, uint64_t va, uint64_t iova,
-		uint64_t len)
-{
-	return ioas_unmap(c, cdev_backend.noiommu ? va : iova, len);
-}
-
-/* ---- answer for the primary's multi-process handler ----------------------- */
-
-int64_t
-vfio_cdev_mp_ioas_id(void)
-{
-	struct vfio_container *c = vfio_default_container();
-
-	if (vfio_backend_ops_current() != &cdev_backend.ops || !c->used ||
-			c->bk == NULL)
-		return -1;
-	return cc_of(c)->ioas_id;
+	return true;
 }
 
 static struct cdev_backend cdev_backend = {
 	.ops = {
 		.name = "cdev",
-		.num_kind = VFIO_NUM_CDEV,
 		.probe = cdev_probe,
 		.setup = cdev_setup,
 		.teardown = cdev_teardown,
 		.iommu_name = cdev_iommu_name,
 		.device_num = cdev_device_num,
+		.container_slot = cdev_container_slot,
 		.container_open = cdev_container_open,
 		.container_close = cdev_container_close,
 		.device_open = cdev_device_open,
 		.device_close = cdev_device_close,
-		.dma_ready = cdev_dma_ready,
-		.partial_unmap = cdev_partial_unmap,
-		.maps_eal_memory = cdev_maps_eal_memory,
-		.dma_map = cdev_dma_map,
-		.dma_unmap = cdev_dma_unmap,
+		.iova_ranges = cdev_iova_ranges,
+		/* dma_map, dma_unmap: installed by cdev_setup() */
+		.container_request = VFIO_MP_IOAS_ID,
+		.container_export = cdev_container_export,
+		.container_adopt = cdev_container_adopt,
+		.device_request = VFIO_MP_CDEV,
+		.device_export = cdev_device_export,
+		.device_needs_export = cdev_device_needs_export,
 	},
 };
+
+/* declared for eal_vfio_mode.c, the only one that picks a backend */
+const struct vfio_backend_ops *vfio_cdev_backend(void);
 
 const struct vfio_backend_ops *
 vfio_cdev_backend(void)

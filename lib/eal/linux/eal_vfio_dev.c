@@ -28,9 +28,7 @@ rte_vfio_get_device_info(int vfio_dev_fd, struct vfio_device_info *info)
 	if (ioctl(vfio_dev_fd, VFIO_DEVICE_GET_INFO, info) != 0) {
 		EAL_LOG(ERR, "VFIO: device fd %d: VFIO_DEVICE_GET_INFO failed: %s",
 			vfio_dev_fd, strerror(errno));
-		/* not a device descriptor: the caller's mistake */
-		return vfio_result_ret(errno == EBADF || errno == ENOTTY ||
-			errno == EINVAL ? VFIO_INVALID : VFIO_KERNEL_ERROR);
+		return vfio_result_ret(vfio_result_from_query_errno(errno));
 	}
 	return 0;
 }

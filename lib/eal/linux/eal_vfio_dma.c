@@ -3,12 +3,15 @@
  */
 
 /*
- * User DMA maps (rte_vfio_container_dma_map/unmap): bookkeeping first, the
- * kernel through the backend, and the bookkeeping follows only what the
- * kernel did. No ioctl here.
+ * DMA maps: the one transaction (check both sets, IOVA ranges, reserve,
+ * kernel call through the backend, commit) used by user maps
+ * (rte_vfio_container_dma_map/unmap), EAL memory (eal_vfio_mem.c) and
+ * replays (eal_vfio.c). The bookkeeping follows only what the kernel did.
+ * No ioctl here.
  */
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <rte_common.h>
@@ -39,101 +42,168 @@ check_range(uint64_t vaddr, uint64_t iova, uint64_t len)
 	return VFIO_OK;
 }
 
-static void
-log_conflict(const char *what, uint64_t va, uint64_t iova, uint64_t len,
-		const struct vfio_map *e)
+/* ---- IOVA ranges ----------------------------------------------------------- */
+
+void
+vfio_windows_set(struct vfio_container *c, struct vfio_window *w, uint32_t n)
 {
-	EAL_LOG(ERR, "VFIO: DMA map va 0x%" PRIx64 " iova 0x%" PRIx64 " len 0x%"
-		PRIx64 " overlaps %s va 0x%" PRIx64 " iova 0x%" PRIx64
-		" len 0x%" PRIx64, va, iova, len, what, e->va, e->iova, e->len);
+	free(c->windows);
+	c->windows = w;
+	c->n_windows = n;
+	c->windows_valid = true;
 }
 
-/* caller holds c->lock */
-static enum vfio_result
-user_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
+void
+vfio_windows_forget(struct vfio_container *c)
 {
+	free(c->windows);
+	c->windows = NULL;
+	c->n_windows = 0;
+	c->windows_valid = false;
+}
+
+static enum vfio_result
+windows_check(struct vfio_container *c, uint64_t iova, uint64_t len)
+{
+	uint64_t last = iova + (len - 1);
+	enum vfio_result r;
+	uint32_t i;
+
+	if ((c->caps & VFIO_CAP_TRANSLATION) == 0)
+		return VFIO_OK; /* the IOVA is only a key */
+	if (!c->windows_valid && vfio_state.ops->iova_ranges != NULL) {
+		r = vfio_state.ops->iova_ranges(c);
+		if (r != VFIO_OK)
+			return r;
+	}
+	if (c->n_windows == 0)
+		return VFIO_OK; /* the kernel did not say: let it decide */
+	for (i = 0; i < c->n_windows; i++)
+		if (iova >= c->windows[i].start && last <= c->windows[i].last)
+			return VFIO_OK;
+	EAL_LOG(ERR, "VFIO: IOVA 0x%" PRIx64 "-0x%" PRIx64 " is outside the %s IOMMU's usable ranges (first 0x%" PRIx64 "-0x%" PRIx64 " of %u)",
+		iova, last, vfio_state.ops->iommu_name(), c->windows[0].start,
+		c->windows[0].last, c->n_windows);
+	return VFIO_INVALID;
+}
+
+enum vfio_result
+vfio_dma_kernel_map(struct vfio_container *c, uint64_t va, uint64_t iova,
+		uint64_t len)
+{
+	enum vfio_result r = windows_check(c, iova, len);
+
+	if (r != VFIO_OK)
+		return r;
+	return vfio_state.ops->dma_map(c, va, iova, len);
+}
+
+/* ---- the transaction ------------------------------------------------------- */
+
+static void
+log_conflict(bool user, uint64_t va, uint64_t iova, uint64_t len,
+		const struct vfio_map *e, bool in_mem)
+{
+	if (!user) {
+		EAL_LOG(ERR, "VFIO: EAL page va 0x%" PRIx64 " iova 0x%" PRIx64
+			" overlaps mapping va 0x%" PRIx64 " iova 0x%" PRIx64
+			" len 0x%" PRIx64, va, iova, e->va, e->iova, e->len);
+		return;
+	}
+	EAL_LOG(ERR, "VFIO: DMA map va 0x%" PRIx64 " iova 0x%" PRIx64 " len 0x%"
+		PRIx64 " overlaps %s va 0x%" PRIx64 " iova 0x%" PRIx64
+		" len 0x%" PRIx64, va, iova, len,
+		in_mem ? "EAL memory" : "a user mapping", e->va, e->iova,
+		e->len);
+}
+
+enum vfio_result
+vfio_dma_map(struct vfio_container *c, struct vfio_maps *set, uint64_t va,
+		uint64_t iova, uint64_t len)
+{
+	bool user = set == &c->user_maps;
+	bool in_mem = true;
 	struct vfio_map e;
 	enum vfio_result r;
 
 	r = vfio_maps_check_add(&c->mem_maps, va, iova, len, &e);
 	if (r == VFIO_ALREADY)
 		return VFIO_OK; /* EAL memory, mapped the same way */
-	if (r == VFIO_EXISTS) {
-		log_conflict("EAL memory", va, iova, len, &e);
-		return r;
+	if (r == VFIO_OK) {
+		in_mem = false;
+		r = vfio_maps_check_add(&c->user_maps, va, iova, len, &e);
+		if (r == VFIO_ALREADY && user)
+			return VFIO_OK;
+		/* an EAL page is never a user mapping, even the same one */
+		if (r == VFIO_ALREADY)
+			e = *vfio_maps_first_from(&c->user_maps, iova);
 	}
-	r = vfio_maps_check_add(&c->user_maps, va, iova, len, &e);
-	if (r == VFIO_ALREADY)
-		return VFIO_OK;
-	if (r == VFIO_EXISTS) {
-		log_conflict("a user mapping", va, iova, len, &e);
-		return r;
+	if (r != VFIO_OK) {
+		log_conflict(user, va, iova, len, &e, in_mem);
+		return VFIO_EXISTS;
 	}
-	r = vfio_maps_reserve(&c->user_maps);
-	if (r != VFIO_OK)
-		return r;
-	if (vfio_state.ops->dma_ready(c)) {
-		r = vfio_state.ops->dma_map(c, va, iova, len);
-		if (r != VFIO_OK)
-			return r;
-	}
-	vfio_maps_add(&c->user_maps, va, iova, len);
-	return VFIO_OK;
+	r = vfio_maps_reserve(set);
+	if (r == VFIO_OK && c->kernel_context)
+		r = vfio_dma_kernel_map(c, va, iova, len);
+	if (r == VFIO_OK)
+		vfio_maps_add(set, va, iova, len);
+	return r;
 }
 
-/* caller holds c->lock */
-static enum vfio_result
-user_unmap(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
+enum vfio_result
+vfio_dma_unmap(struct vfio_container *c, struct vfio_maps *set, uint64_t va,
+		uint64_t iova, uint64_t len)
 {
+	bool user = set == &c->user_maps;
 	uint64_t last = iova + (len - 1);
 	enum vfio_result r;
 
-	r = vfio_maps_check_remove(&c->user_maps, va, iova, len,
-		vfio_state.ops->partial_unmap(c));
-	if (r == VFIO_NOT_FOUND)
+	/* EAL memory is mapped page by page: never a part of one */
+	r = vfio_maps_check_remove(set, va, iova, len,
+		user && (c->caps & VFIO_CAP_PARTIAL_UNMAP) != 0);
+	if (r == VFIO_NOT_FOUND && user)
 		EAL_LOG(ERR, "VFIO: DMA unmap va 0x%" PRIx64 " iova 0x%" PRIx64
 			" len 0x%" PRIx64 ": not mapped", va, iova, len);
-	else if (r == VFIO_UNSUPPORTED)
+	else if (r == VFIO_UNSUPPORTED && user)
 		EAL_LOG(ERR, "VFIO: DMA unmap iova 0x%" PRIx64 " len 0x%" PRIx64
 			": covers part of a mapping, which the %s IOMMU cannot unmap",
 			iova, len, vfio_state.ops->iommu_name());
 	if (r != VFIO_OK)
 		return r;
-	r = vfio_maps_reserve(&c->user_maps);
+	r = vfio_maps_reserve(set);
 	if (r != VFIO_OK)
 		return r;
 	/* piece by piece, so that the bookkeeping follows every success */
-	while (vfio_state.ops->dma_ready(c)) {
-		const struct vfio_map *e = vfio_maps_next(&c->user_maps, iova);
+	while (c->kernel_context) {
+		const struct vfio_map *e = vfio_maps_first_from(set, iova);
 		uint64_t start, end;
 
 		if (e == NULL || e->iova > last)
 			break;
 		start = RTE_MAX(e->iova, iova);
 		end = RTE_MIN(e->iova + (e->len - 1), last);
-		r = vfio_state.ops->dma_unmap(c, e->va + (start - e->iova), start,
-			end - start + 1);
+		r = vfio_state.ops->dma_unmap(c, e->va + (start - e->iova),
+			start, end - start + 1);
 		if (r != VFIO_OK)
 			return r;
-		vfio_maps_remove(&c->user_maps, start, end - start + 1);
+		vfio_maps_remove(set, start, end - start + 1);
 		if (end == last)
 			return VFIO_OK;
 		iova = end + 1;
-		r = vfio_maps_reserve(&c->user_maps);
+		r = vfio_maps_reserve(set);
 		if (r != VFIO_OK)
 			return r;
 	}
-	vfio_maps_remove(&c->user_maps, iova, last - iova + 1);
+	vfio_maps_remove(set, iova, last - iova + 1);
 	return VFIO_OK;
 }
 
-typedef enum vfio_result (*user_dma_op_t)(struct vfio_container *c,
-	uint64_t va, uint64_t iova, uint64_t len);
+/* ---- user DMA maps API ----------------------------------------------------- */
 
-/* Checks, locks (memory hotplug, then container) and runs a user DMA op. */
+/* Checks, locks (memory hotplug, then container) and runs a transaction. */
 static int
 user_dma_call(int container_fd, uint64_t vaddr, uint64_t iova, uint64_t len,
-		user_dma_op_t op)
+		bool map)
 {
 	struct vfio_container *c;
 	enum vfio_result r;
@@ -145,7 +215,8 @@ user_dma_call(int container_fd, uint64_t vaddr, uint64_t iova, uint64_t len,
 	locked = vfio_mem_lock();
 	r = vfio_container_get(container_fd, &c);
 	if (r == VFIO_OK) {
-		r = op(c, vaddr, iova, len);
+		r = map ? vfio_dma_map(c, &c->user_maps, vaddr, iova, len) :
+			vfio_dma_unmap(c, &c->user_maps, vaddr, iova, len);
 		pthread_mutex_unlock(&c->lock);
 	}
 	vfio_mem_unlock(locked);
@@ -156,12 +227,12 @@ int
 rte_vfio_container_dma_map(int container_fd, uint64_t vaddr, uint64_t iova,
 		uint64_t len)
 {
-	return user_dma_call(container_fd, vaddr, iova, len, user_map);
+	return user_dma_call(container_fd, vaddr, iova, len, true);
 }
 
 int
 rte_vfio_container_dma_unmap(int container_fd, uint64_t vaddr, uint64_t iova,
 		uint64_t len)
 {
-	return user_dma_call(container_fd, vaddr, iova, len, user_unmap);
+	return user_dma_call(container_fd, vaddr, iova, len, false);
 }

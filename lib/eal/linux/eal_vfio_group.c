@@ -46,29 +46,26 @@ TAILQ_HEAD(vfio_group_list, vfio_group);
 
 /* per container */
 struct group_container {
+	struct vfio_container c; /* the front end's part */
 	struct vfio_group_list groups;
 	bool iommu_set;   /* VFIO_SET_IOMMU done: the kernel context exists */
-	bool adopted;     /* the primary's default container (secondary) */
-	struct vfio_iova_range *windows; /* usable IOVA ranges (type1) */
-	uint32_t n_windows;
 };
 
 struct iommu_type;
-
-typedef enum vfio_result (*iommu_init_t)(struct vfio_container *c,
-		struct group_container *gc);
-typedef enum vfio_result (*iommu_dma_t)(struct vfio_container *c,
-		uint64_t va, uint64_t iova, uint64_t len);
 
 /* IOMMU types are data: preference order, what each can do */
 struct iommu_type {
 	int type;
 	const char *name;
 	bool noiommu;       /* no translation: mappings are bookkeeping only */
-	bool partial_unmap; /* the kernel can unmap part of a mapping */
-	iommu_init_t init;  /* after VFIO_SET_IOMMU */
-	iommu_dma_t map;
-	iommu_dma_t unmap;
+	uint32_t caps;      /* VFIO_CAP_* of its containers */
+	/* after VFIO_SET_IOMMU: sets the IOVA ranges */
+	enum vfio_result (*init)(struct vfio_container *c);
+	/* the backend's dma_map/dma_unmap while this type is in use */
+	enum vfio_result (*map)(struct vfio_container *c, uint64_t va,
+		uint64_t iova, uint64_t len);
+	enum vfio_result (*unmap)(struct vfio_container *c, uint64_t va,
+		uint64_t iova, uint64_t len);
 };
 
 static struct group_backend {
@@ -77,41 +74,48 @@ static struct group_backend {
 	const struct iommu_type *type; /* chosen by probe or by the primary */
 } group_backend;
 
+/* every container slot, with the group state of it */
+static struct group_container group_containers[RTE_MAX_VFIO_CONTAINERS];
+
 static inline struct group_container *
-gc_of(const struct vfio_container *c)
+to_group_container(const struct vfio_container *c)
 {
-	return c->bk;
+	return container_of(c, struct group_container, c);
 }
 
-static enum vfio_result
-kernel_error(const char *what, const char *obj, int err)
+static struct vfio_container *
+group_container_slot(unsigned int index)
 {
-	EAL_LOG(ERR, "VFIO: %s %s failed: %s", obj, what, strerror(err));
-	return vfio_result_from_errno(err);
+	return &group_containers[index].c;
 }
 
 /* ---- type1 ---------------------------------------------------------------- */
 
 /* usable IOVA windows; room is what the kernel gave from this capability */
 static void
-cap_iova_range(struct group_container *gc, const void *cap, size_t room)
+cap_iova_range(struct vfio_container *c, const void *cap, size_t room)
 {
 	const struct vfio_iommu_type1_info_cap_iova_range *cr = cap;
 	size_t bytes = (size_t)cr->nr_iovas * sizeof(cr->iova_ranges[0]);
+	struct vfio_window *w;
+	uint32_t i;
 
 	if (sizeof(*cr) + bytes > room)
 		return;
-	free(gc->windows);
-	gc->n_windows = 0;
-	gc->windows = malloc(bytes > 0 ? bytes : 1);
-	if (gc->windows == NULL)
+	w = calloc(cr->nr_iovas > 0 ? cr->nr_iovas : 1, sizeof(*w));
+	if (w == NULL) {
+		vfio_windows_forget(c);
 		return; /* no check then: the kernel still refuses bad IOVAs */
-	memcpy(gc->windows, cr->iova_ranges, bytes);
-	gc->n_windows = cr->nr_iovas;
+	}
+	for (i = 0; i < cr->nr_iovas; i++) {
+		w[i].start = cr->iova_ranges[i].start;
+		w[i].last = cr->iova_ranges[i].end;
+	}
+	vfio_windows_set(c, w, cr->nr_iovas);
 }
 
 static void
-cap_dma_avail(struct group_container *gc __rte_unused, const void *cap,
+cap_dma_avail(struct vfio_container *c __rte_unused, const void *cap,
 		size_t room __rte_unused)
 {
 	const struct vfio_iommu_type1_info_dma_avail *a = cap;
@@ -124,7 +128,7 @@ cap_dma_avail(struct group_container *gc __rte_unused, const void *cap,
 static const struct {
 	uint16_t id;
 	size_t size;
-	void (*parse)(struct group_container *gc, const void *cap, size_t room);
+	void (*parse)(struct vfio_container *c, const void *cap, size_t room);
 } type1_caps[] = {
 	{ VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE,
 		sizeof(struct vfio_iommu_type1_info_cap_iova_range),
@@ -134,7 +138,7 @@ static const struct {
 };
 
 static void
-type1_parse_caps(struct group_container *gc,
+type1_parse_caps(struct vfio_container *c,
 		const struct vfio_iommu_type1_info *info, size_t sz)
 {
 	uint32_t off = info->cap_offset;
@@ -150,13 +154,13 @@ type1_parse_caps(struct group_container *gc,
 		for (i = 0; i < RTE_DIM(type1_caps); i++)
 			if (h->id == type1_caps[i].id &&
 					off + type1_caps[i].size <= sz)
-				type1_caps[i].parse(gc, h, sz - off);
+				type1_caps[i].parse(c, h, sz - off);
 		off = h->next;
 	}
 }
 
 static enum vfio_result
-type1_init(struct vfio_container *c, struct group_container *gc)
+type1_init(struct vfio_container *c)
 {
 	struct vfio_iommu_type1_info *info, *bigger;
 	size_t sz = sizeof(*info);
@@ -167,7 +171,7 @@ type1_init(struct vfio_container *c, struct group_container *gc)
 		return VFIO_NO_MEMORY;
 	info->argsz = sz;
 	if (ioctl(c->fd, VFIO_IOMMU_GET_INFO, info) != 0) {
-		r = kernel_error("VFIO_IOMMU_GET_INFO", "container", errno);
+		r = vfio_kernel_error("VFIO_IOMMU_GET_INFO", "container", errno);
 		goto out;
 	}
 	if (info->argsz > sz) {
@@ -182,33 +186,16 @@ type1_init(struct vfio_container *c, struct group_container *gc)
 		memset(info, 0, sz);
 		info->argsz = sz;
 		if (ioctl(c->fd, VFIO_IOMMU_GET_INFO, info) != 0) {
-			r = kernel_error("VFIO_IOMMU_GET_INFO", "container",
+			r = vfio_kernel_error("VFIO_IOMMU_GET_INFO", "container",
 				errno);
 			goto out;
 		}
 	}
 	if ((info->flags & VFIO_IOMMU_INFO_CAPS) != 0)
-		type1_parse_caps(gc, info, RTE_MIN(sz, (size_t)info->argsz));
+		type1_parse_caps(c, info, RTE_MIN(sz, (size_t)info->argsz));
 out:
 	free(info);
 	return r;
-}
-
-static enum vfio_result
-check_windows(const struct group_container *gc, uint64_t iova, uint64_t len)
-{
-	uint64_t last = iova + (len - 1);
-	uint32_t i;
-
-	if (gc->n_windows == 0)
-		return VFIO_OK; /* the kernel did not say: let it decide */
-	for (i = 0; i < gc->n_windows; i++)
-		if (iova >= gc->windows[i].start && last <= gc->windows[i].end)
-			return VFIO_OK;
-	EAL_LOG(ERR, "VFIO: IOVA 0x%" PRIx64 "-0x%" PRIx64 " is outside the IOMMU's usable ranges (first 0x%llx-0x%llx of %u)",
-		iova, last, (unsigned long long)gc->windows[0].start,
-		(unsigned long long)gc->windows[0].end, gc->n_windows);
-	return VFIO_INVALID;
 }
 
 static enum vfio_result
@@ -221,11 +208,7 @@ type1_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 		.iova = iova,
 		.size = len,
 	};
-	enum vfio_result r;
 
-	r = check_windows(gc_of(c), iova, len);
-	if (r != VFIO_OK)
-		return r;
 	if (ioctl(c->fd, VFIO_IOMMU_MAP_DMA, &m) == 0)
 		return VFIO_OK;
 	if (errno == ENOSPC) {
@@ -252,7 +235,7 @@ type1_unmap(struct vfio_container *c, uint64_t va __rte_unused,
 		EAL_LOG(ERR, "VFIO: VFIO_IOMMU_UNMAP_DMA iova 0x%" PRIx64
 			" len 0x%" PRIx64 " failed: %s", iova, len,
 			strerror(errno));
-		return errno == ENOENT ? VFIO_NOT_FOUND : VFIO_KERNEL_ERROR;
+		return vfio_result_from_unmap_errno(errno);
 	}
 	if (u.size != len) {
 		EAL_LOG(ERR, "VFIO: VFIO_IOMMU_UNMAP_DMA iova 0x%" PRIx64
@@ -266,26 +249,27 @@ type1_unmap(struct vfio_container *c, uint64_t va __rte_unused,
 /* ---- sPAPR TCE v2 --------------------------------------------------------- */
 
 static enum vfio_result
-spapr_init(struct vfio_container *c, struct group_container *gc)
+spapr_init(struct vfio_container *c)
 {
 	struct vfio_iommu_spapr_tce_info info = { .argsz = sizeof(info) };
 	struct vfio_iommu_spapr_tce_remove rm = { .argsz = sizeof(rm) };
 	struct vfio_iommu_spapr_tce_create cr = { .argsz = sizeof(cr) };
 	long pg = sysconf(_SC_PAGESIZE);
+	struct vfio_window *w;
 
 	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_TCE_GET_INFO, &info) != 0)
-		return kernel_error("VFIO_IOMMU_SPAPR_TCE_GET_INFO",
+		return vfio_kernel_error("VFIO_IOMMU_SPAPR_TCE_GET_INFO",
 			"container", errno);
 	/* replace the 32-bit default window by one covering our IOVAs */
 	rm.start_addr = info.dma32_window_start;
 	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_TCE_REMOVE, &rm) != 0)
-		return kernel_error("VFIO_IOMMU_SPAPR_TCE_REMOVE", "container",
+		return vfio_kernel_error("VFIO_IOMMU_SPAPR_TCE_REMOVE", "container",
 			errno);
 	cr.page_shift = __builtin_ctzl((unsigned long)pg);
 	cr.window_size = SPAPR_WINDOW_SIZE;
 	cr.levels = SPAPR_WINDOW_LEVELS;
 	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_TCE_CREATE, &cr) != 0)
-		return kernel_error("VFIO_IOMMU_SPAPR_TCE_CREATE", "container",
+		return vfio_kernel_error("VFIO_IOMMU_SPAPR_TCE_CREATE", "container",
 			errno);
 	if (cr.start_addr != 0) {
 		EAL_LOG(ERR, "VFIO: sPAPR DMA window starts at 0x%llx, not 0",
@@ -293,12 +277,12 @@ spapr_init(struct vfio_container *c, struct group_container *gc)
 		return VFIO_UNSUPPORTED;
 	}
 	/* mappings are checked against the window like type1 ranges */
-	gc->windows = malloc(sizeof(*gc->windows));
-	if (gc->windows == NULL)
+	w = malloc(sizeof(*w));
+	if (w == NULL)
 		return VFIO_NO_MEMORY;
-	gc->windows[0].start = 0;
-	gc->windows[0].end = SPAPR_WINDOW_SIZE - 1;
-	gc->n_windows = 1;
+	w->start = 0;
+	w->last = SPAPR_WINDOW_SIZE - 1;
+	vfio_windows_set(c, w, 1);
 	return VFIO_OK;
 }
 
@@ -311,7 +295,7 @@ spapr_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 	enum vfio_result r;
 
 	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_REGISTER_MEMORY, &reg) != 0)
-		return kernel_error("VFIO_IOMMU_SPAPR_REGISTER_MEMORY",
+		return vfio_kernel_error("VFIO_IOMMU_SPAPR_REGISTER_MEMORY",
 			"container", errno);
 	r = type1_map(c, va, iova, len);
 	if (r != VFIO_OK)
@@ -344,19 +328,23 @@ noiommu_dma(struct vfio_container *c __rte_unused, uint64_t va __rte_unused,
 	return VFIO_OK;
 }
 
+#define TYPE1_CAPS (VFIO_CAP_TRANSLATION | VFIO_CAP_GROUPS | \
+	VFIO_CAP_MAPS_EAL_MEMORY)
+
 static const struct iommu_type iommu_types[] = {
-	{ VFIO_TYPE1v2_IOMMU, "type1v2", false, false, type1_init,
+	{ VFIO_TYPE1v2_IOMMU, "type1v2", false, TYPE1_CAPS, type1_init,
 		type1_map, type1_unmap },
-	{ VFIO_TYPE1_IOMMU, "type1", false, false, type1_init,
+	{ VFIO_TYPE1_IOMMU, "type1", false, TYPE1_CAPS, type1_init,
 		type1_map, type1_unmap },
 	/*
 	 * sPAPR clears any part of a window, but memory is pre-registered per
 	 * mapping and a registration can only be undone whole: whole
 	 * mappings only, like type1.
 	 */
-	{ VFIO_SPAPR_TCE_v2_IOMMU, "sPAPR TCE v2", false, false, spapr_init,
-		spapr_map, spapr_unmap },
-	{ VFIO_NOIOMMU_IOMMU, "none (no-IOMMU)", true, true, NULL,
+	{ VFIO_SPAPR_TCE_v2_IOMMU, "sPAPR TCE v2", false, TYPE1_CAPS,
+		spapr_init, spapr_map, spapr_unmap },
+	{ VFIO_NOIOMMU_IOMMU, "none (no-IOMMU)", true,
+		VFIO_CAP_GROUPS | VFIO_CAP_PARTIAL_UNMAP, NULL,
 		noiommu_dma, noiommu_dma },
 };
 
@@ -374,17 +362,6 @@ iommu_types_find(int type)
 /* ---- backend selection ---------------------------------------------------- */
 
 static enum vfio_result
-open_error(const char *path, int err, char *why, size_t len)
-{
-	snprintf(why, len, "cannot open %s: %s", path, strerror(err));
-	if (err == EACCES)
-		return VFIO_ACCESS;
-	if (err == EPERM)
-		return VFIO_PERM;
-	return VFIO_NOT_MANAGED;
-}
-
-static enum vfio_result
 group_probe(bool noiommu, char *why, size_t len)
 {
 	unsigned int i;
@@ -393,7 +370,7 @@ group_probe(bool noiommu, char *why, size_t len)
 	group_backend.type = NULL;
 	fd = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return open_error(VFIO_CONTAINER_PATH, errno, why, len);
+		return vfio_open_error(VFIO_CONTAINER_PATH, errno, why, len);
 	ver = ioctl(fd, VFIO_GET_API_VERSION);
 	if (ver != VFIO_API_VERSION) {
 		snprintf(why, len, "%s: VFIO API version %d, expected %d",
@@ -420,31 +397,32 @@ group_probe(bool noiommu, char *why, size_t len)
 	return VFIO_OK;
 }
 
+/* the kernel calls of type t become the backend's, once */
+static void
+type_use(const struct iommu_type *t)
+{
+	group_backend.type = t;
+	group_backend.ops.dma_map = t != NULL ? t->map : NULL;
+	group_backend.ops.dma_unmap = t != NULL ? t->unmap : NULL;
+}
+
 static enum vfio_result
 group_setup(bool noiommu)
 {
-	enum vfio_result r;
-	int64_t type;
-
 	group_backend.noiommu = noiommu;
-	if (rte_eal_process_type() != RTE_PROC_SECONDARY)
-		return group_backend.type != NULL ? VFIO_OK : VFIO_NOT_MANAGED;
-	r = vfio_mp_request(VFIO_MP_IOMMU_TYPE, 0, &type, NULL);
-	if (r != VFIO_OK)
-		return r;
-	group_backend.type = iommu_types_find((int)type);
-	if (group_backend.type == NULL) {
-		EAL_LOG(ERR, "VFIO: the primary uses unknown IOMMU type %" PRId64,
-			type);
-		return VFIO_KERNEL_ERROR;
-	}
+	/* a secondary learns the type when it adopts the container */
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY)
+		return VFIO_OK;
+	if (group_backend.type == NULL)
+		return VFIO_NOT_MANAGED;
+	type_use(group_backend.type);
 	return VFIO_OK;
 }
 
 static void
 group_teardown(void)
 {
-	group_backend.type = NULL;
+	type_use(NULL);
 	group_backend.noiommu = false;
 }
 
@@ -475,31 +453,61 @@ group_device_num(const char *sysfs_base, const char *addr, int *num)
 /* ---- containers ----------------------------------------------------------- */
 
 static enum vfio_result
-group_container_open(struct vfio_container *c, int fd)
+container_init(struct vfio_container *c, int fd)
 {
-	struct group_container *gc = calloc(1, sizeof(*gc));
+	struct group_container *gc = to_group_container(c);
 
-	if (gc == NULL)
-		return VFIO_NO_MEMORY;
 	TAILQ_INIT(&gc->groups);
-	if (fd < 0) {
-		fd = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			free(gc);
-			return kernel_error("open", VFIO_CONTAINER_PATH, errno);
-		}
-	} else {
-		gc->adopted = true;
-	}
+	gc->iommu_set = false;
 	c->fd = fd;
-	c->bk = gc;
+	c->caps = group_backend.type->caps;
+	c->kernel_context = false; /* until the first group sets the IOMMU */
 	return VFIO_OK;
+}
+
+static enum vfio_result
+group_container_open(struct vfio_container *c)
+{
+	enum vfio_result r;
+	int fd;
+
+	fd = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return vfio_kernel_error("open", VFIO_CONTAINER_PATH, errno);
+	r = container_init(c, fd);
+	if (r != VFIO_OK)
+		close(fd);
+	return r;
+}
+
+/* the primary set the IOMMU: exported is its type */
+static enum vfio_result
+group_container_adopt(struct vfio_container *c, int fd, int64_t exported)
+{
+	const struct iommu_type *t = iommu_types_find((int)exported);
+	enum vfio_result r;
+
+	if (t == NULL) {
+		EAL_LOG(ERR, "VFIO: the primary uses unknown IOMMU type %" PRId64,
+			exported);
+		return VFIO_KERNEL_ERROR;
+	}
+	type_use(t);
+	r = container_init(c, fd);
+	c->kernel_context = true; /* the primary set the IOMMU */
+	return r;
+}
+
+static int64_t
+group_container_export(const struct vfio_container *c __rte_unused)
+{
+	return group_backend.type != NULL ? group_backend.type->type : -1;
 }
 
 static void
 group_container_close(struct vfio_container *c)
 {
-	struct group_container *gc = gc_of(c);
+	struct group_container *gc = to_group_container(c);
 	struct vfio_group *g;
 
 	/* groups leave with their last device; be safe anyway */
@@ -509,15 +517,13 @@ group_container_close(struct vfio_container *c)
 		free(g);
 	}
 	close(c->fd);
-	free(gc->windows);
-	free(gc);
-	c->bk = NULL;
+	gc->iommu_set = false;
 }
 
 /* open a group and attach it to c; the first one sets the IOMMU */
 static enum vfio_result
 group_attach(struct vfio_container *c, struct group_container *gc, int num,
-		int *out_fd)
+		int *out_fd, bool *new_context)
 {
 	struct vfio_group_status st = { .argsz = sizeof(st) };
 	const struct iommu_type *t = group_backend.type;
@@ -535,10 +541,10 @@ group_attach(struct vfio_container *c, struct group_container *gc, int num,
 				path);
 			return VFIO_NOT_MANAGED;
 		}
-		return kernel_error("open", path, errno);
+		return vfio_kernel_error("open", path, errno);
 	}
 	if (ioctl(fd, VFIO_GROUP_GET_STATUS, &st) != 0) {
-		r = kernel_error("VFIO_GROUP_GET_STATUS", obj, errno);
+		r = vfio_kernel_error("VFIO_GROUP_GET_STATUS", obj, errno);
 		goto close_fd;
 	}
 	if ((st.flags & VFIO_GROUP_FLAGS_VIABLE) == 0) {
@@ -548,20 +554,21 @@ group_attach(struct vfio_container *c, struct group_container *gc, int num,
 		goto close_fd;
 	}
 	if (ioctl(fd, VFIO_GROUP_SET_CONTAINER, &c->fd) != 0) {
-		r = kernel_error("VFIO_GROUP_SET_CONTAINER", obj, errno);
+		r = vfio_kernel_error("VFIO_GROUP_SET_CONTAINER", obj, errno);
 		goto close_fd;
 	}
-	if (!gc->iommu_set && !gc->adopted) {
+	if (!gc->iommu_set && !c->adopted) {
 		if (ioctl(c->fd, VFIO_SET_IOMMU, t->type) != 0) {
-			r = kernel_error("VFIO_SET_IOMMU", obj, errno);
+			r = vfio_kernel_error("VFIO_SET_IOMMU", obj, errno);
 			goto close_fd;
 		}
 		if (t->init != NULL) {
-			r = t->init(c, gc);
+			r = t->init(c);
 			if (r != VFIO_OK)
 				goto close_fd; /* closing unsets the container */
 		}
 		gc->iommu_set = true;
+		*new_context = true;
 	}
 	*out_fd = fd;
 	return VFIO_OK;
@@ -570,38 +577,48 @@ close_fd:
 	return r;
 }
 
-static enum vfio_result
-group_get(struct vfio_container *c, int num, struct vfio_group **out)
+static struct vfio_group *
+group_find(const struct group_container *gc, int num)
 {
-	struct group_container *gc = gc_of(c);
 	struct vfio_group *g;
-	enum vfio_result r;
-	int fd = -1;
 
-	TAILQ_FOREACH(g, &gc->groups, next) {
-		if (g->num == num) {
-			g->refs++;
-			*out = g;
-			return VFIO_OK;
-		}
+	TAILQ_FOREACH(g, &gc->groups, next)
+		if (g->num == num)
+			return g;
+	return NULL;
+}
+
+/* shared_fd: the primary's group fd (adopted container), -1 otherwise */
+static enum vfio_result
+group_get(struct vfio_container *c, int num, int shared_fd,
+		struct vfio_group **out, bool *new_context)
+{
+	struct group_container *gc = to_group_container(c);
+	struct vfio_group *g = group_find(gc, num);
+	enum vfio_result r = VFIO_OK;
+	int fd = shared_fd;
+
+	if (g != NULL) {
+		if (shared_fd >= 0)
+			close(shared_fd);
+		g->refs++;
+		*out = g;
+		return VFIO_OK;
 	}
-	g = calloc(1, sizeof(*g));
-	if (g == NULL)
-		return VFIO_NO_MEMORY;
-	if (gc->adopted) {
+	if (c->adopted && fd < 0) {
 		/* only the primary may open a group: it hands its fd over */
-		r = vfio_mp_request(VFIO_MP_GROUP, num, NULL, &fd);
-		if (r == VFIO_NOT_FOUND) {
-			EAL_LOG(ERR, "VFIO: group %d is not open in the primary process",
-				num);
-			r = VFIO_NOT_MANAGED;
-		}
-	} else {
-		r = group_attach(c, gc, num, &fd);
+		EAL_LOG(ERR, "VFIO: group %d is not open in the primary process",
+			num);
+		return VFIO_NOT_MANAGED;
 	}
-	if (r != VFIO_OK) {
-		free(g);
+	if (!c->adopted)
+		r = group_attach(c, gc, num, &fd, new_context);
+	if (r != VFIO_OK)
 		return r;
+	g = calloc(1, sizeof(*g));
+	if (g == NULL) {
+		close(fd);
+		return VFIO_NO_MEMORY;
 	}
 	g->num = num;
 	g->fd = fd;
@@ -611,29 +628,29 @@ group_get(struct vfio_container *c, int num, struct vfio_group **out)
 	return VFIO_OK;
 }
 
-static void
+/* returns true when the last group left: the kernel context is gone */
+static bool
 group_put(struct vfio_container *c, struct vfio_group *g)
 {
-	struct group_container *gc = gc_of(c);
+	struct group_container *gc = to_group_container(c);
 
 	if (--g->refs > 0)
-		return;
+		return false;
 	TAILQ_REMOVE(&gc->groups, g, next);
 	/* closing detaches it; the last one takes the IOMMU context along */
 	close(g->fd);
 	free(g);
-	if (TAILQ_EMPTY(&gc->groups) && !gc->adopted) {
-		gc->iommu_set = false;
-		free(gc->windows);
-		gc->windows = NULL;
-		gc->n_windows = 0;
-	}
+	if (!TAILQ_EMPTY(&gc->groups) || c->adopted)
+		return false;
+	gc->iommu_set = false;
+	return true;
 }
 
 /* ---- devices -------------------------------------------------------------- */
 
 static enum vfio_result
-group_device_open(struct vfio_container *c, struct vfio_device *d)
+group_device_open(struct vfio_container *c, struct vfio_device *d,
+		int shared_fd, bool *new_context)
 {
 	char name[RTE_DEV_NAME_MAX_LEN + sizeof(" vf_token=") + RTE_UUID_STRLEN];
 	struct vfio_group *g;
@@ -641,7 +658,8 @@ group_device_open(struct vfio_container *c, struct vfio_device *d)
 	rte_uuid_t token;
 	int fd;
 
-	r = group_get(c, d->num, &g);
+	*new_context = false;
+	r = group_get(c, d->node_num, shared_fd, &g, new_context);
 	if (r != VFIO_OK)
 		return r;
 	memset(token, 0, sizeof(token));
@@ -667,111 +685,72 @@ group_device_open(struct vfio_container *c, struct vfio_device *d)
 			EAL_LOG(ERR, "VFIO: %s: VFIO_GROUP_GET_DEVICE_FD failed: %s",
 				d->addr, strerror(errno));
 		r = vfio_result_from_errno(errno);
-		group_put(c, g);
+		/* a context made for this device only goes with it */
+		if (group_put(c, g)) {
+			*new_context = false;
+			vfio_windows_forget(c);
+		}
 		return r;
 	}
 	d->fd = fd;
-	d->bk = g;
 	return VFIO_OK;
 }
 
-static void
+static bool
 group_device_close(struct vfio_container *c, struct vfio_device *d)
 {
+	/* the device holds a reference: its group is open */
+	struct vfio_group *g = group_find(to_group_container(c), d->node_num);
+
 	close(d->fd);
 	d->fd = -1;
-	group_put(c, d->bk);
-	d->bk = NULL;
+	return group_put(c, g);
 }
 
-/* ---- DMA ------------------------------------------------------------------ */
+/* ---- multi-process ------------------------------------------------------ */
 
+static int
+group_device_export(const struct vfio_container *c, int num)
+{
+	const struct vfio_group *g = group_find(to_group_container(c), num);
+
+	/* a duplicate: the group may be closed once the caller unlocks */
+	return g != NULL ? fcntl(g->fd, F_DUPFD_CLOEXEC, 0) : -1;
+}
+
+/* a group opened by this process serves every device in it */
 static bool
-group_dma_ready(const struct vfio_container *c)
+group_device_needs_export(const struct vfio_container *c,
+		const struct vfio_device *d)
 {
-	return gc_of(c)->iommu_set || gc_of(c)->adopted;
-}
-
-static bool
-group_partial_unmap(const struct vfio_container *c __rte_unused)
-{
-	return group_backend.type->partial_unmap;
-}
-
-static bool
-group_maps_eal_memory(const struct vfio_container *c __rte_unused)
-{
-	return !group_backend.type->noiommu;
-}
-
-static enum vfio_result
-group_dma_map(struct vfio_container *c, uint64_t va, uint64_t iova,
-		uint64_t len)
-{
-	return group_backend.type->map(c, va, iova, len);
-}
-
-static enum vfio_result
-group_dma_unmap(struct vfio_container *c, uint64_t va, uint64_t iova,
-		uint64_t len)
-{
-	return group_backend.type->unmap(c, va, iova, len);
-}
-
-/* ---- answers for the primary's multi-process handler ---------------------- */
-
-int
-vfio_group_mp_iommu_type(void)
-{
-	if (vfio_backend_ops_current() != &group_backend.ops ||
-			group_backend.type == NULL)
-		return -1;
-	return group_backend.type->type;
-}
-
-int
-vfio_group_mp_group_fd(int num)
-{
-	struct vfio_container *c = vfio_default_container();
-	struct vfio_group *g;
-	int fd = -1;
-
-	if (vfio_backend_ops_current() != &group_backend.ops)
-		return -1;
-	pthread_mutex_lock(&c->lock);
-	if (c->used && c->bk != NULL) {
-		TAILQ_FOREACH(g, &gc_of(c)->groups, next) {
-			if (g->num == num) {
-				/* the group may be closed once unlocked */
-				fd = fcntl(g->fd, F_DUPFD_CLOEXEC, 0);
-				break;
-			}
-		}
-	}
-	pthread_mutex_unlock(&c->lock);
-	return fd;
+	return group_find(to_group_container(c), d->node_num) == NULL;
 }
 
 static struct group_backend group_backend = {
 	.ops = {
 		.name = "group",
-		.num_kind = VFIO_NUM_GROUP,
 		.probe = group_probe,
 		.setup = group_setup,
 		.teardown = group_teardown,
 		.iommu_name = group_iommu_name,
 		.device_num = group_device_num,
+		.container_slot = group_container_slot,
 		.container_open = group_container_open,
 		.container_close = group_container_close,
 		.device_open = group_device_open,
 		.device_close = group_device_close,
-		.dma_ready = group_dma_ready,
-		.partial_unmap = group_partial_unmap,
-		.maps_eal_memory = group_maps_eal_memory,
-		.dma_map = group_dma_map,
-		.dma_unmap = group_dma_unmap,
+		/* dma_map, dma_unmap: those of the IOMMU type (type_use()) */
+		.container_request = VFIO_MP_IOMMU_TYPE,
+		.container_export = group_container_export,
+		.container_adopt = group_container_adopt,
+		.device_request = VFIO_MP_GROUP,
+		.device_export = group_device_export,
+		.device_needs_export = group_device_needs_export,
 	},
 };
+
+/* declared for eal_vfio_mode.c, the only one that picks a backend */
+const struct vfio_backend_ops *vfio_group_backend(void);
 
 const struct vfio_backend_ops *
 vfio_group_backend(void)

@@ -30,10 +30,10 @@ vfio_info_get(struct vfio_info *out)
 	out->interface = vfio_state.ops != NULL ? vfio_state.ops->name : "none";
 	out->iommu = vfio_state.ops != NULL ? vfio_state.ops->iommu_name() :
 		"none";
-	if (vfio_state.tables_ready)
-		for (i = 0; i < RTE_DIM(vfio_state.containers); i++)
-			if (vfio_state.containers[i].used)
-				out->containers++;
+	for (i = 0; i < RTE_DIM(vfio_state.containers); i++)
+		if (vfio_state.containers[i] != NULL &&
+				vfio_state.containers[i]->used)
+			out->containers++;
 	pthread_mutex_unlock(&vfio_state.lock);
 }
 
@@ -46,12 +46,11 @@ container_lock(unsigned int index, struct vfio_container **out)
 	if (index >= RTE_DIM(vfio_state.containers))
 		return -EINVAL;
 	pthread_mutex_lock(&vfio_state.lock);
-	if (!vfio_state.tables_ready || vfio_check_ready() != VFIO_OK ||
-			!vfio_state.containers[index].used) {
+	c = vfio_state.containers[index];
+	if (vfio_check_ready() != VFIO_OK || c == NULL || !c->used) {
 		pthread_mutex_unlock(&vfio_state.lock);
 		return -ENOENT;
 	}
-	c = &vfio_state.containers[index];
 	pthread_mutex_lock(&c->lock);
 	*out = c;
 	return 0;
@@ -94,15 +93,16 @@ vfio_info_container(unsigned int index, struct vfio_info_container *out)
 	out->ioas_id = -1;
 	out->user_maps = c->user_maps.n;
 	out->mem_maps = c->mem_maps.n;
-	groups = vfio_state.ops->num_kind == VFIO_NUM_GROUP;
+	groups = (c->caps & VFIO_CAP_GROUPS) != 0;
 	TAILQ_FOREACH(d, &c->devices, next) {
 		out->devices++;
 		if (groups)
-			add_group(out, d->num);
+			add_group(out, d->node_num);
 	}
 	/* the cdev backend tells the IOAS of the default container only */
-	if (out->is_default && !groups)
-		out->ioas_id = vfio_cdev_mp_ioas_id();
+	if (out->is_default && vfio_state.ops->container_request ==
+			VFIO_MP_IOAS_ID)
+		out->ioas_id = vfio_state.ops->container_export(c);
 	container_unlock(c);
 	return 0;
 }
@@ -114,10 +114,9 @@ vfio_info_devices(unsigned int start, struct vfio_info_device *out,
 	unsigned int i, n = 0, seen = 0;
 
 	pthread_mutex_lock(&vfio_state.lock);
-	for (i = 0; vfio_state.tables_ready &&
-			vfio_check_ready() == VFIO_OK &&
+	for (i = 0; vfio_check_ready() == VFIO_OK &&
 			i < RTE_DIM(vfio_state.containers); i++) {
-		struct vfio_container *c = &vfio_state.containers[i];
+		struct vfio_container *c = vfio_state.containers[i];
 		const struct vfio_device *d;
 
 		if (!c->used)
@@ -129,8 +128,8 @@ vfio_info_devices(unsigned int start, struct vfio_info_device *out,
 			rte_strlcpy(out[n].addr, d->addr, sizeof(out[n].addr));
 			out[n].container = i;
 			out[n].fd = d->fd;
-			out[n].num = d->num;
-			out[n].is_cdev = vfio_state.ops->num_kind == VFIO_NUM_CDEV;
+			out[n].num = d->node_num;
+			out[n].is_cdev = (c->caps & VFIO_CAP_GROUPS) == 0;
 			out[n].setup = d->setup;
 			n++;
 		}
@@ -159,7 +158,7 @@ vfio_info_maps(unsigned int index, enum vfio_info_maps_kind kind,
 	m = kind == VFIO_INFO_MAPS_MEM ? &c->mem_maps : &c->user_maps;
 	*total = m->n;
 	for (e = vfio_maps_first(m); e != NULL && n < max;
-			e = vfio_maps_after(m, e), i++) {
+			e = vfio_maps_next_entry(m, e), i++) {
 		if (i < start)
 			continue;
 		out[n].va = e->va;

@@ -66,6 +66,13 @@ enum vfio_info_maps_kind {
 };
 
 /**
+ * @return
+ *   The name of a mode ("none", "group", "noiommu", "cdev"; "unknown"
+ *   for any other value), as the telemetry reports it.
+ */
+const char *vfio_mode_name(enum rte_vfio_mode mode);
+
+/**
  * Mode, backend and number of containers.
  *
  * @param out

@@ -373,15 +373,7 @@ vfio_maps_remove(struct vfio_maps *m, uint64_t iova, uint64_t len)
 }
 
 const struct vfio_map *
-vfio_maps_find(const struct vfio_maps *m, uint64_t iova)
-{
-	const struct vfio_map_node *t = lower(m, iova);
-
-	return t != NULL && t->e.iova <= iova ? &t->e : NULL;
-}
-
-const struct vfio_map *
-vfio_maps_next(const struct vfio_maps *m, uint64_t iova)
+vfio_maps_first_from(const struct vfio_maps *m, uint64_t iova)
 {
 	const struct vfio_map_node *t = lower(m, iova);
 
@@ -391,11 +383,11 @@ vfio_maps_next(const struct vfio_maps *m, uint64_t iova)
 const struct vfio_map *
 vfio_maps_first(const struct vfio_maps *m)
 {
-	return vfio_maps_next(m, 0);
+	return vfio_maps_first_from(m, 0);
 }
 
 const struct vfio_map *
-vfio_maps_after(const struct vfio_maps *m, const struct vfio_map *e)
+vfio_maps_next_entry(const struct vfio_maps *m, const struct vfio_map *e)
 {
 	const struct vfio_map_node *t = after(m, e);
 

@@ -113,24 +113,17 @@ void vfio_maps_remove(struct vfio_maps *m, uint64_t iova, uint64_t len);
 
 /**
  * @return
- *   The entry containing iova, or NULL.
- */
-const struct vfio_map *vfio_maps_find(const struct vfio_maps *m,
-		uint64_t iova);
-
-/**
- * @return
  *   The first entry ending at or after iova (the one containing it, or
  *   the next one), or NULL.
  */
-const struct vfio_map *vfio_maps_next(const struct vfio_maps *m,
+const struct vfio_map *vfio_maps_first_from(const struct vfio_maps *m,
 		uint64_t iova);
 
 /** @return the entry with the lowest IOVA, or NULL. */
 const struct vfio_map *vfio_maps_first(const struct vfio_maps *m);
 
 /** @return the entry after e in IOVA order, or NULL. */
-const struct vfio_map *vfio_maps_after(const struct vfio_maps *m,
+const struct vfio_map *vfio_maps_next_entry(const struct vfio_maps *m,
 		const struct vfio_map *e);
 
 #endif /* _EAL_VFIO_MAPS_H_ */

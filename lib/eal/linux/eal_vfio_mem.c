@@ -43,35 +43,11 @@ vfio_mem_unlock(bool locked)
 		rte_mcfg_mem_read_unlock();
 }
 
-static const struct vfio_backend_ops *
-ops(void)
-{
-	return vfio_backend_ops_current();
-}
-
+/* one EAL page; already mapped the same way is fine */
 static enum vfio_result
 page_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 {
-	struct vfio_map e;
-	enum vfio_result r;
-
-	r = vfio_maps_check_add(&c->mem_maps, va, iova, len, &e);
-	if (r == VFIO_ALREADY)
-		return VFIO_OK;
-	if (r == VFIO_OK)
-		r = vfio_maps_check_add(&c->user_maps, va, iova, len, &e);
-	if (r != VFIO_OK) {
-		EAL_LOG(ERR, "VFIO: EAL page va 0x%" PRIx64 " iova 0x%" PRIx64
-			" overlaps mapping va 0x%" PRIx64 " iova 0x%" PRIx64
-			" len 0x%" PRIx64, va, iova, e.va, e.iova, e.len);
-		return VFIO_EXISTS;
-	}
-	r = vfio_maps_reserve(&c->mem_maps);
-	if (r == VFIO_OK)
-		r = ops()->dma_map(c, va, iova, len);
-	if (r == VFIO_OK)
-		vfio_maps_add(&c->mem_maps, va, iova, len);
-	return r;
+	return vfio_dma_map(c, &c->mem_maps, va, iova, len);
 }
 
 static uint64_t
@@ -80,7 +56,7 @@ maps_bytes(const struct vfio_maps *m)
 	const struct vfio_map *e;
 	uint64_t n = 0;
 
-	for (e = vfio_maps_first(m); e != NULL; e = vfio_maps_after(m, e))
+	for (e = vfio_maps_first(m); e != NULL; e = vfio_maps_next_entry(m, e))
 		n += e->len;
 	return n;
 }
@@ -111,20 +87,17 @@ vfio_mem_explain_enomem(const struct vfio_container *c)
 	memlock_explain(maps_bytes(&c->mem_maps) + maps_bytes(&c->user_maps));
 }
 
+/* a page never mapped (e.g. mapped before a context loss) is fine */
 static void
 page_unmap(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 {
-	if (vfio_maps_check_remove(&c->mem_maps, va, iova, len, false) !=
-			VFIO_OK)
-		return; /* never mapped (e.g. mapped before a context loss) */
-	if (ops()->dma_unmap(c, va, iova, len) == VFIO_OK)
-		vfio_maps_remove(&c->mem_maps, iova, len);
+	vfio_dma_unmap(c, &c->mem_maps, va, iova, len);
 }
 
 /*
  * Unmap every EAL page. A page the kernel refuses to unmap is still
- * mapped: it stays in the books (a later sync finds it there instead of
- * failing on the kernel's EEXIST, and vfio_mem_forget() drops it when
+ * mapped: it stays in the books (a later mapping finds it there instead
+ * of failing on the kernel's EEXIST, and vfio_mem_forget() drops it when
  * the context goes), so that they never disagree with the kernel.
  */
 static void
@@ -135,13 +108,12 @@ mem_unmap_all(struct vfio_container *c)
 	while (e != NULL) {
 		uint64_t iova = e->iova, len = e->len;
 
-		if (ops()->dma_ready(c) &&
-				ops()->dma_unmap(c, e->va, iova, len) != VFIO_OK) {
-			e = vfio_maps_after(&c->mem_maps, e);
+		if (vfio_dma_unmap(c, &c->mem_maps, e->va, iova, len) !=
+				VFIO_OK) {
+			e = vfio_maps_next_entry(&c->mem_maps, e);
 			continue;
 		}
-		vfio_maps_remove(&c->mem_maps, iova, len);
-		e = iova + len != 0 ? vfio_maps_next(&c->mem_maps, iova + len) :
+		e = iova + len != 0 ? vfio_maps_first_from(&c->mem_maps, iova + len) :
 			NULL;
 	}
 	c->mem_mapped = false;
@@ -177,13 +149,14 @@ count_memseg(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 }
 
 enum vfio_result
-vfio_mem_sync(struct vfio_container *c)
+vfio_mem_map_all(struct vfio_container *c)
 {
 	struct walk_arg w = { c, VFIO_OK };
 
 	if (!c->is_default || !mem_ready || c->mem_mapped ||
 			rte_eal_process_type() == RTE_PROC_SECONDARY ||
-			!ops()->dma_ready(c) || !ops()->maps_eal_memory(c))
+			!c->kernel_context ||
+			(c->caps & VFIO_CAP_MAPS_EAL_MEMORY) == 0)
 		return VFIO_OK;
 	if (rte_memseg_walk_thread_unsafe(map_memseg, &w) < 0) {
 		mem_unmap_all(c);
@@ -269,7 +242,7 @@ eal_vfio_mem_init(void)
 	struct vfio_container *c = vfio_default_container();
 	enum vfio_result r;
 
-	if (rte_vfio_get_mode() == RTE_VFIO_MODE_NONE ||
+	if (vfio_check_ready() != VFIO_OK ||
 			rte_eal_process_type() == RTE_PROC_SECONDARY)
 		return 0;
 	if (eal_mem_event_callback_register_checked(VFIO_MEM_EVENT_NAME,
@@ -281,7 +254,7 @@ eal_vfio_mem_init(void)
 	rte_mcfg_mem_read_lock();
 	pthread_mutex_lock(&c->lock);
 	mem_ready = true;
-	r = vfio_mem_sync(c);
+	r = vfio_mem_map_all(c);
 	if (r != VFIO_OK)
 		mem_ready = false;
 	pthread_mutex_unlock(&c->lock);

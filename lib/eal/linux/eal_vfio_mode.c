@@ -28,6 +28,11 @@
 #include "eal_log.h"
 #include "eal_private.h"
 #include "eal_vfio.h"
+#include "eal_vfio_info.h"
+
+/* the backends' tables: only mode selection knows them by name */
+const struct vfio_backend_ops *vfio_group_backend(void);
+const struct vfio_backend_ops *vfio_cdev_backend(void);
 
 /* backends, in the order "auto" tries them */
 enum { BK_CDEV, BK_GROUP, BK_END = -1 };
@@ -170,6 +175,7 @@ start_backend(const struct vfio_backend_row *row, bool noiommu, int fd)
 	enum vfio_result r;
 
 	vfio_state.ops = row->get();
+	vfio_tables_bind(vfio_state.ops);
 	r = vfio_state.ops->setup(noiommu);
 	if (r != VFIO_OK)
 		goto fail;
@@ -182,6 +188,7 @@ start_backend(const struct vfio_backend_row *row, bool noiommu, int fd)
 teardown:
 	vfio_state.ops->teardown();
 fail:
+	vfio_tables_bind(NULL);
 	vfio_state.ops = NULL;
 	return r;
 }
@@ -330,7 +337,6 @@ rte_vfio_enable(const char *modname)
 
 	pthread_mutex_lock(&vfio_state.lock);
 	if (!vfio_state.enabled) {
-		vfio_tables_init();
 		vfio_state.mode = RTE_VFIO_MODE_NONE;
 		vfio_state.iova_mode = RTE_IOVA_DC;
 		if (rte_eal_process_type() == RTE_PROC_SECONDARY)
@@ -346,6 +352,7 @@ rte_vfio_enable(const char *modname)
 				vfio_state.ops->teardown();
 			}
 			if (r != VFIO_OK) {
+				vfio_tables_bind(NULL);
 				vfio_state.ops = NULL;
 				vfio_state.mode = RTE_VFIO_MODE_NONE;
 			}
@@ -356,8 +363,7 @@ rte_vfio_enable(const char *modname)
 		}
 	}
 	pthread_mutex_unlock(&vfio_state.lock);
-	if (r == VFIO_OK && modname != NULL &&
-			vfio_state.mode != RTE_VFIO_MODE_NONE &&
+	if (r == VFIO_OK && modname != NULL && vfio_check_ready() == VFIO_OK &&
 			rte_vfio_is_enabled(modname) == 0)
 		EAL_LOG(INFO, "VFIO: kernel module %s is not loaded", modname);
 	return vfio_result_ret(r);
@@ -369,7 +375,7 @@ rte_vfio_is_enabled(const char *modname)
 	char path[PATH_MAX];
 	int n;
 
-	if (!vfio_state.enabled || vfio_state.mode == RTE_VFIO_MODE_NONE)
+	if (vfio_check_ready() != VFIO_OK)
 		return 0;
 	if (modname == NULL)
 		return 1;
@@ -397,23 +403,40 @@ uint64_t
 rte_vfio_get_caps(void)
 {
 	const struct vfio_backend_row *row = current_row();
+	uint32_t have;
 	uint64_t caps = 0;
 
-	if (row == NULL || vfio_state.mode == RTE_VFIO_MODE_NONE)
+	if (row == NULL || vfio_check_ready() != VFIO_OK)
 		return 0;
-	if (vfio_state.iova_mode == RTE_IOVA_VA)
+	have = vfio_default_container()->caps;
+	if ((have & VFIO_CAP_TRANSLATION) != 0)
 		caps |= RTE_VFIO_CAP_IOMMU;
-	if (vfio_state.ops->partial_unmap(vfio_default_container()))
+	if ((have & VFIO_CAP_PARTIAL_UNMAP) != 0)
 		caps |= RTE_VFIO_CAP_PARTIAL_UNMAP;
-	if (vfio_state.ops->num_kind == VFIO_NUM_GROUP)
+	if ((have & VFIO_CAP_GROUPS) != 0)
 		caps |= RTE_VFIO_CAP_GROUPS;
 	return caps;
+}
+
+const char *
+vfio_mode_name(enum rte_vfio_mode mode)
+{
+	static const char * const names[] = {
+		[RTE_VFIO_MODE_NONE] = "none",
+		[RTE_VFIO_MODE_GROUP] = "group",
+		[RTE_VFIO_MODE_NOIOMMU] = "noiommu",
+		[RTE_VFIO_MODE_CDEV] = "cdev",
+	};
+
+	if ((unsigned int)mode >= RTE_DIM(names) || names[mode] == NULL)
+		return "unknown";
+	return names[mode];
 }
 
 enum rte_iova_mode
 rte_vfio_get_iova_mode(void)
 {
-	if (!vfio_state.enabled || vfio_state.mode == RTE_VFIO_MODE_NONE)
+	if (vfio_check_ready() != VFIO_OK)
 		return RTE_IOVA_DC;
 	return vfio_state.iova_mode;
 }
@@ -433,10 +456,10 @@ eal_vfio_cleanup(void)
 	pthread_mutex_lock(&vfio_state.lock);
 	if (vfio_state.enabled && rte_eal_process_type() != RTE_PROC_SECONDARY)
 		vfio_mp_sync_unregister();
-	if (vfio_state.enabled && vfio_state.mode != RTE_VFIO_MODE_NONE) {
+	if (vfio_check_ready() == VFIO_OK) {
 		/* custom containers first: the default one goes last */
 		for (i = RTE_DIM(vfio_state.containers); i-- > 0;) {
-			struct vfio_container *c = &vfio_state.containers[i];
+			struct vfio_container *c = vfio_state.containers[i];
 
 			pthread_mutex_lock(&c->lock);
 			if (c->used)
@@ -445,6 +468,7 @@ eal_vfio_cleanup(void)
 		}
 		vfio_state.ops->teardown();
 	}
+	vfio_tables_bind(NULL);
 	vfio_state.ops = NULL;
 	vfio_state.mode = RTE_VFIO_MODE_NONE;
 	vfio_state.iova_mode = RTE_IOVA_DC;

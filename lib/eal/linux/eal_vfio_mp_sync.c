@@ -47,16 +47,18 @@ static const char *const req_names[VFIO_MP_REQUEST_MAX] = {
  * device released, a group dropped) before the reply is sent, and its
  * number may then name another file.
  */
-typedef enum vfio_mp_status (*answer_t)(int64_t arg, int64_t *value, int *fd);
+typedef enum vfio_mp_status (*answer_t)(enum vfio_mp_request req,
+		int64_t arg, int64_t *value, int *fd);
 
 static enum vfio_mp_status
-answer_container(int64_t arg __rte_unused, int64_t *value, int *fd)
+answer_container(enum vfio_mp_request req __rte_unused,
+		int64_t arg __rte_unused, int64_t *value, int *fd)
 {
 	struct vfio_container *c = vfio_default_container();
 
 	*value = rte_vfio_get_mode();
 	*fd = -1;
-	if (rte_vfio_get_container_fd() < 0)
+	if (rte_vfio_get_container_fd() < 0 || c == NULL)
 		return VFIO_MP_NO_FD;
 	pthread_mutex_lock(&c->lock);
 	if (c->used && c->fd >= 0)
@@ -66,56 +68,29 @@ answer_container(int64_t arg __rte_unused, int64_t *value, int *fd)
 }
 
 static enum vfio_mp_status
-answer_iova_mode(int64_t arg __rte_unused, int64_t *value, int *fd)
+answer_iova_mode(enum vfio_mp_request req __rte_unused,
+		int64_t arg __rte_unused, int64_t *value, int *fd)
 {
 	*value = rte_vfio_get_iova_mode();
 	*fd = -1;
 	return VFIO_MP_OK;
 }
 
+/* IOMMU_TYPE, IOAS_ID, GROUP, CDEV: whatever the backend in use exports */
 static enum vfio_mp_status
-answer_iommu_type(int64_t arg __rte_unused, int64_t *value, int *fd)
+answer_export(enum vfio_mp_request req, int64_t arg, int64_t *value, int *fd)
 {
-	*fd = -1;
-	*value = vfio_group_mp_iommu_type();
-	return *value < 0 ? VFIO_MP_ERROR : VFIO_MP_OK;
-}
+	enum vfio_result r = vfio_export(req, arg, value, fd);
 
-static enum vfio_mp_status
-answer_group(int64_t arg, int64_t *value, int *fd)
-{
-	*value = 0;
-	*fd = -1;
-	if (arg < 0 || arg > INT_MAX ||
-			vfio_backend_ops_current() != vfio_group_backend())
-		return VFIO_MP_ERROR;
-	*fd = vfio_group_mp_group_fd((int)arg);
-	return *fd < 0 ? VFIO_MP_NO_FD : VFIO_MP_OK;
-}
-
-static enum vfio_mp_status
-answer_cdev(int64_t arg, int64_t *value, int *fd)
-{
-	*value = 0;
-	*fd = -1;
-	if (arg < 0 || arg > INT_MAX ||
-			vfio_backend_ops_current() != vfio_cdev_backend())
-		return VFIO_MP_ERROR;
-	*fd = vfio_default_device_fd((int)arg);
-	return *fd < 0 ? VFIO_MP_NO_FD : VFIO_MP_OK;
-}
-
-static enum vfio_mp_status
-answer_ioas_id(int64_t arg __rte_unused, int64_t *value, int *fd)
-{
-	*fd = -1;
-	*value = vfio_cdev_mp_ioas_id();
-	return *value < 0 ? VFIO_MP_ERROR : VFIO_MP_OK;
+	if (r == VFIO_NOT_FOUND)
+		return VFIO_MP_NO_FD;
+	return r == VFIO_OK ? VFIO_MP_OK : VFIO_MP_ERROR;
 }
 
 /* the mode does not tell the interface of no-IOMMU: group or cdev */
 static enum vfio_mp_status
-answer_interface(int64_t arg __rte_unused, int64_t *value, int *fd)
+answer_interface(enum vfio_mp_request req __rte_unused,
+		int64_t arg __rte_unused, int64_t *value, int *fd)
 {
 	*fd = -1;
 	*value = rte_vfio_get_interface();
@@ -125,10 +100,10 @@ answer_interface(int64_t arg __rte_unused, int64_t *value, int *fd)
 static const answer_t answers[VFIO_MP_REQUEST_MAX] = {
 	[VFIO_MP_CONTAINER] = answer_container,
 	[VFIO_MP_IOVA_MODE] = answer_iova_mode,
-	[VFIO_MP_IOMMU_TYPE] = answer_iommu_type,
-	[VFIO_MP_GROUP] = answer_group,
-	[VFIO_MP_CDEV] = answer_cdev,
-	[VFIO_MP_IOAS_ID] = answer_ioas_id,
+	[VFIO_MP_IOMMU_TYPE] = answer_export,
+	[VFIO_MP_GROUP] = answer_export,
+	[VFIO_MP_CDEV] = answer_export,
+	[VFIO_MP_IOAS_ID] = answer_export,
 	[VFIO_MP_INTERFACE] = answer_interface,
 };
 
@@ -155,7 +130,7 @@ primary_handler(const struct rte_mp_msg *msg, const void *peer)
 		EAL_LOG(ERR, "VFIO: unknown multi-process request %d", in.req);
 		goto send;
 	}
-	out.status = answers[in.req](in.value, &out.value, &fd);
+	out.status = answers[in.req](in.req, in.value, &out.value, &fd);
 	if (out.status == VFIO_MP_ERROR)
 		EAL_LOG(ERR, "VFIO: multi-process request %s (%" PRId64
 			") refused", req_names[in.req], in.value);

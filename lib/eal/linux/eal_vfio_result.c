@@ -3,10 +3,13 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_errno.h>
 
+#include "eal_log.h"
 #include "eal_vfio_result.h"
 
 /* the one place where internal results become rte_errno values */
@@ -66,4 +69,35 @@ vfio_result_from_errno(int err)
 	default:
 		return VFIO_KERNEL_ERROR;
 	}
+}
+
+enum vfio_result
+vfio_kernel_error(const char *what, const char *obj, int err)
+{
+	EAL_LOG(ERR, "VFIO: %s %s failed: %s", obj, what, strerror(err));
+	return vfio_result_from_errno(err);
+}
+
+enum vfio_result
+vfio_open_error(const char *path, int err, char *why, size_t len)
+{
+	snprintf(why, len, "cannot open %s: %s", path, strerror(err));
+	if (err == EACCES)
+		return VFIO_ACCESS;
+	if (err == EPERM)
+		return VFIO_PERM;
+	return VFIO_NOT_MANAGED;
+}
+
+enum vfio_result
+vfio_result_from_unmap_errno(int err)
+{
+	return err == ENOENT ? VFIO_NOT_FOUND : VFIO_KERNEL_ERROR;
+}
+
+enum vfio_result
+vfio_result_from_query_errno(int err)
+{
+	return err == EBADF || err == ENOTTY || err == EINVAL ? VFIO_INVALID :
+		VFIO_KERNEL_ERROR;
 }

@@ -5,6 +5,8 @@
 #ifndef _EAL_VFIO_RESULT_H_
 #define _EAL_VFIO_RESULT_H_
 
+#include <stddef.h>
+
 /*
  * Result of every internal VFIO helper. Only the public rte_vfio_*
  * wrappers turn it into -1 + rte_errno, through one table
@@ -44,5 +46,39 @@ int vfio_result_ret(enum vfio_result r);
  *   The result for an errno a system call returned.
  */
 enum vfio_result vfio_result_from_errno(int err);
+
+/**
+ * A kernel call failed: log "VFIO: <obj> <what> failed: <strerror>" and
+ * return the result for err (vfio_result_from_errno()).
+ */
+enum vfio_result vfio_kernel_error(const char *what, const char *obj,
+		int err);
+
+/**
+ * Opening a node a backend needs failed (probe): write "cannot open
+ * <path>: <strerror>" into why.
+ *
+ * @return
+ *   VFIO_ACCESS, VFIO_PERM, or VFIO_NOT_MANAGED (the node is not there to
+ *   use) for anything else.
+ */
+enum vfio_result vfio_open_error(const char *path, int err, char *why,
+		size_t len);
+
+/**
+ * @return
+ *   The result for the errno of a DMA unmap: ENOENT is VFIO_NOT_FOUND,
+ *   anything else VFIO_KERNEL_ERROR.
+ */
+enum vfio_result vfio_result_from_unmap_errno(int err);
+
+/**
+ * @return
+ *   The result for the errno of a query on a descriptor the caller gave
+ *   (VFIO_DEVICE_GET_INFO): EBADF, ENOTTY and EINVAL mean it is not a
+ *   device descriptor, the caller's mistake (VFIO_INVALID); anything else
+ *   is VFIO_KERNEL_ERROR.
+ */
+enum vfio_result vfio_result_from_query_errno(int err);
 
 #endif /* _EAL_VFIO_RESULT_H_ */

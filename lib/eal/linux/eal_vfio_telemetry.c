@@ -24,13 +24,6 @@
 /* entries of one /vfio/devices or /vfio/dma_maps reply */
 #define VFIO_TEL_PAGE 64
 
-static const char * const mode_names[] = {
-	[RTE_VFIO_MODE_NONE] = "none",
-	[RTE_VFIO_MODE_GROUP] = "group",
-	[RTE_VFIO_MODE_NOIOMMU] = "noiommu",
-	[RTE_VFIO_MODE_CDEV] = "cdev",
-};
-
 static const char *
 iova_name(enum rte_iova_mode m)
 {
@@ -71,8 +64,7 @@ cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 		return -EINVAL;
 	vfio_info_get(&i);
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "mode", i.mode < RTE_DIM(mode_names) ?
-		mode_names[i.mode] : "unknown");
+	rte_tel_data_add_dict_string(d, "mode", vfio_mode_name(i.mode));
 	rte_tel_data_add_dict_string(d, "interface", i.interface);
 	rte_tel_data_add_dict_string(d, "iommu_type", i.iommu);
 	rte_tel_data_add_dict_string(d, "iova_mode", iova_name(rte_eal_iova_mode()));
