@@ -64,6 +64,9 @@ step "documentation parses without warnings"
 step "exported symbols are each library's version.map only"
 /usr/bin/python3 devtools/check-symbols.py build
 
+step "no VFIO mode comparison or backend name outside the backends and mode selection"
+/usr/bin/python3 devtools/check-vfio-layers.py
+
 step "an application built with pkg-config against the installed tree"
 devtools/check-pkgconfig.sh build
 devtools/check-pkgconfig.sh --static build

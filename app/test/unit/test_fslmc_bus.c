@@ -696,7 +696,7 @@ test_dprc_unset_disables_bus(void **state)
 {
 	(void)state;
 	unsetenv("DPRC");
-	assert_int_equal(bus->needs_vfio_group(), 0);
+	assert_int_equal(bus->vfio_required_caps(), 0);
 	scan_ok();
 	assert_logged("fslmc: DPRC not set, bus disabled");
 	assert_bus_empty();
@@ -710,7 +710,7 @@ test_dprc_not_a_container_name_disables_bus(void **state)
 {
 	(void)state;
 	setenv("DPRC", "dpni.1", 1);
-	assert_int_equal(bus->needs_vfio_group(), 0);
+	assert_int_equal(bus->vfio_required_caps(), 0);
 	scan_ok();
 	assert_logged("DPRC='dpni.1' is not a container name");
 	assert_bus_empty();
@@ -721,7 +721,7 @@ test_dprc_absent_from_sysfs_disables_bus(void **state)
 {
 	(void)state;
 	setenv("DPRC", "dprc.9", 1);
-	assert_int_equal(bus->needs_vfio_group(), 0);
+	assert_int_equal(bus->vfio_required_caps(), 0);
 	scan_ok();
 	assert_logged("DPRC=dprc.9 but ");
 	assert_logged("/sys/bus/fsl-mc/devices/dprc.9 does not exist");
@@ -729,17 +729,17 @@ test_dprc_absent_from_sysfs_disables_bus(void **state)
 }
 
 static void
-test_needs_vfio_group_when_container_exists(void **state)
+test_container_requires_vfio_groups(void **state)
 {
 	(void)state;
 	/* asked before VFIO is enabled, and silent */
 	mock_mode = RTE_VFIO_MODE_NONE;
-	assert_int_equal(bus->needs_vfio_group(), 1);
+	assert_int_equal(bus->vfio_required_caps(), RTE_VFIO_CAP_GROUPS);
 	assert_string_equal(log_buf, "");
-	/* found through rte_bus_needs_vfio_group(), as the VFIO front end asks */
-	assert_int_equal(rte_bus_needs_vfio_group(), 1);
+	/* combined over the buses, as VFIO mode selection asks */
+	assert_int_equal(rte_bus_get_vfio_required_caps(), RTE_VFIO_CAP_GROUPS);
 	unsetenv("DPRC");
-	assert_int_equal(rte_bus_needs_vfio_group(), 0);
+	assert_int_equal(rte_bus_get_vfio_required_caps(), 0);
 }
 
 static void
@@ -1241,7 +1241,7 @@ main(void)
 		T(test_dprc_unset_disables_bus),
 		T(test_dprc_not_a_container_name_disables_bus),
 		T(test_dprc_absent_from_sysfs_disables_bus),
-		T(test_needs_vfio_group_when_container_exists),
+		T(test_container_requires_vfio_groups),
 		T(test_cdev_mode_refused_with_message),
 		T(test_noiommu_cdev_mode_refused_with_message),
 		T(test_vfio_absent_disables_bus),

@@ -287,10 +287,10 @@ bus_find_none(const struct rte_device *start, rte_dev_cmp_t cmp,
 	(void)data;
 	return NULL;
 }
-static int
-bus_wants_group(void)
+static uint64_t
+bus_requires_groups(void)
 {
-	return 1;
+	return RTE_VFIO_CAP_GROUPS;
 }
 
 static struct rte_bus group_bus = {
@@ -299,7 +299,23 @@ static struct rte_bus group_bus = {
 	.probe = bus_nothing,
 	.find_device = bus_find_none,
 	.parse = bus_parse_none,
-	.needs_vfio_group = bus_wants_group,
+	.vfio_required_caps = bus_requires_groups,
+};
+
+/* a requirement that does not name an interface */
+static uint64_t
+bus_requires_iommu(void)
+{
+	return RTE_VFIO_CAP_IOMMU;
+}
+
+static struct rte_bus iommu_bus = {
+	.name = "needs_iommu",
+	.scan = bus_nothing,
+	.probe = bus_nothing,
+	.find_device = bus_find_none,
+	.parse = bus_parse_none,
+	.vfio_required_caps = bus_requires_iommu,
 };
 
 /* the NOTICE line names interface and IOMMU, not only upstream's mode */
@@ -330,10 +346,23 @@ test_auto_mode_with_group_only_bus_picks_group(void **state)
 	eal_vfio_cleanup();
 	eal_get_internal_configuration()->vfio_mode = EAL_VFIO_MODE_AUTO;
 	rte_bus_register(&group_bus);
+	rte_bus_register(&iommu_bus);
+	assert_int_equal(rte_bus_get_vfio_required_caps(),
+		RTE_VFIO_CAP_GROUPS | RTE_VFIO_CAP_IOMMU);
 	assert_int_equal(rte_vfio_enable(NULL), 0);
-	rte_bus_unregister(&group_bus);
 	assert_int_equal(rte_vfio_get_mode(), m->noiommu ?
 		RTE_VFIO_MODE_NOIOMMU : RTE_VFIO_MODE_GROUP);
+	assert_int_equal(rte_vfio_get_interface(), RTE_VFIO_INTERFACE_GROUP);
+	assert_true((rte_vfio_get_caps() & RTE_VFIO_CAP_GROUPS) != 0);
+	assert_int_equal(rte_vfio_get_iova_mode(), m->iova);
+
+	/* without the groups requirement auto chooses as with no bus */
+	eal_vfio_cleanup();
+	rte_bus_unregister(&group_bus);
+	assert_int_equal(rte_bus_get_vfio_required_caps(), RTE_VFIO_CAP_IOMMU);
+	assert_int_equal(rte_vfio_enable(NULL), 0);
+	rte_bus_unregister(&iommu_bus);
+	assert_int_equal(rte_vfio_get_mode(), m->mode);
 	assert_int_equal(rte_vfio_get_iova_mode(), m->iova);
 }
 

@@ -259,10 +259,13 @@ fslmc_cleanup(void)
 	return 0;
 }
 
-static int
-fslmc_needs_vfio_group(void)
+/* DPRC objects are devices of the container's IOMMU group: with a
+ * container present, only a mode with groups can open them
+ */
+static uint64_t
+fslmc_vfio_required_caps(void)
 {
-	return fslmc_dprc_from_env(1) != NULL;
+	return fslmc_dprc_from_env(1) != NULL ? RTE_VFIO_CAP_GROUPS : 0;
 }
 
 struct fslmc_bus fslmc_bus = {
@@ -275,7 +278,7 @@ struct fslmc_bus fslmc_bus = {
 		.parse = fslmc_parse,
 		.get_iommu_class = fslmc_get_iommu_class,
 		.cleanup = fslmc_cleanup,
-		.needs_vfio_group = fslmc_needs_vfio_group,
+		.vfio_required_caps = fslmc_vfio_required_caps,
 	},
 	.devices = TAILQ_HEAD_INITIALIZER(fslmc_bus.devices),
 	.drivers = TAILQ_HEAD_INITIALIZER(fslmc_bus.drivers),

@@ -16,7 +16,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 
 #include <linux/vfio.h>
@@ -230,7 +229,7 @@ void *
 rte_fslmc_region_map(struct rte_dpaa2_device *dev, uint32_t index,
 		uint64_t *len)
 {
-	struct vfio_region_info info;
+	struct vfio_region_info *info;
 	int prot = PROT_READ;
 	void *addr;
 
@@ -240,39 +239,36 @@ rte_fslmc_region_map(struct rte_dpaa2_device *dev, uint32_t index,
 	}
 	if (dev->regions[index].addr != NULL)
 		goto done;
-	memset(&info, 0, sizeof(info));
-	info.argsz = sizeof(info);
-	info.index = index;
-	if (ioctl(dev->vfio_fd, VFIO_DEVICE_GET_REGION_INFO, &info) != 0) {
-		FSLMC_LOG(ERR, "%s: VFIO_DEVICE_GET_REGION_INFO(%u) failed: %s",
-			dev->name, index, strerror(errno));
-		rte_errno = EIO;
-		return NULL;
-	}
-	if ((info.flags & VFIO_REGION_INFO_FLAG_MMAP) == 0 || info.size == 0) {
+	if (rte_vfio_get_region_info(dev->vfio_fd, index, &info) != 0)
+		return NULL; /* logged by VFIO */
+	if ((info->flags & VFIO_REGION_INFO_FLAG_MMAP) == 0 || info->size == 0) {
 		FSLMC_LOG(ERR, "%s: region %u cannot be mapped (flags 0x%x, size %llu)",
-			dev->name, index, info.flags,
-			(unsigned long long)info.size);
+			dev->name, index, info->flags,
+			(unsigned long long)info->size);
 		rte_errno = ENOTSUP;
-		return NULL;
+		goto free_info;
 	}
-	if ((info.flags & VFIO_REGION_INFO_FLAG_WRITE) != 0)
+	if ((info->flags & VFIO_REGION_INFO_FLAG_WRITE) != 0)
 		prot |= PROT_WRITE;
-	addr = mmap(NULL, info.size, prot, MAP_SHARED, dev->vfio_fd,
-		(off_t)info.offset);
+	addr = mmap(NULL, info->size, prot, MAP_SHARED, dev->vfio_fd,
+		(off_t)info->offset);
 	if (addr == MAP_FAILED) {
 		FSLMC_LOG(ERR, "%s: mmap of region %u (%llu bytes at offset 0x%llx) failed: %s",
-			dev->name, index, (unsigned long long)info.size,
-			(unsigned long long)info.offset, strerror(errno));
+			dev->name, index, (unsigned long long)info->size,
+			(unsigned long long)info->offset, strerror(errno));
 		rte_errno = ENOMEM;
-		return NULL;
+		goto free_info;
 	}
 	dev->regions[index].addr = addr;
-	dev->regions[index].len = info.size;
+	dev->regions[index].len = info->size;
+	free(info);
 done:
 	if (len != NULL)
 		*len = dev->regions[index].len;
 	return dev->regions[index].addr;
+free_info:
+	free(info);
+	return NULL;
 }
 
 int

@@ -148,15 +148,16 @@ rte_bus_get_iommu_class(void)
 	return RTE_IOVA_DC;
 }
 
-int
-rte_bus_needs_vfio_group(void)
+uint64_t
+rte_bus_get_vfio_required_caps(void)
 {
 	struct rte_bus *bus;
+	uint64_t caps = 0;
 
 	TAILQ_FOREACH(bus, &bus_list, next)
-		if (bus->needs_vfio_group != NULL && bus->needs_vfio_group() != 0)
-			return 1;
-	return 0;
+		if (bus->vfio_required_caps != NULL)
+			caps |= bus->vfio_required_caps();
+	return caps;
 }
 
 int

@@ -11,6 +11,7 @@
  * operations; the EAL scans, votes the IOVA mode and probes through it.
  */
 
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/queue.h>
 
@@ -76,12 +77,17 @@ typedef enum rte_iova_mode (*rte_bus_get_iommu_class_t)(void);
 typedef int (*rte_bus_cleanup_t)(void);
 
 /**
- * Tell whether the bus needs the VFIO group interface because it cannot
- * work with cdev/IOMMUFD (fslmc with a DPRC present). Asked once, after
- * the bus is registered and before VFIO is enabled.
- * @return 1 when group mode is needed, 0 otherwise.
+ * VFIO capabilities the bus's devices cannot work without, as a mask of
+ * the RTE_VFIO_CAP_* flags of rte_vfio.h (e.g. RTE_VFIO_CAP_GROUPS: the
+ * devices are opened through their IOMMU group, as fsl-mc objects are).
+ * Asked after the bus is registered and before VFIO is enabled, without
+ * logging: mode selection with --vfio-mode=auto then tries only the modes
+ * that can offer them (RTE_VFIO_CAP_GROUPS: the group interface). A
+ * forced --vfio-mode is not overridden; the bus checks rte_vfio_get_caps()
+ * once VFIO is enabled and says what it misses.
+ * @return the mask; 0 when the bus has no requirement (e.g. no devices).
  */
-typedef int (*rte_bus_needs_vfio_group_t)(void);
+typedef uint64_t (*rte_bus_vfio_required_caps_t)(void);
 
 /** A bus and its operations. */
 struct rte_bus {
@@ -95,7 +101,7 @@ struct rte_bus {
 	rte_bus_parse_t parse;                 /**< Mandatory. */
 	rte_bus_get_iommu_class_t get_iommu_class; /**< Optional: DC when absent. */
 	rte_bus_cleanup_t cleanup;             /**< Optional. */
-	rte_bus_needs_vfio_group_t needs_vfio_group; /**< Optional. */
+	rte_bus_vfio_required_caps_t vfio_required_caps; /**< Optional: 0 when absent. */
 };
 
 /**
@@ -186,10 +192,15 @@ struct rte_bus *rte_bus_find_by_device_name(const char *devname);
 enum rte_iova_mode rte_bus_get_iommu_class(void);
 
 /**
+ * Combine the VFIO requirements of every bus, for VFIO mode selection.
+ *
  * @return
- *   1 when a registered bus needs the VFIO group interface, else 0.
+ *   The union (bitwise or) of the masks of RTE_VFIO_CAP_* flags that the
+ *   registered buses' vfio_required_caps operations return; 0 when no bus
+ *   has a requirement.
  */
-int rte_bus_needs_vfio_group(void);
+__rte_internal
+uint64_t rte_bus_get_vfio_required_caps(void);
 
 /**
  * Call every bus's cleanup operation (reverse registration order).

@@ -110,6 +110,7 @@ enum rte_vfio_interface {
 #define RTE_VFIO_CAP_GROUPS (UINT64_C(1) << 2)
 
 struct vfio_device_info;
+struct vfio_region_info;
 
 #if RTE_EXEC_ENV_LINUX
 
@@ -252,6 +253,30 @@ int rte_vfio_release_device(const char *sysfs_base, const char *dev_addr,
 __rte_internal
 int rte_vfio_get_device_info(int vfio_dev_fd,
 		struct vfio_device_info *device_info);
+
+/**
+ * Query a region of a device with VFIO_DEVICE_GET_REGION_INFO, capability
+ * chain included: the buffer grows to the argsz the kernel asks for (a
+ * second call then receives the chain at cap_offset when
+ * VFIO_REGION_INFO_FLAG_CAPS is set). The same in every mode; sets nothing
+ * up. One log line names the descriptor, the region and the reason of a
+ * failure.
+ *
+ * @param vfio_dev_fd
+ *   Device descriptor (from rte_vfio_setup_device()).
+ * @param index
+ *   Region index (VFIO_PCI_BAR0_REGION_INDEX ..., or an fsl-mc region).
+ * @param info
+ *   Receives a buffer (calloc()) of at least (*info)->argsz bytes; the
+ *   caller frees it with free(). Set to NULL on failure.
+ * @return
+ *   0, or -1 with rte_errno: EINVAL (info NULL or vfio_dev_fd negative),
+ *   ENOMEM (no memory for the buffer), EIO (the kernel refused, e.g. no
+ *   such region, or kept asking for a larger buffer).
+ */
+__rte_internal
+int rte_vfio_get_region_info(int vfio_dev_fd, unsigned int index,
+		struct vfio_region_info **info);
 
 /**
  * IOMMU group number of a device, from its iommu_group link.
@@ -407,6 +432,9 @@ static inline int rte_vfio_release_device(const char *b __rte_unused,
 	const char *a __rte_unused, int fd __rte_unused) RTE_VFIO_STUB(-1)
 static inline int rte_vfio_get_device_info(int fd __rte_unused,
 	struct vfio_device_info *i __rte_unused) RTE_VFIO_STUB(-1)
+static inline int rte_vfio_get_region_info(int fd __rte_unused,
+	unsigned int index __rte_unused,
+	struct vfio_region_info **i __rte_unused) RTE_VFIO_STUB(-1)
 static inline int rte_vfio_get_group_num(const char *b __rte_unused,
 	const char *a __rte_unused, int *n __rte_unused) RTE_VFIO_STUB(-1)
 static inline int rte_vfio_get_device_num(const char *b __rte_unused,

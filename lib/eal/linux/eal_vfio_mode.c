@@ -231,7 +231,8 @@ enable_primary(void)
 		return VFIO_NOT_MANAGED;
 	}
 	if (cfg->vfio_mode == EAL_VFIO_MODE_AUTO &&
-			rte_bus_needs_vfio_group()) {
+			(rte_bus_get_vfio_required_caps() &
+			RTE_VFIO_CAP_GROUPS) != 0) {
 		EAL_LOG(DEBUG, "VFIO: a bus needs group mode");
 		try = requests[EAL_VFIO_MODE_GROUP].try;
 	}

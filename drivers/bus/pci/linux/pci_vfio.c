@@ -48,48 +48,6 @@ is_secondary(void)
 	return rte_eal_process_type() == RTE_PROC_SECONDARY;
 }
 
-/*
- * VFIO_DEVICE_GET_REGION_INFO with its capability chain: the first call
- * tells the size the chain needs. The caller frees *out.
- */
-static int
-region_info_get(const struct rte_pci_device *dev, int fd, unsigned int index,
-		struct vfio_region_info **out)
-{
-	struct vfio_region_info *info, *bigger;
-	size_t argsz = sizeof(*info);
-
-	info = calloc(1, argsz);
-	if (info == NULL)
-		goto nomem;
-	for (;;) {
-		info->argsz = (uint32_t)argsz;
-		info->index = index;
-		if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, info) != 0) {
-			PCI_LOG(ERR, "%s: VFIO_DEVICE_GET_REGION_INFO of region %u: %s",
-				dev->name, index, strerror(errno));
-			free(info);
-			rte_errno = EIO;
-			return -1;
-		}
-		if (info->argsz <= argsz)
-			break;
-		argsz = info->argsz;
-		bigger = realloc(info, argsz);
-		if (bigger == NULL)
-			goto nomem;
-		info = bigger;
-		memset(info, 0, argsz);
-	}
-	*out = info;
-	return 0;
-nomem:
-	free(info);
-	PCI_LOG(ERR, "%s: no memory for the info of region %u", dev->name, index);
-	rte_errno = ENOMEM;
-	return -1;
-}
-
 /* Capability id in the region info chain, or NULL. */
 static const struct vfio_info_cap_header *
 region_cap_find(const struct vfio_region_info *info, uint16_t id)
@@ -304,9 +262,9 @@ bar_map(struct rte_pci_device *dev, unsigned int bar,
 	unsigned int i, n;
 	void *base, *p;
 
-	if (region_info_get(dev, v->fd, VFIO_PCI_BAR0_REGION_INDEX + bar,
+	if (rte_vfio_get_region_info(v->fd, VFIO_PCI_BAR0_REGION_INDEX + bar,
 			&info) != 0)
-		return -1;
+		return -1; /* logged by VFIO */
 	if (info->size == 0 || (info->flags & VFIO_REGION_INFO_FLAG_MMAP) == 0) {
 		if (info->size != 0)
 			PCI_LOG(DEBUG, "%s: BAR%u cannot be mmapped (I/O or not allowed)",
@@ -443,9 +401,9 @@ config_region_get(struct rte_pci_device *dev)
 {
 	struct vfio_region_info *info;
 
-	if (region_info_get(dev, dev->vfio->fd, VFIO_PCI_CONFIG_REGION_INDEX,
-			&info) != 0)
-		return -1;
+	if (rte_vfio_get_region_info(dev->vfio->fd,
+			VFIO_PCI_CONFIG_REGION_INDEX, &info) != 0)
+		return -1; /* logged by VFIO */
 	dev->vfio->config_offset = info->offset;
 	dev->vfio->config_size = info->size;
 	free(info);
