@@ -35,6 +35,7 @@
 #include <rte_vfio.h>
 
 #include "test.h"
+#include "vfio_lanes.h"
 
 #define PCI_SYSFS "/sys/bus/pci/devices"
 #define EDU_ENV "DPDK_VM_EDU_DEVS"
@@ -94,30 +95,27 @@ requested_mode(void)
 	return NULL;
 }
 
-/* what each VM lane (DPDK_VM_MODE) and each --vfio-mode value must give */
-static const struct mode_expectation {
-	const char *name;
-	enum rte_vfio_mode mode;
-	enum rte_iova_mode iova;
-	bool cdev;
-} lane_modes[] = {
-	{ "group", RTE_VFIO_MODE_GROUP, RTE_IOVA_VA, false },
-	{ "noiommu", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, false },
-	{ "cdev", RTE_VFIO_MODE_CDEV, RTE_IOVA_VA, true },
-	{ "noiommu-cdev", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, true },
-}, request_modes[] = {
-	{ "noiommu-group", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, false },
-	{ "noiommu-cdev", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, true },
-};
+static const struct vfio_lane lanes[VFIO_NB_LANES] = VFIO_LANE_TABLE;
 
-static const struct mode_expectation *
-find_expectation(const struct mode_expectation *t, size_t n, const char *name)
+/*
+ * The row of the VM lane (DPDK_VM_MODE), else the row that forces the
+ * --vfio-mode given to the runner (auto, group and noiommu are no lane's:
+ * what they give depends on the kernel), or NULL.
+ */
+static const struct vfio_lane *
+find_lane(const char *lane, const char *req)
 {
 	size_t i;
 
-	for (i = 0; name != NULL && i < n; i++)
-		if (strcmp(t[i].name, name) == 0)
-			return &t[i];
+	for (i = 0; lane != NULL && i < RTE_DIM(lanes); i++)
+		if (lanes[i].vm_kernels != NULL &&
+				strcmp(lanes[i].name, lane) == 0)
+			return &lanes[i];
+	for (i = 0; req != NULL && i < RTE_DIM(lanes); i++)
+		if (lanes[i].vm_kernels != NULL &&
+				strcmp(lanes[i].vfio_mode, req) == 0 &&
+				strcmp(req, "group") != 0)
+			return &lanes[i];
 	return NULL;
 }
 
@@ -127,20 +125,19 @@ check_mode(void)
 	enum rte_vfio_mode m = rte_vfio_get_mode();
 	enum rte_iova_mode iova = rte_vfio_get_iova_mode();
 	const char *req = requested_mode(), *lane = getenv("DPDK_VM_MODE");
-	const struct mode_expectation *e;
+	const struct vfio_lane *e;
 
 	printf("VFIO mode %s, IOVA as %s\n", mode_name(m),
 		iova == RTE_IOVA_PA ? "PA" : "VA");
-	e = find_expectation(lane_modes, RTE_DIM(lane_modes), lane);
-	if (e == NULL)
-		e = find_expectation(request_modes, RTE_DIM(request_modes), req);
+	e = find_lane(lane, req);
 	if (e != NULL) {
 		TEST_ASSERT(m == e->mode && iova == e->iova &&
-			is_cdev() == e->cdev,
-			"%s %s: got %s, IOVA as %s",
+			rte_vfio_get_interface() == e->interface &&
+			rte_vfio_get_caps() == e->caps,
+			"%s %s: got %s, IOVA as %s, caps %#" PRIx64,
 			lane != NULL ? "lane" : "--vfio-mode",
 			lane != NULL ? lane : req, mode_name(m),
-			iova == RTE_IOVA_PA ? "PA" : "VA");
+			iova == RTE_IOVA_PA ? "PA" : "VA", rte_vfio_get_caps());
 	} else if (req != NULL && strcmp(req, "auto") != 0) {
 		if (strcmp(req, "noiommu") == 0)
 			TEST_ASSERT(m == RTE_VFIO_MODE_NOIOMMU,
