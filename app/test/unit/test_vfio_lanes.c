@@ -5,7 +5,8 @@
 /*
  * The lane table (app/test/vfio_lanes.h) is the only definition of the
  * lanes: the VM suite's lists in devtools/vm/meson.build (given as the
- * argument) must say the same, the IOMMU-only registration must list the
+ * argument: lanes, their --vfio-mode, kernels, IOMMU lanes) must say the
+ * same, the IOMMU-only registration must list the
  * lanes that have the capability, and the conformance scenarios must know
  * every VM lane.
  */
@@ -67,6 +68,32 @@ read_dict(const char *var, char out[][LINE_MAX_LEN], unsigned int max)
 	if (!in)
 		fail_msg("%s: no \"%s\" line", vm_meson, start);
 	return n;
+}
+
+/* The words of the one-line list "<var> = ['a', 'b']": "a b". */
+static void
+read_list(const char *var, char *out, size_t len)
+{
+	char line[LINE_MAX_LEN], start[128], *w, *save = NULL;
+	bool found = false;
+	FILE *f;
+
+	snprintf(start, sizeof(start), "%s = [", var);
+	f = fopen(vm_meson, "r");
+	if (f == NULL)
+		fail_msg("cannot open %s", vm_meson);
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strncmp(line, start, strlen(start)) == 0;
+	fclose(f);
+	if (!found)
+		fail_msg("%s: no \"%s\" line", vm_meson, start);
+	out[0] = '\0';
+	for (w = strtok_r(line + strlen(start), " \t',]\n", &save); w != NULL;
+			w = strtok_r(NULL, " \t',]\n", &save)) {
+		if (out[0] != '\0')
+			strncat(out, " ", len - strlen(out) - 1);
+		strncat(out, w, len - strlen(out) - 1);
+	}
 }
 
 static bool
@@ -156,6 +183,29 @@ test_vm_kernel_lanes_match_the_table(void **state)
 	}
 }
 
+/* vm_iommu_lanes: the VM lanes with RTE_VFIO_CAP_IOMMU, in order */
+static void
+test_vm_iommu_lanes_match_the_caps(void **state)
+{
+	char got[LINE_MAX_LEN], want[LINE_MAX_LEN] = "";
+	unsigned int i;
+
+	(void)state;
+	read_list("vm_iommu_lanes", got, sizeof(got));
+	for (i = 0; i < VFIO_NB_LANES; i++) {
+		const struct vfio_mode_case *m = &vfio_mode_cases[i];
+
+		if (m->vm_kernels == NULL || !env_iommu(m))
+			continue;
+		if (want[0] != '\0')
+			strcat(want, " ");
+		strcat(want, m->name);
+	}
+	if (strcmp(got, want) != 0)
+		fail_msg("vm_iommu_lanes: \"%s\", the table says \"%s\"", got,
+			want);
+}
+
 static void
 dummy(void **state)
 {
@@ -206,6 +256,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vm_lane_modes_match_the_table),
 		cmocka_unit_test(test_vm_kernel_lanes_match_the_table),
+		cmocka_unit_test(test_vm_iommu_lanes_match_the_caps),
 		cmocka_unit_test(test_iommu_registration_follows_the_caps),
 		cmocka_unit_test(test_conformance_knows_every_vm_lane),
 	};
