@@ -67,15 +67,32 @@ is_cdev(void)
 	return rte_vfio_get_interface() == RTE_VFIO_INTERFACE_CDEV;
 }
 
-/* the set-up in use as the harness names it: interface and IOMMU */
+static const struct vfio_lane lanes[VFIO_NB_LANES] = VFIO_LANE_TABLE;
+
+/* the VM lane of the set-up in use (same interface and IOMMU), or NULL */
+static const struct vfio_lane *
+current_lane(void)
+{
+	uint64_t iommu = rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU;
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(lanes); i++)
+		if (lanes[i].vm_kernels != NULL &&
+				lanes[i].interface == rte_vfio_get_interface() &&
+				(lanes[i].caps & RTE_VFIO_CAP_IOMMU) == iommu)
+			return &lanes[i];
+	return NULL;
+}
+
+/* the set-up in use as the harness names its lanes */
 static const char *
 mode_name(enum rte_vfio_mode m)
 {
+	const struct vfio_lane *l = current_lane();
+
 	if (m == RTE_VFIO_MODE_NONE)
 		return "none";
-	if (is_cdev())
-		return has_iommu() ? "cdev" : "noiommu-cdev";
-	return has_iommu() ? "group" : "noiommu";
+	return l != NULL ? l->name : "unknown";
 }
 
 /* --vfio-mode=<x> given to the runner, or NULL */
@@ -94,8 +111,6 @@ requested_mode(void)
 	}
 	return NULL;
 }
-
-static const struct vfio_lane lanes[VFIO_NB_LANES] = VFIO_LANE_TABLE;
 
 /*
  * The row of the VM lane (DPDK_VM_MODE), else the row that forces the
@@ -350,8 +365,6 @@ check_eal_memory(const char *dev, void *buf)
 	rte_iova_t iova;
 	char *p;
 
-	if (!has_iommu())
-		return TEST_SUCCESS; /* no IOMMU: nothing to map */
 	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd),
 		"%s: setup: %s", dev, strerror(rte_errno));
 	/* more than the heap holds at start: new pages come */
@@ -531,12 +544,40 @@ test_vfio(void)
 		goto out;
 	if (n > 0 && check_secondary(devs[0]) != 0)
 		goto out;
-	if (n > 0 && check_eal_memory(devs[0], buf) != 0)
-		goto out;
 	ret = TEST_SUCCESS;
 out:
 	munmap(buf, TEST_PAGES * pg);
 	free(list);
+	return ret;
+}
+
+/*
+ * vfio_eal_memory_autotest: what check_eal_memory() says, where EAL memory
+ * is mapped for DMA at all (an IOMMU translates); elsewhere it skips, and
+ * the VM suite runs it in the IOMMU lanes only.
+ */
+static int
+test_vfio_eal_memory(void)
+{
+	const char *list = getenv(EDU_ENV);
+	char dev[64];
+	void *buf;
+	int ret;
+
+	if (rte_vfio_get_mode() == RTE_VFIO_MODE_NONE)
+		TEST_SKIP("VFIO is not available on this system");
+	if (!has_iommu())
+		TEST_SKIP("no IOMMU in this VFIO set-up: EAL memory is not mapped for DMA, nothing to check");
+	if (list == NULL || list[0] == '\0')
+		TEST_SKIP("no devices in %s", EDU_ENV);
+	pg = (size_t)sysconf(_SC_PAGESIZE);
+	snprintf(dev, sizeof(dev), "%s", list);
+	dev[strcspn(dev, " ")] = '\0';
+	buf = mmap(NULL, TEST_PAGES * pg, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	TEST_ASSERT(buf != MAP_FAILED, "mmap: %s", strerror(errno));
+	ret = check_eal_memory(dev, buf);
+	munmap(buf, TEST_PAGES * pg);
 	return ret;
 }
 
@@ -582,8 +623,9 @@ run_vf_child(const char *token_opt, const char *expect)
 	int status;
 	pid_t pid;
 
+	/* the child forces the interface this process has */
 	snprintf(mode_opt, sizeof(mode_opt), "--vfio-mode=%s",
-		mode_name(rte_vfio_get_mode()));
+		current_lane() != NULL ? current_lane()->vfio_mode : "auto");
 	if (token_opt == NULL) {
 		argv[4] = (char *)(uintptr_t)VF_CHILD;
 		argv[5] = NULL;
@@ -913,6 +955,7 @@ unmap:
 }
 
 REGISTER_TEST_COMMAND_NO_PCI(vfio_autotest, test_vfio);
+REGISTER_TEST_COMMAND_NO_PCI(vfio_eal_memory_autotest, test_vfio_eal_memory);
 REGISTER_TEST_COMMAND_NO_PCI(vfio_perf_autotest, test_vfio_perf);
 REGISTER_TEST_COMMAND_NO_PCI(vfio_vf_token_autotest, test_vfio_vf_token);
 REGISTER_TEST_COMMAND_NO_PCI(vfio_vf_token_refused_autotest,
