@@ -45,6 +45,22 @@
 	return TEST_SKIPPED; \
 } while (0)
 
+/*
+ * Result of a test made of sub-checks, each TEST_SUCCESS, TEST_SKIPPED
+ * (it printed why) or a failure: a failure wins, then a skip, so that a
+ * skipped sub-check is never reported as a pass.
+ */
+static inline int
+test_result_merge(int acc, int ret)
+{
+	if ((acc != TEST_SUCCESS && acc != TEST_SKIPPED) ||
+			(ret != TEST_SUCCESS && ret != TEST_SKIPPED))
+		return TEST_FAILED;
+	if (acc == TEST_SKIPPED || ret == TEST_SKIPPED)
+		return TEST_SKIPPED;
+	return TEST_SUCCESS;
+}
+
 /* Whether an autotest needs rte_eal_init() before it runs. */
 enum test_eal {
 	TEST_EAL_NONE,  /* the test starts EAL itself (or needs none) */

@@ -6,7 +6,8 @@
  * vfio_autotest: the rte_vfio API against the running kernel. The VM
  * harness runs it with --vfio-mode=<mode> and QEMU edu devices bound to
  * vfio-pci, listed in DPDK_VM_EDU_DEVS (space separated PCI addresses).
- * Without VFIO it skips, saying why.
+ * Without VFIO it skips, saying why; without devices it runs the container
+ * checks and then skips, saying which checks did not run.
  */
 
 #include <errno.h>
@@ -35,6 +36,7 @@
 #include <rte_vfio.h>
 
 #include "test.h"
+#include "vfio_lanes.h"
 
 #define PCI_SYSFS "/sys/bus/pci/devices"
 #define EDU_ENV "DPDK_VM_EDU_DEVS"
@@ -66,15 +68,32 @@ is_cdev(void)
 	return rte_vfio_get_interface() == RTE_VFIO_INTERFACE_CDEV;
 }
 
-/* the set-up in use as the harness names it: interface and IOMMU */
+static const struct vfio_lane lanes[VFIO_NB_LANES] = VFIO_LANE_TABLE;
+
+/* the VM lane of the set-up in use (same interface and IOMMU), or NULL */
+static const struct vfio_lane *
+current_lane(void)
+{
+	uint64_t iommu = rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU;
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(lanes); i++)
+		if (lanes[i].vm_kernels != NULL &&
+				lanes[i].interface == rte_vfio_get_interface() &&
+				(lanes[i].caps & RTE_VFIO_CAP_IOMMU) == iommu)
+			return &lanes[i];
+	return NULL;
+}
+
+/* the set-up in use as the harness names its lanes */
 static const char *
 mode_name(enum rte_vfio_mode m)
 {
+	const struct vfio_lane *l = current_lane();
+
 	if (m == RTE_VFIO_MODE_NONE)
 		return "none";
-	if (is_cdev())
-		return has_iommu() ? "cdev" : "noiommu-cdev";
-	return has_iommu() ? "group" : "noiommu";
+	return l != NULL ? l->name : "unknown";
 }
 
 /* --vfio-mode=<x> given to the runner, or NULL */
@@ -94,30 +113,25 @@ requested_mode(void)
 	return NULL;
 }
 
-/* what each VM lane (DPDK_VM_MODE) and each --vfio-mode value must give */
-static const struct mode_expectation {
-	const char *name;
-	enum rte_vfio_mode mode;
-	enum rte_iova_mode iova;
-	bool cdev;
-} lane_modes[] = {
-	{ "group", RTE_VFIO_MODE_GROUP, RTE_IOVA_VA, false },
-	{ "noiommu", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, false },
-	{ "cdev", RTE_VFIO_MODE_CDEV, RTE_IOVA_VA, true },
-	{ "noiommu-cdev", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, true },
-}, request_modes[] = {
-	{ "noiommu-group", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, false },
-	{ "noiommu-cdev", RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, true },
-};
-
-static const struct mode_expectation *
-find_expectation(const struct mode_expectation *t, size_t n, const char *name)
+/*
+ * The row of the VM lane (DPDK_VM_MODE), else the row that forces the
+ * --vfio-mode given to the runner (auto, group and noiommu are no lane's:
+ * what they give depends on the kernel), or NULL.
+ */
+static const struct vfio_lane *
+find_lane(const char *lane, const char *req)
 {
 	size_t i;
 
-	for (i = 0; name != NULL && i < n; i++)
-		if (strcmp(t[i].name, name) == 0)
-			return &t[i];
+	for (i = 0; lane != NULL && i < RTE_DIM(lanes); i++)
+		if (lanes[i].vm_kernels != NULL &&
+				strcmp(lanes[i].name, lane) == 0)
+			return &lanes[i];
+	for (i = 0; req != NULL && i < RTE_DIM(lanes); i++)
+		if (lanes[i].vm_kernels != NULL &&
+				strcmp(lanes[i].vfio_mode, req) == 0 &&
+				strcmp(req, "group") != 0)
+			return &lanes[i];
 	return NULL;
 }
 
@@ -127,20 +141,19 @@ check_mode(void)
 	enum rte_vfio_mode m = rte_vfio_get_mode();
 	enum rte_iova_mode iova = rte_vfio_get_iova_mode();
 	const char *req = requested_mode(), *lane = getenv("DPDK_VM_MODE");
-	const struct mode_expectation *e;
+	const struct vfio_lane *e;
 
 	printf("VFIO mode %s, IOVA as %s\n", mode_name(m),
 		iova == RTE_IOVA_PA ? "PA" : "VA");
-	e = find_expectation(lane_modes, RTE_DIM(lane_modes), lane);
-	if (e == NULL)
-		e = find_expectation(request_modes, RTE_DIM(request_modes), req);
+	e = find_lane(lane, req);
 	if (e != NULL) {
 		TEST_ASSERT(m == e->mode && iova == e->iova &&
-			is_cdev() == e->cdev,
-			"%s %s: got %s, IOVA as %s",
+			rte_vfio_get_interface() == e->interface &&
+			rte_vfio_get_caps() == e->caps,
+			"%s %s: got %s, IOVA as %s, caps %#" PRIx64,
 			lane != NULL ? "lane" : "--vfio-mode",
 			lane != NULL ? lane : req, mode_name(m),
-			iova == RTE_IOVA_PA ? "PA" : "VA");
+			iova == RTE_IOVA_PA ? "PA" : "VA", rte_vfio_get_caps());
 	} else if (req != NULL && strcmp(req, "auto") != 0) {
 		if (strcmp(req, "noiommu") == 0)
 			TEST_ASSERT(m == RTE_VFIO_MODE_NOIOMMU,
@@ -353,8 +366,6 @@ check_eal_memory(const char *dev, void *buf)
 	rte_iova_t iova;
 	char *p;
 
-	if (!has_iommu())
-		return TEST_SUCCESS; /* no IOMMU: nothing to map */
 	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, dev, &fd),
 		"%s: setup: %s", dev, strerror(rte_errno));
 	/* more than the heap holds at start: new pages come */
@@ -515,9 +526,6 @@ test_vfio(void)
 			dev != NULL && n < MAX_DEVS;
 			dev = strtok_r(NULL, " ", &save))
 		devs[n++] = dev;
-	if (n == 0)
-		printf("no devices in %s: container and mapping checks only\n",
-			EDU_ENV);
 	buf = mmap(NULL, TEST_PAGES * pg, PROT_READ | PROT_WRITE,
 		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (buf == MAP_FAILED) {
@@ -534,12 +542,46 @@ test_vfio(void)
 		goto out;
 	if (n > 0 && check_secondary(devs[0]) != 0)
 		goto out;
-	if (n > 0 && check_eal_memory(devs[0], buf) != 0)
-		goto out;
 	ret = TEST_SUCCESS;
+	/* the container checks passed; the device ones did not run */
+	if (n == 0) {
+		printf("TEST SKIPPED: no devices in %s: device, assignment and secondary checks not run\n",
+			EDU_ENV);
+		ret = TEST_SKIPPED;
+	}
 out:
 	munmap(buf, TEST_PAGES * pg);
 	free(list);
+	return ret;
+}
+
+/*
+ * vfio_eal_memory_autotest: what check_eal_memory() says, where EAL memory
+ * is mapped for DMA at all (an IOMMU translates); elsewhere it skips, and
+ * the VM suite runs it in the IOMMU lanes only.
+ */
+static int
+test_vfio_eal_memory(void)
+{
+	const char *list = getenv(EDU_ENV);
+	char dev[64];
+	void *buf;
+	int ret;
+
+	if (rte_vfio_get_mode() == RTE_VFIO_MODE_NONE)
+		TEST_SKIP("VFIO is not available on this system");
+	if (!has_iommu())
+		TEST_SKIP("no IOMMU in this VFIO set-up: EAL memory is not mapped for DMA, nothing to check");
+	if (list == NULL || list[0] == '\0')
+		TEST_SKIP("no devices in %s", EDU_ENV);
+	pg = (size_t)sysconf(_SC_PAGESIZE);
+	snprintf(dev, sizeof(dev), "%s", list);
+	dev[strcspn(dev, " ")] = '\0';
+	buf = mmap(NULL, TEST_PAGES * pg, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	TEST_ASSERT(buf != MAP_FAILED, "mmap: %s", strerror(errno));
+	ret = check_eal_memory(dev, buf);
+	munmap(buf, TEST_PAGES * pg);
 	return ret;
 }
 
@@ -585,8 +627,9 @@ run_vf_child(const char *token_opt, const char *expect)
 	int status;
 	pid_t pid;
 
+	/* the child forces the interface this process has */
 	snprintf(mode_opt, sizeof(mode_opt), "--vfio-mode=%s",
-		mode_name(rte_vfio_get_mode()));
+		current_lane() != NULL ? current_lane()->vfio_mode : "auto");
 	if (token_opt == NULL) {
 		argv[4] = (char *)(uintptr_t)VF_CHILD;
 		argv[5] = NULL;
@@ -628,14 +671,28 @@ kernel_at_least(int major, int minor)
 	return ma > major || (ma == major && mi >= minor);
 }
 
+/* the kernel refuses a VF to a process with another token, or none */
+static bool
+kernel_checks_vf_tokens(void)
+{
+	/* cdev before Linux 6.17 binds without checking any token; from
+	 * 6.17 on the token is checked at bind, as the group checks it
+	 */
+	return !is_cdev() || kernel_at_least(6, 17);
+}
+
+/*
+ * The PF opened with the token (and no VF user) takes it; the VF opens
+ * with the same token; with refusals, processes with another token or
+ * none are refused the VF.
+ */
 static int
-test_vfio_vf_token(void)
+vf_token_run(bool refusals)
 {
 	const char *pf = getenv(SRIOV_ENV);
 	char link[256], path[256], *vf;
 	int pf_fd, vf_fd, ret = TEST_FAILED, refused;
 	rte_uuid_t token;
-	const char *expect;
 	ssize_t n;
 
 	rte_eal_vfio_get_vf_token(token);
@@ -644,7 +701,9 @@ test_vfio_vf_token(void)
 	if (pf == NULL || pf[0] == '\0' || rte_uuid_is_null(token))
 		TEST_SKIP("needs an SR-IOV PF bound to vfio-pci in %s and --vfio-vf-token",
 			SRIOV_ENV);
-	/* the PF opened with a token (and no VF user) takes it */
+	if (refusals && !kernel_checks_vf_tokens())
+		TEST_SKIP("%s mode before Linux 6.17 binds a VF without checking its token: refusal not checked",
+			mode_name(rte_vfio_get_mode()));
 	TEST_ASSERT_SUCCESS(rte_vfio_setup_device(PCI_SYSFS, pf, &pf_fd),
 		"PF %s: setup: %s", pf, strerror(rte_errno));
 	if (write_sysfs(pf, "sriov_numvfs", "1") != 0) {
@@ -666,23 +725,23 @@ test_vfio_vf_token(void)
 		goto no_vfs;
 	}
 	rte_vfio_release_device(PCI_SYSFS, vf, vf_fd);
-	/* cdev before Linux 6.17 binds without checking any token; from
-	 * 6.17 on the token is checked at bind, as the group checks it
-	 */
-	expect = is_cdev() && !kernel_at_least(6, 17) ? "any" : "EACCES";
-	printf("VF %s: other processes' tokens %s (%s mode)\n", vf,
-		strcmp(expect, "any") == 0 ? "not checked by this kernel" :
-		"must be refused", mode_name(rte_vfio_get_mode()));
-	refused = run_vf_child("--vfio-vf-token=" OTHER_TOKEN, expect);
-	if (refused != 0) {
-		printf("VF %s with another token: child status %d\n", vf,
-			refused);
-		goto no_vfs;
-	}
-	refused = run_vf_child(NULL, expect);
-	if (refused != 0) {
-		printf("VF %s without token: child status %d\n", vf, refused);
-		goto no_vfs;
+	printf("VF %s: opened with the token (%s mode)\n", vf,
+		mode_name(rte_vfio_get_mode()));
+	if (refusals) {
+		refused = run_vf_child("--vfio-vf-token=" OTHER_TOKEN, "EACCES");
+		if (refused != 0) {
+			printf("VF %s with another token: child status %d\n",
+				vf, refused);
+			goto no_vfs;
+		}
+		refused = run_vf_child(NULL, "EACCES");
+		if (refused != 0) {
+			printf("VF %s without token: child status %d\n", vf,
+				refused);
+			goto no_vfs;
+		}
+		printf("VF %s: refused with another token and without one\n",
+			vf);
 	}
 	ret = TEST_SUCCESS;
 no_vfs:
@@ -691,6 +750,24 @@ release_pf:
 	TEST_ASSERT_SUCCESS(rte_vfio_release_device(PCI_SYSFS, pf, pf_fd),
 		"PF %s: release: %s", pf, strerror(rte_errno));
 	return ret;
+}
+
+/* every kernel: the VF opens with the token the PF was given */
+static int
+test_vfio_vf_token(void)
+{
+	return vf_token_run(false);
+}
+
+/*
+ * Kernels that check the token (group; cdev on Linux 6.17+): other
+ * processes' tokens are refused. Elsewhere it skips, saying why; the VM
+ * suite runs it only where the kernel checks.
+ */
+static int
+test_vfio_vf_token_refused(void)
+{
+	return vf_token_run(true);
 }
 
 /*
@@ -882,7 +959,10 @@ unmap:
 }
 
 REGISTER_TEST_COMMAND_NO_PCI(vfio_autotest, test_vfio);
+REGISTER_TEST_COMMAND_NO_PCI(vfio_eal_memory_autotest, test_vfio_eal_memory);
 REGISTER_TEST_COMMAND_NO_PCI(vfio_perf_autotest, test_vfio_perf);
 REGISTER_TEST_COMMAND_NO_PCI(vfio_vf_token_autotest, test_vfio_vf_token);
+REGISTER_TEST_COMMAND_NO_PCI(vfio_vf_token_refused_autotest,
+	test_vfio_vf_token_refused);
 REGISTER_TEST_COMMAND_NO_PCI(vfio_vf_token_child, test_vfio_vf_token_child);
 REGISTER_TEST_COMMAND_NO_PCI(vfio_secondary_child, test_vfio_secondary_child);

@@ -33,22 +33,11 @@
 #include "eal_internal_cfg.h"
 #include "eal_private.h"
 #include "fake/fake_kernel.h"
+#include "test_vfio_env.h"
 
 #define DEV "0000:00:01.0"
 #define PCI_COMMAND 4
 #define PCI_COMMAND_MASTER 0x4
-
-struct mode_case {
-	const char *name;
-	enum fake_mode fake;
-	enum eal_vfio_mode_request req;
-};
-
-static struct mode_case modes[] = {
-	{ "group", FAKE_MODE_GROUP, EAL_VFIO_MODE_GROUP },
-	{ "noiommu", FAKE_MODE_NOIOMMU, EAL_VFIO_MODE_NOIOMMU },
-	{ "cdev", FAKE_MODE_CDEV, EAL_VFIO_MODE_CDEV },
-};
 
 /* ---- a driver that needs mapping and supports hot-unplug ------------------ */
 
@@ -86,13 +75,14 @@ static struct rte_pci_driver drv = {
 static int
 setup(void **state)
 {
-	const struct mode_case *m = *state;
+	const struct vfio_mode_case *m = *state;
 	struct internal_config *cfg = eal_get_internal_configuration();
 
 	assert_int_equal(fake_machine_setup(m->fake, 2), 0);
+	fake_config()->spapr = m->fake_spapr;
 	eal_reset_internal_config(cfg);
 	cfg->process_type = RTE_PROC_PRIMARY;
-	cfg->vfio_mode = m->req;
+	cfg->vfio_mode = env_request(m);
 	/* EAL memory exists before any bus probes (memzones, DMA buffers) */
 	cfg->in_memory = 1;
 	cfg->no_hugetlbfs = 1;
@@ -466,25 +456,22 @@ test_request_notifier_hot_unplugs(void **state)
 	assert_int_equal(fake_device_open_count("0000:00:02.0"), 1);
 }
 
-#define MODE_TESTS(i) \
-	cmocka_unit_test_prestate_setup_teardown(test_probe_maps_through_vfio, setup, teardown, (void *)&modes[i]), \
-	cmocka_unit_test_prestate_setup_teardown(test_remove_releases_everything, setup, teardown, (void *)&modes[i]), \
-	cmocka_unit_test_prestate_setup_teardown(test_sparse_bar_maps_only_its_areas, setup, teardown, (void *)&modes[i]), \
-	cmocka_unit_test_prestate_setup_teardown(test_failed_bar_mmap_leaves_nothing, setup, teardown, (void *)&modes[i]), \
-	cmocka_unit_test_prestate_setup_teardown(test_failed_set_irqs_leaves_nothing, setup, teardown, (void *)&modes[i]), \
-	cmocka_unit_test_prestate_setup_teardown(test_pci_ioctl_faults_at_every_call_leave_nothing, setup, teardown, (void *)&modes[i]), \
-	cmocka_unit_test_prestate_setup_teardown(test_pci_config_faults_during_plug_leave_nothing, setup, teardown, (void *)&modes[i]), \
-	cmocka_unit_test_prestate_setup_teardown(test_config_access_faults_are_eio, setup, teardown, (void *)&modes[i]), \
-	cmocka_unit_test_prestate_setup_teardown(test_device_not_on_vfio_is_skipped, setup, teardown, (void *)&modes[i]), \
-	cmocka_unit_test_prestate_setup_teardown(test_request_notifier_hot_unplugs, setup, teardown, (void *)&modes[i])
+#define PCI_ALL_MODES(fn) VFIO_ALL_MODES_WITH(fn, setup, teardown)
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		MODE_TESTS(0),
-		MODE_TESTS(1),
-		MODE_TESTS(2),
+		PCI_ALL_MODES(test_probe_maps_through_vfio)
+		PCI_ALL_MODES(test_remove_releases_everything)
+		PCI_ALL_MODES(test_sparse_bar_maps_only_its_areas)
+		PCI_ALL_MODES(test_failed_bar_mmap_leaves_nothing)
+		PCI_ALL_MODES(test_failed_set_irqs_leaves_nothing)
+		PCI_ALL_MODES(test_pci_ioctl_faults_at_every_call_leave_nothing)
+		PCI_ALL_MODES(test_pci_config_faults_during_plug_leave_nothing)
+		PCI_ALL_MODES(test_config_access_faults_are_eio)
+		PCI_ALL_MODES(test_device_not_on_vfio_is_skipped)
+		PCI_ALL_MODES(test_request_notifier_hot_unplugs)
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,13 +23,6 @@
 #include "eal_private.h"
 #include "test_vfio_env.h"
 
-static const char *const mode_opt[] = {
-	[EAL_VFIO_MODE_AUTO] = "--vfio-mode=auto",
-	[EAL_VFIO_MODE_GROUP] = "--vfio-mode=group",
-	[EAL_VFIO_MODE_NOIOMMU] = "--vfio-mode=noiommu",
-	[EAL_VFIO_MODE_CDEV] = "--vfio-mode=cdev",
-};
-
 static int
 eal_setup(void **state)
 {
@@ -46,9 +39,10 @@ eal_teardown(void **state)
 static int
 eal_start(const struct vfio_mode_case *m)
 {
+	char mode_opt[64];
 	char *argv[] = {
 		(char *)(uintptr_t)"unit-vfio_eal",
-		(char *)(uintptr_t)mode_opt[m->req],
+		mode_opt,
 		(char *)(uintptr_t)"--no-huge",
 		(char *)(uintptr_t)"--in-memory",
 		(char *)(uintptr_t)"-m",
@@ -56,6 +50,7 @@ eal_start(const struct vfio_mode_case *m)
 		NULL,
 	};
 
+	snprintf(mode_opt, sizeof(mode_opt), "--vfio-mode=%s", m->vfio_mode);
 	return rte_eal_init(RTE_DIM(argv) - 1, argv);
 }
 
@@ -75,7 +70,7 @@ test_eal_init_and_cleanup(void **state)
 	cfd = rte_vfio_get_container_fd();
 	assert_true(cfd >= 0);
 	pages = env_kernel_maps(cfd, NULL, 0);
-	if (m->group) {
+	if (env_groups(m)) {
 		/* the IOMMU comes with the first group */
 		assert_true(pages <= 0);
 		assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd),
@@ -83,9 +78,9 @@ test_eal_init_and_cleanup(void **state)
 		pages = env_kernel_maps(cfd, NULL, 0);
 	}
 	/* EAL memory mapped page by page (no-IOMMU cdev: pinned) */
-	if (m->kernel_maps)
+	if (env_user_maps_in_kernel(m))
 		assert_true(pages > 0);
-	if (m->group)
+	if (env_groups(m))
 		assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd),
 			0);
 	assert_int_equal(rte_eal_cleanup(), 0);
@@ -100,8 +95,6 @@ test_noiommu_cdev_pages_have_kernel_pa(void **state)
 	uintptr_t pg = (uintptr_t)env_pg(), va, page;
 	char *p;
 
-	if (m->fake != FAKE_MODE_NOIOMMU_CDEV)
-		skip();
 	assert_true(eal_start(m) >= 0);
 	p = rte_malloc(NULL, 3 * pg, pg);
 	assert_non_null(p);
@@ -126,27 +119,23 @@ test_forced_mode_unusable_fails_init(void **state)
 	assert_int_equal(fake_open_fds(), 0);
 	/* nothing half-initialised: init works once the kernel is right */
 	fake_config()->container = true;
-	fake_config()->iommufd = m->fake == FAKE_MODE_CDEV ||
-		m->fake == FAKE_MODE_NOIOMMU_CDEV;
+	fake_config()->iommufd = !env_groups(m); /* what the lane needs */
 	if (eal_start(m) < 0)
 		fail_msg("rte_eal_init: %s", strerror(rte_errno));
 	assert_int_equal(rte_eal_cleanup(), 0);
 	assert_int_equal(fake_open_fds(), 0);
 }
 
-#define EAL_TEST(fn, i, mode) { #fn "/" mode, fn, eal_setup, eal_teardown, \
-	&vfio_mode_cases[i] }
-#define EAL_ALL_MODES(fn) EAL_TEST(fn, 0, "group"), \
-	EAL_TEST(fn, 1, "noiommu"), EAL_TEST(fn, 2, "cdev"), \
-	EAL_TEST(fn, 3, "noiommu-cdev"), EAL_TEST(fn, 4, "spapr")
+#define EAL_ALL_MODES(fn) VFIO_ALL_MODES_WITH(fn, eal_setup, eal_teardown)
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		EAL_ALL_MODES(test_eal_init_and_cleanup),
-		EAL_ALL_MODES(test_noiommu_cdev_pages_have_kernel_pa),
-		EAL_ALL_MODES(test_forced_mode_unusable_fails_init),
+		EAL_ALL_MODES(test_eal_init_and_cleanup)
+		VFIO_LANE_TEST_WITH(test_noiommu_cdev_pages_have_kernel_pa,
+			noiommu_cdev, eal_setup, eal_teardown),
+		EAL_ALL_MODES(test_forced_mode_unusable_fails_init)
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

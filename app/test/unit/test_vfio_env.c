@@ -10,20 +10,14 @@
 
 #include <rte_errno.h>
 
+#include "eal_options.h"
 #include "eal_private.h"
 #include "test_vfio_env.h"
 
-struct vfio_mode_case vfio_mode_cases[VFIO_NB_MODES] = {
-	{ "group", FAKE_MODE_GROUP, EAL_VFIO_MODE_GROUP, RTE_VFIO_MODE_GROUP,
-		RTE_IOVA_VA, true, false, false, true },
-	{ "noiommu", FAKE_MODE_NOIOMMU, EAL_VFIO_MODE_NOIOMMU,
-		RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, true, true, true, false },
-	{ "cdev", FAKE_MODE_CDEV, EAL_VFIO_MODE_CDEV, RTE_VFIO_MODE_CDEV,
-		RTE_IOVA_VA, false, false, false, true },
-	{ "noiommu-cdev", FAKE_MODE_NOIOMMU_CDEV, EAL_VFIO_MODE_NOIOMMU,
-		RTE_VFIO_MODE_NOIOMMU, RTE_IOVA_PA, false, true, false, true },
-	{ "spapr", FAKE_MODE_GROUP, EAL_VFIO_MODE_GROUP, RTE_VFIO_MODE_GROUP,
-		RTE_IOVA_VA, true, false, false, true, true },
+#define ENV_CASE_(ctx, id, preset, ...) \
+	[VFIO_LANE_ ## id] = { __VA_ARGS__, .fake = FAKE_MODE_ ## preset },
+struct vfio_mode_case vfio_mode_cases[VFIO_NB_LANES] = {
+	VFIO_LANES(ENV_CASE_, )
 };
 
 #define MAX_BUFS 8
@@ -41,18 +35,35 @@ env_machine(const struct vfio_mode_case *m, unsigned int nb_pci)
 	struct internal_config *cfg = eal_get_internal_configuration();
 
 	assert_int_equal(fake_machine_setup(m->fake, nb_pci), 0);
-	fake_config()->spapr = m->spapr;
+	fake_config()->spapr = m->fake_spapr;
 	eal_reset_internal_config(cfg);
 	cfg->process_type = RTE_PROC_PRIMARY;
-	cfg->vfio_mode = m->req;
+	cfg->vfio_mode = env_request(m);
 	snprintf(pci_dir, sizeof(pci_dir), "%s/sys/bus/pci/devices",
 		fake_sysfs_root());
+}
+
+enum eal_vfio_mode_request
+env_request(const struct vfio_mode_case *m)
+{
+	struct internal_config cfg = { .devopts = NULL };
+	char opt[64];
+	char *argv[] = { (char *)(uintptr_t)"unit", opt, NULL };
+	enum eal_vfio_mode_request req;
+
+	snprintf(opt, sizeof(opt), "--vfio-mode=%s", m->vfio_mode);
+	eal_reset_internal_config(&cfg);
+	if (eal_parse_args(2, argv, &cfg) != 2)
+		fail_msg("lane %s: %s refused", m->name, opt);
+	req = cfg.vfio_mode;
+	eal_reset_internal_config(&cfg);
+	return req;
 }
 
 int
 env_enable(const struct vfio_mode_case *m)
 {
-	eal_get_internal_configuration()->vfio_mode = m->req;
+	eal_get_internal_configuration()->vfio_mode = env_request(m);
 	return rte_vfio_enable(NULL);
 }
 

@@ -23,30 +23,87 @@
 
 #include "eal_internal_cfg.h"
 #include "fake_kernel.h"
+#include "vfio_lanes.h"
 
-/** One row of the mode matrix. */
+/*
+ * One lane (app/test/vfio_lanes.h) plus what the fake kernel needs to
+ * boot it.
+ */
 struct vfio_mode_case {
-	const char *name;
+	VFIO_LANE_FIELDS
 	enum fake_mode fake;              /**< kernel preset */
-	enum eal_vfio_mode_request req;   /**< --vfio-mode */
-	enum rte_vfio_mode mode;          /**< expected mode */
-	enum rte_iova_mode iova;          /**< expected IOVA mode */
-	bool group;                       /**< group backend */
-	bool noiommu;
-	bool partial;                     /**< partial unmap accepted */
-	bool kernel_maps;                 /**< user maps reach the kernel */
-	bool spapr;                       /**< the container offers sPAPR TCE */
 };
 
-#define VFIO_NB_MODES 5
-extern struct vfio_mode_case vfio_mode_cases[VFIO_NB_MODES];
+extern struct vfio_mode_case vfio_mode_cases[VFIO_NB_LANES];
 
-/** A test run for every mode: name "<fn>/<mode>". */
-#define VFIO_MODE_TEST(fn, i, mode) { #fn "/" mode, fn, env_setup, \
-	env_teardown, &vfio_mode_cases[i] }
-#define VFIO_ALL_MODES(fn) VFIO_MODE_TEST(fn, 0, "group"), \
-	VFIO_MODE_TEST(fn, 1, "noiommu"), VFIO_MODE_TEST(fn, 2, "cdev"), \
-	VFIO_MODE_TEST(fn, 3, "noiommu-cdev"), VFIO_MODE_TEST(fn, 4, "spapr")
+/** The lane can do cap (RTE_VFIO_CAP_*). */
+static inline bool
+env_has(const struct vfio_mode_case *m, uint64_t cap)
+{
+	return (m->caps & cap) != 0;
+}
+
+/** Devices come in IOMMU groups (group interface). */
+static inline bool
+env_groups(const struct vfio_mode_case *m)
+{
+	return env_has(m, RTE_VFIO_CAP_GROUPS);
+}
+
+/** An IOMMU translates: IOVAs are not physical addresses. */
+static inline bool
+env_iommu(const struct vfio_mode_case *m)
+{
+	return env_has(m, RTE_VFIO_CAP_IOMMU);
+}
+
+/**
+ * User maps reach the kernel (type1, an IOAS). A part of such a map
+ * cannot be unmapped: partial unmap is accepted exactly where the maps
+ * are bookkeeping only (no-IOMMU groups have no IOMMU to program).
+ */
+static inline bool
+env_user_maps_in_kernel(const struct vfio_mode_case *m)
+{
+	return !env_has(m, RTE_VFIO_CAP_PARTIAL_UNMAP);
+}
+
+/** The lane's --vfio-mode, parsed by the EAL option parser. */
+enum eal_vfio_mode_request env_request(const struct vfio_mode_case *m);
+
+/* helpers of the registration macros */
+#define ENV_CALL_(f, ...) f(__VA_ARGS__)
+#define ENV_UNPACK_(...) __VA_ARGS__
+#define ENV_ONE_(fn, setup, teardown, id) \
+	VFIO_LANE_TEST_WITH(fn, id, setup, teardown)
+#define ENV_ROW_(ctx, id, preset, ...) \
+	ENV_CALL_(ENV_ONE_, ENV_UNPACK_ ctx, id),
+
+/** fn in lane id (VFIO_LANES) with its own fixture: name "<fn>/<id>". */
+#define VFIO_LANE_TEST_WITH(fn, id, setup, teardown) { #fn "/" #id, fn, \
+	setup, teardown, &vfio_mode_cases[VFIO_LANE_ ## id] }
+
+/** fn in lane id only, for a test of what that lane alone has. */
+#define VFIO_LANE_TEST(fn, id) \
+	VFIO_LANE_TEST_WITH(fn, id, env_setup, env_teardown)
+
+/*
+ * fn in every lane: one entry per lane, each followed by its comma (put
+ * none after the macro).
+ */
+#define VFIO_ALL_MODES_WITH(fn, setup, teardown) \
+	VFIO_LANES(ENV_ROW_, (fn, setup, teardown))
+#define VFIO_ALL_MODES(fn) VFIO_ALL_MODES_WITH(fn, env_setup, env_teardown)
+
+/*
+ * fn in the lanes with RTE_VFIO_CAP_IOMMU, for what only a translating
+ * IOMMU does (the unit test vfio_lanes checks this list against the caps).
+ */
+#define VFIO_IOMMU_MODES_WITH(fn, setup, teardown) \
+	VFIO_LANE_TEST_WITH(fn, group, setup, teardown), \
+	VFIO_LANE_TEST_WITH(fn, cdev, setup, teardown), \
+	VFIO_LANE_TEST_WITH(fn, spapr, setup, teardown),
+#define VFIO_IOMMU_MODES(fn) VFIO_IOMMU_MODES_WITH(fn, env_setup, env_teardown)
 
 #define ENV_NB_PCI 3
 #define DEV0 "0000:00:01.0"

@@ -289,7 +289,7 @@ test_setup_device_replay_faults(void **state)
 	assert_int_equal(rte_vfio_container_dma_map(
 		RTE_VFIO_DEFAULT_CONTAINER_FD, c.va, IOVA0, 4 * env_pg()), 0);
 	/* group: only bookkeeping until a group joins */
-	c.kernel = c.m->kernel_maps && !c.m->group ? 1 : 0;
+	c.kernel = env_user_maps_in_kernel(c.m) && !env_groups(c.m) ? 1 : 0;
 	c.base_fds = fake_open_fds();
 	assert_true(sweep(&f, &c) > 0);
 	assert_int_equal(rte_vfio_container_dma_unmap(
@@ -418,7 +418,7 @@ test_dma_map_faults(void **state)
 	c.base_fds = fake_open_fds();
 	failures = sweep(&f, &c);
 	/* no-IOMMU groups: bookkeeping only, no kernel call to fail */
-	assert_true(c.m->kernel_maps ? failures > 0 : failures == 0);
+	assert_true(env_user_maps_in_kernel(c.m) ? failures > 0 : failures == 0);
 	assert_int_equal(rte_vfio_container_destroy(c.cfd), 0);
 }
 
@@ -437,9 +437,9 @@ test_dma_unmap_faults(void **state)
 		DEV1), 0);
 	assert_int_equal(run_map(&c), 0);
 	c.base_fds = fake_open_fds();
-	c.kernel = c.m->kernel_maps ? 1 : 0;
+	c.kernel = env_user_maps_in_kernel(c.m) ? 1 : 0;
 	failures = sweep(&f, &c);
-	assert_true(c.m->kernel_maps ? failures > 0 : failures == 0);
+	assert_true(env_user_maps_in_kernel(c.m) ? failures > 0 : failures == 0);
 	assert_int_equal(run_unmap(&c), 0);
 	assert_int_equal(rte_vfio_container_destroy(c.cfd), 0);
 }
@@ -454,7 +454,7 @@ test_setup_device_replay_many_maps_faults(void **state)
 	const struct flow f = { "rte_vfio_setup_device (replay of many maps)",
 		run_setup, undo_setup, check_setup, { EIO, EIO } };
 	struct ctx c = { .m = *state };
-	unsigned long req = c.m->group ? VFIO_IOMMU_MAP_DMA : IOMMU_IOAS_MAP;
+	unsigned long req = env_groups(c.m) ? VFIO_IOMMU_MAP_DMA : IOMMU_IOAS_MAP;
 	unsigned int i, before;
 
 	c.va = (uintptr_t)env_buf(MANY_MAPS);
@@ -463,12 +463,12 @@ test_setup_device_replay_many_maps_faults(void **state)
 		assert_int_equal(rte_vfio_container_dma_map(
 			RTE_VFIO_DEFAULT_CONTAINER_FD, c.va + i * env_pg(),
 			IOVA0 + 2 * i * env_pg(), env_pg()), 0);
-	c.kernel = c.m->kernel_maps && !c.m->group ? 1 : 0;
+	c.kernel = env_user_maps_in_kernel(c.m) && !env_groups(c.m) ? 1 : 0;
 	c.base_fds = fake_open_fds();
 	/* group: every map is replayed when the group joins */
 	before = fake_ioctl_calls(req);
 	assert_int_equal(run_setup(&c), 0);
-	if (c.m->group && c.m->kernel_maps)
+	if (env_groups(c.m) && env_user_maps_in_kernel(c.m))
 		assert_true(fake_ioctl_calls(req) - before >= MANY_MAPS);
 	undo_setup(&c);
 	assert_true(sweep(&f, &c) > 0);
@@ -585,7 +585,7 @@ test_vf_token_open_and_bind_faults(void **state)
 	fake_pci_desc_default(&d, VF_ADDR, 21);
 	snprintf(d.pf_addr, sizeof(d.pf_addr), "%s", PF_ADDR);
 	assert_int_equal(fake_pci_add(&d), 0);
-	if (!c.m->group)
+	if (!env_groups(c.m))
 		fake_config()->bind_token = true; /* Linux 6.17 */
 	assert_int_equal(rte_uuid_parse(TOKEN, cfg->vfio_vf_token), 0);
 	c.base_fds = fake_open_fds();
@@ -764,19 +764,19 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		VFIO_ALL_MODES(test_enable_faults),
-		VFIO_ALL_MODES(test_setup_device_faults),
-		VFIO_ALL_MODES(test_setup_device_replay_faults),
-		VFIO_ALL_MODES(test_container_create_faults),
-		VFIO_ALL_MODES(test_assign_device_faults),
-		VFIO_ALL_MODES(test_dma_map_faults),
-		VFIO_ALL_MODES(test_dma_unmap_faults),
-		VFIO_ALL_MODES(test_setup_device_replay_many_maps_faults),
-		VFIO_ALL_MODES(test_get_device_info_faults),
-		VFIO_ALL_MODES(test_vf_token_open_and_bind_faults),
-		VFIO_ALL_MODES(test_release_device_faults),
-		VFIO_ALL_MODES(test_container_destroy_faults),
-		VFIO_ALL_MODES(test_vfio_cleanup_faults),
+		VFIO_ALL_MODES(test_enable_faults)
+		VFIO_ALL_MODES(test_setup_device_faults)
+		VFIO_ALL_MODES(test_setup_device_replay_faults)
+		VFIO_ALL_MODES(test_container_create_faults)
+		VFIO_ALL_MODES(test_assign_device_faults)
+		VFIO_ALL_MODES(test_dma_map_faults)
+		VFIO_ALL_MODES(test_dma_unmap_faults)
+		VFIO_ALL_MODES(test_setup_device_replay_many_maps_faults)
+		VFIO_ALL_MODES(test_get_device_info_faults)
+		VFIO_ALL_MODES(test_vf_token_open_and_bind_faults)
+		VFIO_ALL_MODES(test_release_device_faults)
+		VFIO_ALL_MODES(test_container_destroy_faults)
+		VFIO_ALL_MODES(test_vfio_cleanup_faults)
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -203,17 +203,26 @@ mem_teardown(void **state)
 	return env_teardown(state);
 }
 
-#define MEM_TEST(fn, i, mode) { #fn "/" mode, fn, mem_setup, mem_teardown, \
-	&vfio_mode_cases[i] }
-#define MEM_ALL_MODES(fn) MEM_TEST(fn, 0, "group"), \
-	MEM_TEST(fn, 1, "noiommu"), MEM_TEST(fn, 2, "cdev"), \
-	MEM_TEST(fn, 3, "noiommu-cdev"), MEM_TEST(fn, 4, "spapr")
+#define MEM_ALL_MODES(fn) VFIO_ALL_MODES_WITH(fn, mem_setup, mem_teardown)
+#define MEM_TEST(fn, id) VFIO_LANE_TEST_WITH(fn, id, mem_setup, mem_teardown)
+/* where the front end maps EAL pages */
+#define MEM_IOMMU_MODES(fn) VFIO_IOMMU_MODES_WITH(fn, mem_setup, mem_teardown)
 
 /* the front end maps EAL pages itself (not with no-IOMMU) */
 static bool
 maps_pages(const struct vfio_mode_case *m)
 {
-	return !m->noiommu;
+	return env_iommu(m);
+}
+
+/*
+ * No IOMMU and no groups (no-IOMMU cdev): the IOVA of each EAL page is
+ * the physical address the kernel reports, pinned as pages are allocated.
+ */
+static bool
+kernel_iova_source(const struct vfio_mode_case *m)
+{
+	return !env_iommu(m) && !env_groups(m);
 }
 
 /* EAL pages the kernel holds: mapped by the front end, or pinned by the
@@ -222,7 +231,7 @@ maps_pages(const struct vfio_mode_case *m)
 static bool
 kernel_holds_pages(const struct vfio_mode_case *m)
 {
-	return maps_pages(m) || m->fake == FAKE_MODE_NOIOMMU_CDEV;
+	return maps_pages(m) || kernel_iova_source(m);
 }
 
 static int
@@ -283,7 +292,7 @@ test_eal_memory_follows_context_and_hotplug(void **state)
 	assert_int_equal(eal_vfio_mem_init(), 0);
 	assert_non_null(callback);
 	/* group: nothing before the first group sets the IOMMU */
-	assert_int_equal(kernel_pages(), m->group ? 0 : want);
+	assert_int_equal(kernel_pages(), env_groups(m) ? 0 : want);
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
 	assert_int_equal(kernel_pages(), want);
 	/* hotplug: two pages come, one goes */
@@ -299,7 +308,7 @@ test_eal_memory_follows_context_and_hotplug(void **state)
 	assert_int_equal(kernel_pages(), want);
 	/* group: the context goes with the last group and comes back */
 	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
-	assert_int_equal(kernel_pages(), m->group ? 0 : want);
+	assert_int_equal(kernel_pages(), env_groups(m) ? 0 : want);
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
 	assert_int_equal(kernel_pages(), want);
 	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
@@ -315,7 +324,7 @@ static void
 test_group_joined_before_memory_init(void **state)
 {
 	const struct vfio_mode_case *m = *state;
-	int source_pages = m->fake == FAKE_MODE_NOIOMMU_CDEV ? FIRST_PAGES : 0;
+	int source_pages = kernel_iova_source(m) ? FIRST_PAGES : 0;
 	int fd;
 
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
@@ -333,15 +342,13 @@ static void
 test_eal_page_map_failure_rolls_back(void **state)
 {
 	const struct vfio_mode_case *m = *state;
-	unsigned long req = m->group ? VFIO_IOMMU_MAP_DMA : IOMMU_IOAS_MAP;
+	unsigned long req = env_groups(m) ? VFIO_IOMMU_MAP_DMA : IOMMU_IOAS_MAP;
 	/* sPAPR: the 4th page fails */
 	unsigned int base = fake_open_fds();
 	int fd;
 
-	if (!maps_pages(m))
-		skip();
 	fake_fault_ioctl(req, 4, ENOMEM);
-	if (m->group) {
+	if (env_groups(m)) {
 		/* mapped when the first group joins: setup fails */
 		assert_int_equal(eal_vfio_mem_init(), 0);
 		assert_rte_err(rte_vfio_setup_device(env_pci(), DEV0, &fd),
@@ -353,7 +360,7 @@ test_eal_page_map_failure_rolls_back(void **state)
 	}
 	assert_int_equal(kernel_pages(), 0);
 	fake_fault_clear();
-	if (!m->group)
+	if (!env_groups(m))
 		assert_int_equal(eal_vfio_mem_init(), 0);
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
 	assert_int_equal(kernel_pages(), FIRST_PAGES);
@@ -368,13 +375,13 @@ static const int unmap_errs[] = { EIO, EINVAL, EFAULT, EBUSY, ENOENT };
 static unsigned long
 map_req(const struct vfio_mode_case *m)
 {
-	return m->group ? VFIO_IOMMU_MAP_DMA : IOMMU_IOAS_MAP;
+	return env_groups(m) ? VFIO_IOMMU_MAP_DMA : IOMMU_IOAS_MAP;
 }
 
 static unsigned long
 unmap_req(const struct vfio_mode_case *m)
 {
-	return m->group ? VFIO_IOMMU_UNMAP_DMA : IOMMU_IOAS_UNMAP;
+	return env_groups(m) ? VFIO_IOMMU_UNMAP_DMA : IOMMU_IOAS_UNMAP;
 }
 
 /* rte_errno for a kernel errno: itself where callers branch on it, or EIO */
@@ -396,15 +403,13 @@ test_eal_page_map_faults_at_every_page(void **state)
 	unsigned int base = fake_open_fds(), i, e, nth, reached = 0;
 	int fd;
 
-	if (!maps_pages(m))
-		skip();
 	for (i = 0; i < NB_PAGES; i++)
 		lists[0].present[i] = true;
 	for (e = 0; e < RTE_DIM(map_errs); e++) {
 		for (nth = 1; nth <= NB_PAGES; nth++) {
 			fake_fault_ioctl(map_req(m), nth, map_errs[e]);
 			rte_errno = 0;
-			if (m->group) {
+			if (env_groups(m)) {
 				/* mapped when the first group joins */
 				assert_int_equal(eal_vfio_mem_init(), 0);
 				assert_int_equal(rte_vfio_setup_device(env_pci(),
@@ -445,8 +450,6 @@ test_memory_event_faults_keep_books_and_kernel_agreeing(void **state)
 	unsigned int e, nth;
 	int fd;
 
-	if (!maps_pages(m))
-		skip();
 	assert_int_equal(eal_vfio_mem_init(), 0);
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
 	assert_int_equal(kernel_pages(), FIRST_PAGES);
@@ -495,8 +498,6 @@ test_memory_cleanup_faults_keep_books_and_kernel_agreeing(void **state)
 	unsigned int e, nth;
 	int fd;
 
-	if (!maps_pages(m))
-		skip();
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
 	for (e = 0; e < RTE_DIM(unmap_errs); e++) {
 		for (nth = 1; nth <= FIRST_PAGES; nth++) {
@@ -529,11 +530,9 @@ static void
 test_hotplug_page_unmappable_is_refused(void **state)
 {
 	const struct vfio_mode_case *m = *state;
-	unsigned long req = m->group ? VFIO_IOMMU_MAP_DMA : IOMMU_IOAS_MAP;
+	unsigned long req = env_groups(m) ? VFIO_IOMMU_MAP_DMA : IOMMU_IOAS_MAP;
 	int fd;
 
-	if (!maps_pages(m))
-		skip();
 	assert_int_equal(eal_vfio_mem_init(), 0);
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
 	assert_int_equal(kernel_pages(), FIRST_PAGES);
@@ -559,12 +558,9 @@ test_hotplug_page_unmappable_is_refused(void **state)
 static void
 test_user_map_over_eal_memory(void **state)
 {
-	const struct vfio_mode_case *m = *state;
 	const struct rte_memseg *ms = &lists[0].segs[2];
 	int fd;
 
-	if (!maps_pages(m))
-		skip();
 	assert_int_equal(eal_vfio_mem_init(), 0);
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
 	/* the same translation: already there */
@@ -590,9 +586,10 @@ test_noiommu_cdev_iova_source(void **state)
 	rte_iova_t iova = 0;
 	int fd;
 
-	if (m->fake != FAKE_MODE_NOIOMMU_CDEV) {
+	/* the other lanes' check: no IOVA source is installed */
+	if (!kernel_iova_source(m)) {
 		assert_false(source_set);
-		skip();
+		return;
 	}
 	calls = fake_ioctl_calls(IOMMU_IOAS_NOIOMMU_GET_PA);
 	/* installed at enable; before any attach the page table answers */
@@ -649,8 +646,6 @@ test_noiommu_cdev_moved_page_refuses_device(void **state)
 	unsigned int base;
 	int fd;
 
-	if (m->fake != FAKE_MODE_NOIOMMU_CDEV)
-		skip();
 	memory_release();
 	fake_config()->pages_move_on_pin = true;
 	memory_setup(m);
@@ -673,8 +668,6 @@ test_noiommu_cdev_needs_rawio(void **state)
 {
 	const struct vfio_mode_case *m = *state;
 
-	if (m->fake != FAKE_MODE_NOIOMMU_CDEV)
-		skip();
 	memory_release();
 	memset(lists[0].present, 0, sizeof(lists[0].present));
 	eal_vfio_cleanup();
@@ -691,18 +684,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		MEM_ALL_MODES(test_eal_memory_follows_context_and_hotplug),
-		MEM_ALL_MODES(test_group_joined_before_memory_init),
-		MEM_ALL_MODES(test_eal_page_map_failure_rolls_back),
-		MEM_ALL_MODES(test_eal_page_map_faults_at_every_page),
-		MEM_ALL_MODES(test_memory_event_faults_keep_books_and_kernel_agreeing),
-		MEM_ALL_MODES(test_memory_cleanup_faults_keep_books_and_kernel_agreeing),
-		MEM_ALL_MODES(test_hotplug_page_unmappable_is_refused),
-		MEM_ALL_MODES(test_user_map_over_eal_memory),
-		MEM_ALL_MODES(test_noiommu_cdev_iova_source),
-		MEM_TEST(test_noiommu_cdev_moved_page_refuses_device, 3,
-			"noiommu-cdev"),
-		MEM_TEST(test_noiommu_cdev_needs_rawio, 3, "noiommu-cdev"),
+		MEM_ALL_MODES(test_eal_memory_follows_context_and_hotplug)
+		MEM_ALL_MODES(test_group_joined_before_memory_init)
+		MEM_IOMMU_MODES(test_eal_page_map_failure_rolls_back)
+		MEM_IOMMU_MODES(test_eal_page_map_faults_at_every_page)
+		MEM_IOMMU_MODES(test_memory_event_faults_keep_books_and_kernel_agreeing)
+		MEM_IOMMU_MODES(test_memory_cleanup_faults_keep_books_and_kernel_agreeing)
+		MEM_IOMMU_MODES(test_hotplug_page_unmappable_is_refused)
+		MEM_IOMMU_MODES(test_user_map_over_eal_memory)
+		MEM_ALL_MODES(test_noiommu_cdev_iova_source)
+		MEM_TEST(test_noiommu_cdev_moved_page_refuses_device, noiommu_cdev),
+		MEM_TEST(test_noiommu_cdev_needs_rawio, noiommu_cdev),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -202,7 +202,7 @@ __wrap_rte_mp_request_sync(struct rte_mp_msg *req, struct rte_mp_reply *rep,
 static int64_t
 iommu_type(const struct vfio_mode_case *m)
 {
-	return m->noiommu ? VFIO_NOIOMMU_IOMMU : m->spapr ?
+	return !env_iommu(m) ? VFIO_NOIOMMU_IOMMU : m->fake_spapr ?
 		VFIO_SPAPR_TCE_v2_IOMMU : VFIO_TYPE1v2_IOMMU;
 }
 
@@ -312,23 +312,23 @@ test_primary_answers(void **state)
 	p = ask(VFIO_MP_IOVA_MODE, 0, &fd);
 	assert_int_equal(p.value, m->iova);
 	p = ask(VFIO_MP_IOMMU_TYPE, 0, &fd);
-	if (m->group)
+	if (env_groups(m))
 		assert_int_equal(p.value, iommu_type(m));
 	else
 		assert_int_equal(p.status, VFIO_MP_ERROR);
 	p = ask(VFIO_MP_IOAS_ID, 0, &fd);
-	assert_int_equal(p.status, m->group ? VFIO_MP_ERROR : VFIO_MP_OK);
+	assert_int_equal(p.status, env_groups(m) ? VFIO_MP_ERROR : VFIO_MP_OK);
 	p = ask(VFIO_MP_INTERFACE, 0, &fd);
 	assert_int_equal(p.status, VFIO_MP_OK);
-	assert_int_equal(p.value, m->group ? RTE_VFIO_INTERFACE_GROUP :
+	assert_int_equal(p.value, env_groups(m) ? RTE_VFIO_INTERFACE_GROUP :
 		RTE_VFIO_INTERFACE_CDEV);
 	/* nothing open yet */
-	p = ask(m->group ? VFIO_MP_GROUP : VFIO_MP_CDEV, DEV0_GROUP, &fd);
+	p = ask(env_groups(m) ? VFIO_MP_GROUP : VFIO_MP_CDEV, DEV0_GROUP, &fd);
 	assert_int_equal(p.status, VFIO_MP_NO_FD);
-	p = ask(m->group ? VFIO_MP_CDEV : VFIO_MP_GROUP, 0, &fd);
+	p = ask(env_groups(m) ? VFIO_MP_CDEV : VFIO_MP_GROUP, 0, &fd);
 	assert_int_equal(p.status, VFIO_MP_ERROR);
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &dev_fd), 0);
-	if (m->group) {
+	if (env_groups(m)) {
 		p = ask(VFIO_MP_GROUP, DEV0_GROUP, &fd);
 		assert_int_equal(p.status, VFIO_MP_OK);
 		assert_int_equal(sent.group, DEV0_GROUP);
@@ -374,17 +374,17 @@ test_primary_reply_survives_release(void **state)
 
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &race.dev_fd),
 		0);
-	if (m->group)
+	if (env_groups(m))
 		num = DEV0_GROUP;
 	else
 		assert_int_equal(rte_vfio_get_device_num(env_pci(), DEV0, &num),
 			0);
 	sent.before = release_before_send;
-	p = ask(m->group ? VFIO_MP_GROUP : VFIO_MP_CDEV, num, &fd);
+	p = ask(env_groups(m) ? VFIO_MP_GROUP : VFIO_MP_CDEV, num, &fd);
 	sent.before = NULL;
 	assert_int_equal(p.status, VFIO_MP_OK);
 	assert_true(sent.valid);
-	if (m->group)
+	if (env_groups(m))
 		assert_int_equal(sent.group, DEV0_GROUP);
 	else
 		assert_true(sent.device);
@@ -438,7 +438,7 @@ primary_group(const struct vfio_mode_case *m)
 
 	primary.cfd = open("/dev/vfio/vfio", O_RDWR);
 	assert_true(primary.cfd >= 0);
-	snprintf(path, sizeof(path), m->noiommu ? "/dev/vfio/noiommu-%d" :
+	snprintf(path, sizeof(path), !env_iommu(m) ? "/dev/vfio/noiommu-%d" :
 		"/dev/vfio/%d", DEV0_GROUP);
 	primary.gfd = open(path, O_RDWR);
 	assert_true(primary.gfd >= 0);
@@ -475,7 +475,7 @@ primary_cdev_device(const struct vfio_mode_case *m, int num, int iommufd)
 	};
 	char path[64];
 
-	snprintf(path, sizeof(path), m->noiommu ?
+	snprintf(path, sizeof(path), !env_iommu(m) ?
 		"/dev/vfio/devices/noiommu-vfio%d" : "/dev/vfio/devices/vfio%d",
 		num);
 	primary.dfd = open(path, O_RDWR);
@@ -497,9 +497,9 @@ test_secondary_attaches(void **state)
 	become_secondary();
 	primary.mode = m->mode;
 	primary.iova = m->iova;
-	primary.itf = m->group ? RTE_VFIO_INTERFACE_GROUP :
+	primary.itf = env_groups(m) ? RTE_VFIO_INTERFACE_GROUP :
 		RTE_VFIO_INTERFACE_CDEV;
-	if (m->group)
+	if (env_groups(m))
 		primary_group(m);
 	else
 		primary_cdev();
@@ -514,9 +514,9 @@ test_secondary_attaches(void **state)
 	assert_int_equal(primary.requests[VFIO_MP_INTERFACE],
 		m->mode == RTE_VFIO_MODE_NOIOMMU ? 1 : 0);
 	assert_int_equal(rte_vfio_get_container_fd(), cfd);
-	assert_int_equal(primary.requests[m->group ? VFIO_MP_IOMMU_TYPE :
+	assert_int_equal(primary.requests[env_groups(m) ? VFIO_MP_IOMMU_TYPE :
 		VFIO_MP_IOAS_ID], 1);
-	if (!m->group) {
+	if (!env_groups(m)) {
 		assert_int_equal(rte_vfio_get_device_num(env_pci(), DEV0, &num),
 			0);
 		primary_cdev_device(m, num, cfd);
@@ -524,7 +524,7 @@ test_secondary_attaches(void **state)
 	/* the primary's device (cdev) or group (group) */
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd0), 0);
 	assert_int_equal(fake_device_open_count(DEV0), 1);
-	if (!m->group) {
+	if (!env_groups(m)) {
 		/* not in the primary: bound here to the shared iommufd */
 		assert_int_equal(rte_vfio_setup_device(env_pci(), DEV1, &fd1),
 			0);
@@ -544,7 +544,7 @@ test_secondary_attaches(void **state)
 	/* user maps go to the shared container */
 	assert_int_equal(rte_vfio_container_dma_map(
 		RTE_VFIO_DEFAULT_CONTAINER_FD, va, IOVA0, 4 * pg), 0);
-	assert_int_equal(env_kernel_maps(cfd, NULL, 0) > 0, m->kernel_maps);
+	assert_int_equal(env_kernel_maps(cfd, NULL, 0) > 0, env_user_maps_in_kernel(m));
 	assert_int_equal(rte_vfio_container_dma_unmap(
 		RTE_VFIO_DEFAULT_CONTAINER_FD, va, IOVA0, 4 * pg), 0);
 	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd0), 0);
@@ -558,13 +558,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		VFIO_ALL_MODES(test_primary_refuses_bad_requests),
-		VFIO_ALL_MODES(test_primary_closes_lingering_socket_without_waiting),
-		VFIO_ALL_MODES(test_primary_answers),
-		VFIO_ALL_MODES(test_primary_reply_survives_release),
-		VFIO_ALL_MODES(test_secondary_without_answer_is_eio),
-		VFIO_ALL_MODES(test_secondary_of_primary_without_vfio),
-		VFIO_ALL_MODES(test_secondary_attaches),
+		VFIO_ALL_MODES(test_primary_refuses_bad_requests)
+		VFIO_ALL_MODES(test_primary_closes_lingering_socket_without_waiting)
+		VFIO_ALL_MODES(test_primary_answers)
+		VFIO_ALL_MODES(test_primary_reply_survives_release)
+		VFIO_ALL_MODES(test_secondary_without_answer_is_eio)
+		VFIO_ALL_MODES(test_secondary_of_primary_without_vfio)
+		VFIO_ALL_MODES(test_secondary_attaches)
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
