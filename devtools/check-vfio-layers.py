@@ -13,7 +13,10 @@ else asks rte_vfio_get_caps() / rte_vfio_get_interface() or calls through
 the backend table.
 
 Comments (// and /* */) and string and character literals are not code and
-are ignored. Each violation is printed as FILE:LINE: what: source line; the
+are ignored. The backends themselves must not reach the multi-process
+channel (rte_mp_*, vfio_mp_*): the front end sends requests and hands the
+backend what came back, so calls go down only.
+Each violation is printed as FILE:LINE: what: source line; the
 exit status is 1 when there is one, 0 otherwise.
 
 Usage: devtools/check-vfio-layers.py [--root DIR] [--self-test]
@@ -51,6 +54,14 @@ RULES = (
      re.compile(r'\b(?P<at>vfio_group_backend|vfio_cdev_backend|num_kind|'
                 r'VFIO_NUM_GROUP|VFIO_NUM_CDEV)\b')),
 )
+BACKENDS = frozenset((
+    'lib/eal/linux/eal_vfio_group.c',
+    'lib/eal/linux/eal_vfio_cdev.c',
+))
+BACKEND_RULES = (
+    ('backend reaches the multi-process channel',
+     re.compile(r'\b(?P<at>(?:rte|vfio)_mp_\w+)\s*\(')),
+)
 
 
 def code_only(text):
@@ -83,7 +94,7 @@ def code_only(text):
     return ''.join(out)
 
 
-def check_file(root, rel):
+def check_file(root, rel, rules=RULES):
     """[(rel, line, what, source line)] of one file."""
     with open(os.path.join(root, rel), encoding='utf-8',
               errors='replace') as f:
@@ -91,10 +102,10 @@ def check_file(root, rel):
     code = code_only(text)
     lines = text.splitlines()
     found = []
-    for what, rule in RULES:
+    for what, rule in rules:
         for m in rule.finditer(code):
-            at = m.start('at') if m.group('at') is not None else \
-                m.start('at2')
+            at = m.start('at') if m.groupdict().get('at') is not None \
+                else m.start('at2')
             line = code.count('\n', 0, at) + 1
             found.append((rel, line, what, lines[line - 1].strip()))
     return found
@@ -113,6 +124,8 @@ def check_tree(root):
                 rel = rel.replace(os.sep, '/')
                 if rel not in ALLOWED:
                     found.extend(check_file(root, rel))
+                if rel in BACKENDS:
+                    found.extend(check_file(root, rel, BACKEND_RULES))
     return sorted(set(found), key=lambda v: (v[0], v[1], v[2]))
 
 
@@ -125,11 +138,13 @@ def run(root, out=sys.stdout):
         print('check-vfio-layers: %d violation(s) in %d file(s): only %s '
               'may compare RTE_VFIO_MODE_* or name a backend; use '
               'rte_vfio_get_caps()/rte_vfio_get_interface() or the backend '
-              'table' % (len(found), len({v[0] for v in found}),
+              'table; backends leave multi-process requests to the front '
+              'end' % (len(found), len({v[0] for v in found}),
                          ', '.join(sorted(ALLOWED))), file=out)
         return 1
     print('check-vfio-layers: no mode comparison or backend name outside '
-          'the backends and mode selection', file=out)
+          'the backends and mode selection, no multi-process call in a '
+          'backend', file=out)
     return 0
 
 
@@ -142,7 +157,8 @@ CLEAN = {
         'static int t[] = { [RTE_VFIO_MODE_CDEV] = 1 };\n',
     'lib/eal/linux/eal_vfio_group.c':
         'if (ops->num_kind == VFIO_NUM_GROUP && m != RTE_VFIO_MODE_NONE)\n',
-    'lib/eal/linux/eal_vfio_cdev.c': 'x = VFIO_NUM_CDEV; y = vfio_cdev_backend;\n',
+    'lib/eal/linux/eal_vfio_cdev.c': 'x = VFIO_NUM_CDEV; y = vfio_cdev_backend;\n'
+        '/* the front end calls vfio_mp_request() */ int vfio_mp_reqs;\n',
     'lib/eal/include/rte_vfio.h':
         'enum rte_vfio_mode { RTE_VFIO_MODE_NONE = 0, };\n'
         'static inline int f(void) { return g() == RTE_VFIO_MODE_NONE; }\n',
@@ -185,6 +201,10 @@ VIOLATING = {
         'int k = VFIO_NUM_CDEV; p = &vfio_cdev_backend;\n',  # 3
     'drivers/bus/x/x.c':
         '\tif (rte_vfio_get_mode() == RTE_VFIO_MODE_NOIOMMU) // PA\n',  # 1
+    'lib/eal/linux/eal_vfio_group.c':
+        'int ok = 1;\n'
+        'ret = vfio_mp_request(&req, &fd);\n'  # 2
+        'rte_mp_request_sync (&m, &r, &ts);\n',  # 3
 }
 EXPECTED = {
     ('lib/eal/linux/eal_vfio_mem.c', 1, 'compares a mode'),
@@ -198,6 +218,10 @@ EXPECTED = {
     ('lib/eal/linux/eal_vfio.h', 2, 'names a backend'),
     ('lib/eal/linux/eal_vfio.h', 3, 'names a backend'),
     ('drivers/bus/x/x.c', 1, 'compares a mode'),
+    ('lib/eal/linux/eal_vfio_group.c', 2,
+     'backend reaches the multi-process channel'),
+    ('lib/eal/linux/eal_vfio_group.c', 3,
+     'backend reaches the multi-process channel'),
 }
 
 
