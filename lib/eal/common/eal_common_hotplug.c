@@ -3,9 +3,10 @@
  */
 
 /*
- * rte_eal_hotplug_add() and rte_eal_hotplug_remove() (DPDK's, primary
- * process only): the device's arguments go to the devargs list, the bus
- * rescans and plugs the device; removal unplugs it and drops its entry.
+ * rte_eal_hotplug_add() and rte_eal_hotplug_remove() (DPDK's): in one
+ * process, the device's arguments go to the devargs list, the bus rescans
+ * and plugs the device; removal unplugs it and drops its entry. Which
+ * processes do it, and in which order, is eal_common_hotplug_mp.c's.
  */
 
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
+#include "eal_hotplug.h"
 #include "eal_log.h"
 
 /* rte_dev_cmp_t: 0 when dev is the device named by data on its bus */
@@ -58,12 +60,6 @@ hotplug_bus(const char *op, const char *busname, const char *devname)
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		EAL_LOG(ERR, "hotplug %s %s:%s: only the primary process can (secondary hotplug is not supported)",
-			op, busname, devname);
-		rte_errno = ENOTSUP;
-		return NULL;
-	}
 	bus = rte_bus_find_by_name(busname);
 	if (bus == NULL) {
 		EAL_LOG(ERR, "hotplug %s %s:%s: no bus named %s", op, busname,
@@ -81,7 +77,7 @@ hotplug_bus(const char *op, const char *busname, const char *devname)
 }
 
 int
-rte_eal_hotplug_add(const char *busname, const char *devname,
+eal_hotplug_local_add(const char *busname, const char *devname,
 		const char *drvargs)
 {
 	struct rte_bus *bus = hotplug_bus("add", busname, devname);
@@ -152,8 +148,28 @@ fail:
 	return -1;
 }
 
+/* the device named devname on bus, and its devargs entry (or NULL) */
+static struct rte_device *
+hotplug_dev(struct rte_bus *bus, const char *busname, const char *devname,
+		struct rte_devargs **da)
+{
+	struct rte_device *dev;
+
+	*da = rte_devargs_find(bus, devname);
+	if (*da != NULL)
+		dev = bus->find_device(NULL, cmp_dev_name, *da);
+	else
+		dev = bus->find_device(NULL, cmp_dev_str, devname);
+	if (dev == NULL) {
+		EAL_LOG(ERR, "hotplug remove %s:%s: no such device on the bus",
+			busname, devname);
+		rte_errno = ENODEV;
+	}
+	return dev;
+}
+
 int
-rte_eal_hotplug_remove(const char *busname, const char *devname)
+eal_hotplug_local_remove(const char *busname, const char *devname)
 {
 	struct rte_bus *bus = hotplug_bus("remove", busname, devname);
 	struct rte_devargs *da;
@@ -161,20 +177,58 @@ rte_eal_hotplug_remove(const char *busname, const char *devname)
 
 	if (bus == NULL)
 		return -1;
-	da = rte_devargs_find(bus, devname);
-	if (da != NULL)
-		dev = bus->find_device(NULL, cmp_dev_name, da);
-	else
-		dev = bus->find_device(NULL, cmp_dev_str, devname);
-	if (dev == NULL) {
-		EAL_LOG(ERR, "hotplug remove %s:%s: no such device on the bus",
-			busname, devname);
-		rte_errno = ENODEV;
+	dev = hotplug_dev(bus, busname, devname, &da);
+	if (dev == NULL)
 		return -1;
-	}
 	if (rte_dev_remove(dev) != 0)
 		return -1;
 	if (da != NULL)
 		devargs_drop(bus, da);
 	return 0;
+}
+
+int
+eal_hotplug_local_find(const char *busname, const char *devname,
+		char *drvargs, size_t len)
+{
+	struct rte_bus *bus = hotplug_bus("remove", busname, devname);
+	struct rte_devargs *da;
+	struct rte_device *dev;
+
+	if (bus == NULL)
+		return -1;
+	dev = hotplug_dev(bus, busname, devname, &da);
+	if (dev == NULL)
+		return -1;
+	if (!rte_dev_is_probed(dev)) {
+		EAL_LOG(ERR, "hotplug remove %s:%s: device is not probed",
+			busname, devname);
+		rte_errno = ENOENT;
+		return -1;
+	}
+	if (snprintf(drvargs, len, "%s", da != NULL && da->args != NULL ?
+			da->args : "") >= (int)len) {
+		EAL_LOG(ERR, "hotplug remove %s:%s: its arguments are too long to plug it again",
+			busname, devname);
+		rte_errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int
+rte_eal_hotplug_add(const char *busname, const char *devname,
+		const char *drvargs)
+{
+	if (hotplug_bus("add", busname, devname) == NULL)
+		return -1;
+	return eal_hotplug_mp_add(busname, devname, drvargs);
+}
+
+int
+rte_eal_hotplug_remove(const char *busname, const char *devname)
+{
+	if (hotplug_bus("remove", busname, devname) == NULL)
+		return -1;
+	return eal_hotplug_mp_remove(busname, devname);
 }

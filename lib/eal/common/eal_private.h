@@ -189,4 +189,26 @@ int eal_alarm_init(void);
 /** Undo eal_alarm_init(), dropping pending alarms. */
 void eal_alarm_cleanup(void);
 
+/**
+ * "hotplug" stage: the multi-process handler of rte_eal_hotplug_add()
+ * and rte_eal_hotplug_remove() (secondaries ask the primary, the primary
+ * asks every secondary). No-op with --in-memory.
+ *
+ * @return
+ *   0, or -1 with rte_errno (see rte_mp_action_register()).
+ */
+int eal_hotplug_init(void);
+
+/**
+ * Undo eal_hotplug_init(): handler gone, running hotplug jobs waited
+ * for, device event monitor closed, device event callbacks dropped.
+ */
+void eal_hotplug_cleanup(void);
+
+/** Drop every device event callback that is not running. */
+void eal_dev_event_callbacks_clear(void);
+
+/** Close the device event monitor whatever its start count. */
+void eal_dev_event_monitor_cleanup(void);
+
 #endif /* _EAL_PRIVATE_H_ */

@@ -76,7 +76,11 @@ int rte_dev_remove(struct rte_device *dev);
 /**
  * Probe a device while running (DPDK's rte_eal_hotplug_add()): its
  * arguments are added to the devargs list (rte_devargs_insert()), the bus
- * rescans and plugs it. Primary process only.
+ * rescans and plugs it. In the primary, every running secondary then
+ * does the same; a secondary sends the request to the primary, which
+ * plugs the device in itself and then in every secondary (the caller
+ * included). When a secondary fails, the others and the primary unplug
+ * the device again: either every process has it or none.
  *
  * @param busname
  *   Bus name ("pci").
@@ -86,8 +90,11 @@ int rte_dev_remove(struct rte_device *dev);
  *   "key=value,..." for the driver, or NULL/"".
  * @return
  *   0, or -1 with rte_errno: EINVAL (NULL name, bad arguments), ENOTSUP
- *   (secondary process, or the bus cannot plug), ENOENT (no such bus),
- *   ENODEV (no such device), EEXIST (already probed), or the bus's or
+ *   (the bus cannot plug; secondary with --in-memory), ENOENT (no such
+ *   bus), ENODEV (no such device), EEXIST (already probed), ENAMETOOLONG
+ *   (secondary: names or drvargs longer than the multi-process message
+ *   holds), ETIMEDOUT (secondary: the primary did not answer in time; a
+ *   secondary that did not answer the primary in time), or the bus's or
  *   driver's error; the devargs entry it created is removed again.
  */
 int rte_eal_hotplug_add(const char *busname, const char *devname,
@@ -96,18 +103,115 @@ int rte_eal_hotplug_add(const char *busname, const char *devname,
 /**
  * Remove a device while running (DPDK's rte_eal_hotplug_remove()): the
  * bus unplugs it (rte_dev_remove()) and its devargs entry is removed.
- * Primary process only.
+ * In every process, as rte_eal_hotplug_add(): the secondaries unplug it
+ * first, then the primary; if one fails, those that did plug it again.
  *
  * @param busname
  *   Bus name.
  * @param devname
  *   Device name on that bus.
  * @return
- *   0, or -1 with rte_errno: EINVAL, ENOTSUP, ENOENT as
- *   rte_eal_hotplug_add(), ENODEV (no such device), or as
+ *   0, or -1 with rte_errno: EINVAL, ENOTSUP, ENOENT, ENAMETOOLONG,
+ *   ETIMEDOUT as rte_eal_hotplug_add(), ENODEV (no such device), or as
  *   rte_dev_remove() (ENOENT when not probed).
  */
 int rte_eal_hotplug_remove(const char *busname, const char *devname);
+
+/** Kind of a device event (rte_dev_event_callback_register()). */
+enum rte_dev_event_type {
+	RTE_DEV_EVENT_ADD,    /**< The kernel added a device. */
+	RTE_DEV_EVENT_REMOVE, /**< The kernel removed a device. */
+	RTE_DEV_EVENT_MAX     /**< Number of event kinds. */
+};
+
+/**
+ * Device event callback.
+ *
+ * @param device_name
+ *   Name of the device on its bus (PCI: "0000:00:03.0").
+ * @param event
+ *   What happened to it.
+ * @param cb_arg
+ *   Argument given at registration.
+ */
+typedef void (*rte_dev_event_cb_fn)(const char *device_name,
+		enum rte_dev_event_type event, void *cb_arg);
+
+/**
+ * Call cb_fn for the events of one device, or of every device. The
+ * callbacks run in the thread that reports the event: the EAL interrupt
+ * thread for the kernel's events (rte_dev_event_monitor_start()).
+ *
+ * @param device_name
+ *   Device name, or NULL for every device.
+ * @param cb_fn
+ *   Callback.
+ * @param cb_arg
+ *   Its argument.
+ * @return
+ *   0, -EINVAL (cb_fn NULL), -EEXIST (the same device name, cb_fn and
+ *   cb_arg are registered already), -ENOMEM. rte_errno holds the same
+ *   positive value on failure.
+ */
+int rte_dev_event_callback_register(const char *device_name,
+		rte_dev_event_cb_fn cb_fn, void *cb_arg);
+
+/**
+ * Remove callbacks registered with rte_dev_event_callback_register().
+ *
+ * @param device_name
+ *   Device name it was registered for, or NULL (registered for every
+ *   device; NULL does not match a named registration).
+ * @param cb_fn
+ *   Callback.
+ * @param cb_arg
+ *   Its argument, or (void *)-1 for every argument.
+ * @return
+ *   Number of callbacks removed (> 0), -EINVAL (cb_fn NULL), -ENOENT (no
+ *   such callback), -EAGAIN (a matching callback is running now: retry
+ *   once it returned; those found before it are removed). rte_errno
+ *   holds the same positive value on failure.
+ */
+int rte_dev_event_callback_unregister(const char *device_name,
+		rte_dev_event_cb_fn cb_fn, void *cb_arg);
+
+/**
+ * Call the callbacks registered for device_name (and those registered
+ * for every device) with event, in the calling thread. The device event
+ * monitor uses it; a bus or an application may report events with it
+ * too.
+ *
+ * @param device_name
+ *   Device name (not NULL).
+ * @param event
+ *   Event.
+ */
+void rte_dev_event_callback_process(const char *device_name,
+		enum rte_dev_event_type event);
+
+/**
+ * Start listening to the kernel's device events (Linux: uevents of a
+ * NETLINK_KOBJECT_UEVENT socket, read in the EAL interrupt thread) and
+ * report the addition and removal of PCI devices to the callbacks.
+ * Messages that do not come from the kernel, or are malformed, are
+ * dropped with a debug line. Starts are counted: each needs its
+ * rte_dev_event_monitor_stop().
+ *
+ * @return
+ *   0, or -1 with rte_errno ENOTSUP (no interrupt thread, or no netlink
+ *   in this kernel), ENOMEM, EIO (socket, bind or epoll refused).
+ */
+int rte_dev_event_monitor_start(void);
+
+/**
+ * Undo one rte_dev_event_monitor_start(); the last one closes the
+ * socket. Callbacks stay registered. Stopping a monitor that is not
+ * running does nothing and returns 0.
+ *
+ * @return
+ *   0, or -1 with rte_errno from rte_intr_callback_unregister().
+ */
+int rte_dev_event_monitor_stop(void);
 
 /** Iterator over devices, optionally restricted to one bus. */
 struct rte_dev_iterator {

@@ -113,6 +113,7 @@ static const struct eal_stage {
 	{ "memory", eal_memory_init, eal_memory_cleanup },
 	{ "VFIO memory init", eal_vfio_mem_init, eal_vfio_mem_cleanup },
 	{ "bus probe", bus_probe, NULL },
+	{ "hotplug", eal_hotplug_init, eal_hotplug_cleanup },
 	{ "telemetry", eal_telemetry_init, eal_telemetry_cleanup },
 };
 
