@@ -13,6 +13,7 @@
 
 #include <rte_bus.h>
 #include <rte_devargs.h>
+#include <rte_eal.h>
 #include <rte_errno.h>
 
 #include "test_bus.h"
@@ -70,7 +71,10 @@ test_bus_parse(const char *name, void *addr)
 	return 0;
 }
 
-/* hotplug: a device named "testdev2" refuses to be plugged */
+/*
+ * hotplug: a device named "testdev2" refuses to be plugged; "testdev0"
+ * refuses in a secondary process only (the primary's rollback).
+ */
 static const struct rte_driver test_driver = { .name = "test_driver" };
 
 static int
@@ -78,6 +82,11 @@ test_bus_plug(struct rte_device *dev)
 {
 	if (strcmp(dev->name, "testdev2") == 0) {
 		rte_errno = EIO;
+		return -1;
+	}
+	if (strcmp(dev->name, "testdev0") == 0 &&
+			rte_eal_process_type() == RTE_PROC_SECONDARY) {
+		rte_errno = EPERM;
 		return -1;
 	}
 	dev->driver = &test_driver;
