@@ -18,6 +18,7 @@
  * Without edu devices both skip (77) saying why.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -30,6 +31,7 @@
 #include <unistd.h>
 
 #include <rte_bus.h>
+#include <rte_dev.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_malloc.h>
@@ -521,3 +523,429 @@ test_edu_hotunplug(void)
 }
 
 REGISTER_TEST_COMMAND(edu_hotunplug_autotest, test_edu_hotunplug);
+
+/*
+ * edu_hotplug_autotest: rte_eal_hotplug_remove/add of an edu device, by
+ * the primary and by a secondary it starts (through the primary), and
+ * the device event monitor seeing the kernel remove and re-add it:
+ *   1. primary removes it: its VFIO fd is closed (one VFIO device fd
+ *      fewer in /proc/self/fd); a second remove is ENOENT (not probed);
+ *   2. primary adds it with its dma_mask: DMA round trip by bytes; a
+ *      second add is EEXIST;
+ *   3. the secondary removes it, then adds it: both processes see it
+ *      gone, then back, each checking its own fds and DMA;
+ *   4. with the monitor started: hotplug remove, sysfs "remove" -> a
+ *      REMOVE event for the address; sysfs "rescan" -> an ADD event; the
+ *      new device is bound to vfio-pci again (driver_override +
+ *      drivers_probe) and hotplug add brings it back with a DMA.
+ */
+
+#define HP_EVENT_WAIT_MS 10000
+
+static char hp_name[PCI_PRI_STR_SIZE];
+
+static struct {
+	pthread_mutex_t lock;
+	unsigned int add, remove; /* events for hp_name */
+} hp_events = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void
+hp_event_cb(const char *name, enum rte_dev_event_type event,
+		void *arg __rte_unused)
+{
+	printf("device event: %s %s\n", name,
+		event == RTE_DEV_EVENT_ADD ? "ADD" : "REMOVE");
+	if (strcmp(name, hp_name) != 0)
+		return;
+	pthread_mutex_lock(&hp_events.lock);
+	if (event == RTE_DEV_EVENT_ADD)
+		hp_events.add++;
+	else
+		hp_events.remove++;
+	pthread_mutex_unlock(&hp_events.lock);
+}
+
+/* wait until *counter (under hp_events.lock) is at least n */
+static int
+hp_event_wait(const unsigned int *counter, unsigned int n)
+{
+	unsigned int ms, v = 0;
+
+	for (ms = 0; ms < HP_EVENT_WAIT_MS; ms += 10) {
+		pthread_mutex_lock(&hp_events.lock);
+		v = *counter;
+		pthread_mutex_unlock(&hp_events.lock);
+		if (v >= n)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* VFIO device fds of this process (group: anon inode; cdev: the node) */
+static int
+vfio_device_fds(void)
+{
+	char link[256];
+	struct dirent *e;
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		ssize_t len;
+
+		if (e->d_name[0] == '.')
+			continue;
+		len = readlinkat(dirfd(d), e->d_name, link, sizeof(link) - 1);
+		if (len <= 0)
+			continue;
+		link[len] = '\0';
+		if (strcmp(link, "anon_inode:[vfio-device]") == 0 ||
+				strncmp(link, "/dev/vfio/devices/", 18) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static struct rte_edu *
+edu_by_name(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < rte_edu_count(); i++)
+		if (strcmp(rte_edu_name(rte_edu_get(i)), name) == 0)
+			return rte_edu_get(i);
+	return NULL;
+}
+
+static void
+hp_drvargs(char *buf, size_t len)
+{
+	snprintf(buf, len, "dma_mask=0x%" PRIx64, device_dma_mask());
+}
+
+/* the device is gone here: not probed, its fd closed, one fd fewer */
+static int
+hp_check_gone(int fd, int fds_with)
+{
+	TEST_ASSERT_NULL(edu_by_name(hp_name), "%s: edu still listed", hp_name);
+	TEST_ASSERT(fcntl(fd, F_GETFD) == -1 && errno == EBADF,
+		"%s: VFIO fd %d still open", hp_name, fd);
+	TEST_ASSERT_EQUAL(vfio_device_fds(), fds_with - 1,
+		"%s: %d VFIO device fds, want %d", hp_name, vfio_device_fds(),
+		fds_with - 1);
+	return TEST_SUCCESS;
+}
+
+/* the device is back here: probed, one more fd, DMA by bytes */
+static int
+hp_check_back(int fds_with)
+{
+	struct rte_edu *edu = edu_by_name(hp_name);
+	struct rte_edu_buf src, dst;
+	int ret;
+
+	TEST_ASSERT_NOT_NULL(edu, "%s: not probed again", hp_name);
+	TEST_ASSERT_EQUAL(rte_edu_dma_mask(edu), device_dma_mask(),
+		"%s: dma_mask 0x%" PRIx64 " (the devargs were lost)", hp_name,
+		rte_edu_dma_mask(edu));
+	TEST_ASSERT(rte_pci_vfio_dev_fd(pci_find(hp_name)) >= 0,
+		"%s: no VFIO fd", hp_name);
+	TEST_ASSERT_EQUAL(vfio_device_fds(), fds_with,
+		"%s: %d VFIO device fds, want %d", hp_name, vfio_device_fds(),
+		fds_with);
+	TEST_ASSERT_SUCCESS(rte_edu_buf_alloc(edu, RTE_EDU_BUF_SIZE, &src),
+		"buffer: %s", rte_strerror(rte_errno));
+	if (rte_edu_buf_alloc(edu, RTE_EDU_BUF_SIZE, &dst) != 0) {
+		rte_edu_buf_free(edu, &src);
+		TEST_ASSERT(0, "buffer: %s", rte_strerror(rte_errno));
+	}
+	ret = round_trip(edu, &src, &dst, 0, 2048, RTE_EDU_WAIT_POLL, 7);
+	rte_edu_buf_free(edu, &dst);
+	rte_edu_buf_free(edu, &src);
+	if (ret == TEST_SUCCESS)
+		printf("%s: back, DMA round trip of 2048 bytes intact (%s)\n",
+			hp_name, rte_eal_process_type() == RTE_PROC_PRIMARY ?
+			"primary" : "secondary");
+	return ret;
+}
+
+/* remove (twice: ENOENT) in this process's name; fds_with before */
+static int
+hp_remove(int fds_with)
+{
+	int fd = rte_pci_vfio_dev_fd(pci_find(hp_name));
+
+	TEST_ASSERT(fd >= 0, "%s: no VFIO fd", hp_name);
+	TEST_ASSERT_SUCCESS(rte_eal_hotplug_remove("pci", hp_name),
+		"remove %s: %s", hp_name, rte_strerror(rte_errno));
+	if (hp_check_gone(fd, fds_with) != TEST_SUCCESS)
+		return TEST_FAILED;
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_eal_hotplug_remove("pci", hp_name), -1,
+		"%s removed twice", hp_name);
+	TEST_ASSERT_EQUAL(rte_errno, ENOENT, "remove twice: %s",
+		rte_strerror(rte_errno));
+	return TEST_SUCCESS;
+}
+
+/* add (twice: EEXIST) with the dma_mask devargs */
+static int
+hp_add(int fds_with)
+{
+	char args[64];
+
+	hp_drvargs(args, sizeof(args));
+	TEST_ASSERT_SUCCESS(rte_eal_hotplug_add("pci", hp_name, args),
+		"add %s,%s: %s", hp_name, args, rte_strerror(rte_errno));
+	if (hp_check_back(fds_with) != TEST_SUCCESS)
+		return TEST_FAILED;
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_eal_hotplug_add("pci", hp_name, args), -1,
+		"%s added twice", hp_name);
+	TEST_ASSERT_EQUAL(rte_errno, EEXIST, "add twice: %s",
+		rte_strerror(rte_errno));
+	return TEST_SUCCESS;
+}
+
+/* read lines from fd until one equals word */
+static int
+hp_expect(int fd, const char *word)
+{
+	char line[256];
+	size_t n = 0;
+	char c;
+
+	while (read(fd, &c, 1) == 1) {
+		if (c != '\n') {
+			if (n + 1 < sizeof(line))
+				line[n++] = c;
+			continue;
+		}
+		line[n] = '\0';
+		printf("secondary: %s\n", line);
+		if (strcmp(line, word) == 0)
+			return 0;
+		if (strncmp(line, "FAIL", 4) == 0)
+			return -1;
+		n = 0;
+	}
+	printf("secondary ended before saying '%s'\n", word);
+	return -1;
+}
+
+static int
+hp_say(int fd, const char *word)
+{
+	char line[64];
+	int n = snprintf(line, sizeof(line), "%s\n", word);
+
+	return write(fd, line, (size_t)n) == n ? 0 : -1;
+}
+
+/* this test's EAL options, as a secondary running edu_hotplug_child */
+static pid_t
+hp_spawn(int *to_child, int *from_child)
+{
+	int argc = test_eal_argc(), n = 0, i, in[2], out[2];
+	char **argv = test_eal_argv();
+	char *args[argc + 4];
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+
+	args[n++] = (char *)(uintptr_t)test_self_path();
+	for (i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--proc-type", 11) != 0 &&
+				strcmp(argv[i], "--") != 0)
+			args[n++] = argv[i];
+	args[n++] = (char *)(uintptr_t)"--proc-type=secondary";
+	args[n++] = (char *)(uintptr_t)"edu_hotplug_child";
+	args[n] = NULL;
+	if (pipe2(in, O_CLOEXEC) != 0)
+		return -1;
+	if (pipe2(out, O_CLOEXEC) != 0) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	setenv("DPDK_TEST_HOTPLUG_DEV", hp_name, 1);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+	fflush(stdout);
+	if (posix_spawn(&pid, args[0], &fa, NULL, args, environ) != 0)
+		pid = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	close(in[0]);
+	close(out[1]);
+	*to_child = in[1];
+	*from_child = out[0];
+	return pid;
+}
+
+/* step 3: the secondary removes and adds; the primary checks each */
+static int
+hp_secondary_steps(int fds_with)
+{
+	int to = -1, from = -1, status, fd, ret = TEST_FAILED;
+	void *keep;
+	pid_t pid;
+
+	/* a secondary allocates only in pages the primary keeps mapped */
+	keep = rte_malloc("edu_hotplug_keep", 64, 0);
+	TEST_ASSERT_NOT_NULL(keep, "rte_malloc: %s", rte_strerror(rte_errno));
+	fd = rte_pci_vfio_dev_fd(pci_find(hp_name));
+	pid = hp_spawn(&to, &from);
+	if (pid <= 0) {
+		printf("cannot start the secondary: %s\n", strerror(errno));
+		goto free_keep;
+	}
+	if (hp_expect(from, "ready") != 0 || hp_say(to, "remove") != 0 ||
+			hp_expect(from, "removed") != 0)
+		goto wait;
+	if (hp_check_gone(fd, fds_with) != TEST_SUCCESS)
+		goto wait;
+	if (hp_say(to, "add") != 0 || hp_expect(from, "added") != 0)
+		goto wait;
+	if (hp_check_back(fds_with) != TEST_SUCCESS)
+		goto wait;
+	ret = TEST_SUCCESS;
+wait:
+	close(to);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+			WEXITSTATUS(status) != 0) {
+		printf("secondary failed (status 0x%x)\n", status);
+		ret = TEST_FAILED;
+	}
+	close(from);
+free_keep:
+	rte_free(keep);
+	return ret;
+}
+
+static int
+edu_hotplug_child(void)
+{
+	const char *name = getenv("DPDK_TEST_HOTPLUG_DEV");
+	char line[64];
+	int fds;
+
+#define CHILD_STEP(x) do { \
+	if ((x) != TEST_SUCCESS) { \
+		printf("FAIL: %s\n", #x); \
+		fflush(stdout); \
+		return TEST_FAILED; \
+	} \
+} while (0)
+	if (name == NULL || rte_eal_process_type() != RTE_PROC_SECONDARY) {
+		printf("FAIL: not a secondary of edu_hotplug_autotest\n");
+		return TEST_FAILED;
+	}
+	snprintf(hp_name, sizeof(hp_name), "%s", name);
+	fds = vfio_device_fds();
+	CHILD_STEP(hp_check_back(fds));
+	printf("ready\n");
+	fflush(stdout);
+	if (fgets(line, sizeof(line), stdin) == NULL ||
+			strcmp(line, "remove\n") != 0)
+		CHILD_STEP(TEST_FAILED);
+	CHILD_STEP(hp_remove(fds));
+	printf("removed\n");
+	fflush(stdout);
+	if (fgets(line, sizeof(line), stdin) == NULL ||
+			strcmp(line, "add\n") != 0)
+		CHILD_STEP(TEST_FAILED);
+	CHILD_STEP(hp_add(fds));
+	printf("added\n");
+	fflush(stdout);
+#undef CHILD_STEP
+	return TEST_SUCCESS;
+}
+
+REGISTER_TEST_COMMAND(edu_hotplug_child, edu_hotplug_child);
+
+/* sysfs file of the device, or of the bus with dev NULL */
+static void
+hp_sysfs(char *buf, size_t len, const char *dev, const char *file)
+{
+	const char *sysfs = getenv("SYSFS_PCI_DEVICES");
+
+	if (sysfs == NULL)
+		sysfs = "/sys/bus/pci/devices";
+	if (dev != NULL)
+		snprintf(buf, len, "%s/%s/%s", sysfs, dev, file);
+	else
+		snprintf(buf, len, "%s/../%s", sysfs, file);
+}
+
+/* step 4: the kernel removes and re-adds the device */
+static int
+hp_kernel_steps(int fds_with)
+{
+	char path[512];
+
+	hp_sysfs(path, sizeof(path), hp_name, "remove");
+	if (access(path, W_OK) != 0)
+		TEST_SKIP("%s: %s (needs root in the VM)", path, strerror(errno));
+	TEST_ASSERT_SUCCESS(rte_dev_event_monitor_start(), "monitor start: %s",
+		rte_strerror(rte_errno));
+	TEST_ASSERT_SUCCESS(rte_dev_event_callback_register(NULL, hp_event_cb,
+		NULL), "register");
+	TEST_ASSERT_SUCCESS(rte_eal_hotplug_remove("pci", hp_name),
+		"remove %s: %s", hp_name, rte_strerror(rte_errno));
+	TEST_ASSERT_SUCCESS(sysfs_write(path, "1"), "writing %s: %s", path,
+		strerror(errno));
+	TEST_ASSERT_SUCCESS(hp_event_wait(&hp_events.remove, 1),
+		"%s: no REMOVE event within %d ms", hp_name, HP_EVENT_WAIT_MS);
+	TEST_ASSERT_EQUAL(hp_events.add, 0, "%s: ADD before the rescan",
+		hp_name);
+	hp_sysfs(path, sizeof(path), NULL, "rescan");
+	TEST_ASSERT_SUCCESS(sysfs_write(path, "1"), "writing %s: %s", path,
+		strerror(errno));
+	TEST_ASSERT_SUCCESS(hp_event_wait(&hp_events.add, 1),
+		"%s: no ADD event within %d ms after the rescan", hp_name,
+		HP_EVENT_WAIT_MS);
+	/* a new kernel device: driver_override went with the old one */
+	hp_sysfs(path, sizeof(path), hp_name, "driver_override");
+	TEST_ASSERT_SUCCESS(sysfs_write(path, "vfio-pci"), "writing %s: %s",
+		path, strerror(errno));
+	hp_sysfs(path, sizeof(path), NULL, "drivers_probe");
+	TEST_ASSERT_SUCCESS(sysfs_write(path, hp_name), "writing %s: %s",
+		path, strerror(errno));
+	TEST_ASSERT_SUCCESS(rte_dev_event_callback_unregister(NULL,
+		hp_event_cb, (void *)-1) == 1 ? 0 : -1, "unregister");
+	TEST_ASSERT_SUCCESS(rte_dev_event_monitor_stop(), "monitor stop");
+	return hp_add(fds_with);
+}
+
+static int
+test_edu_hotplug(void)
+{
+	int fds, ret;
+	unsigned int i;
+
+	if (rte_edu_count() == 0)
+		TEST_SKIP("no edu device probed (none bound to vfio-pci)");
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		TEST_SKIP("the primary starts its own secondary");
+	if (rte_eal_get_runtime_dir()[0] == '\0')
+		TEST_SKIP("--in-memory: no secondary process can attach");
+	snprintf(hp_name, sizeof(hp_name), "%s",
+		rte_edu_name(rte_edu_get(rte_edu_count() - 1)));
+	fds = vfio_device_fds();
+	printf("%s: %d VFIO device fds open\n", hp_name, fds);
+	if (hp_remove(fds) != TEST_SUCCESS || hp_add(fds) != TEST_SUCCESS)
+		return TEST_FAILED;
+	ret = hp_secondary_steps(fds);
+	/* the secondary programmed its own eventfds: take the interrupts back */
+	for (i = 0; i < rte_edu_count(); i++)
+		rte_edu_intr_rearm(rte_edu_get(i));
+	if (ret != TEST_SUCCESS)
+		return TEST_FAILED;
+	return hp_kernel_steps(fds);
+}
+
+REGISTER_TEST_COMMAND(edu_hotplug_autotest, test_edu_hotplug);
