@@ -16,6 +16,8 @@
  *     unknown type, unterminated name, wrong direction, with an fd) get
  *     an EINVAL answer and change nothing.
  * The two talk over the child's stdin/stdout, one word per line.
+ * hotplug_mp_timeout_autotest (below) is the same pair with a peer that
+ * never answers.
  */
 
 #include <errno.h>
@@ -121,14 +123,15 @@ step(int to, int from, const char *word)
 	return 0;
 }
 
+/* a secondary dpdk-test running the command child */
 static pid_t
-spawn_child(int *to_child, int *from_child)
+spawn_child(int *to_child, int *from_child, const char *child)
 {
 	const char *dir = rte_eal_get_runtime_dir();
 	char prefix_opt[128];
 	char *argv[] = { (char *)(uintptr_t)test_self_path(),
 		(char *)(uintptr_t)"--proc-type=secondary", prefix_opt,
-		(char *)(uintptr_t)"--", (char *)(uintptr_t)"hotplug_mp_child",
+		(char *)(uintptr_t)"--", (char *)(uintptr_t)child,
 		NULL };
 	posix_spawn_file_actions_t fa;
 	int in[2], out[2];
@@ -204,7 +207,7 @@ test_hotplug_mp(void)
 	if (rte_devargs_type_count(RTE_DEV_BLOCKED) != 0)
 		TEST_SKIP("run without -b: hotplug adds allowed entries");
 	TEST_ASSERT_NOT_NULL(rte_bus_find_by_name("test"), "no test bus");
-	pid = spawn_child(&to, &from);
+	pid = spawn_child(&to, &from, "hotplug_mp_child");
 	TEST_ASSERT(pid > 0, "spawn %s", test_self_path());
 	ret = primary_steps(to, from);
 	if (ret == TEST_SUCCESS && write(to, "quit\n", 5) != 5)
@@ -386,3 +389,136 @@ hotplug_mp_child(void)
 }
 
 REGISTER_TEST_COMMAND(hotplug_mp_child, hotplug_mp_child);
+
+/*
+ * hotplug_mp_timeout_autotest: the ETIMEDOUT paths, with a peer whose
+ * hotplug handler takes every message and never answers (it replaces
+ * the EAL's "eal_hotplug" action, for the rest of that process):
+ *   - the primary's add, with such a secondary: ETIMEDOUT, the rollback
+ *     (a remove that times out as well) unplugs it from the primary;
+ *   - a secondary's add, with such a primary: ETIMEDOUT, nothing plugged
+ *     or listed in the secondary nor in the primary.
+ * Each side then has no devargs entry and no probed device left. The
+ * hotplug handler stays replaced until the process ends: this test has
+ * a process of its own (meson runs every autotest in one).
+ */
+
+/* an "eal_hotplug" handler that never answers */
+static int
+silent_handler(const struct rte_mp_msg *msg __rte_unused,
+		const void *peer __rte_unused)
+{
+	return 0;
+}
+
+static int
+go_silent(void)
+{
+	rte_mp_action_unregister("eal_hotplug");
+	TEST_ASSERT_SUCCESS(rte_mp_action_register("eal_hotplug",
+		silent_handler), "register the silent handler: %s",
+		rte_strerror(rte_errno));
+	return TEST_SUCCESS;
+}
+
+static int
+timeout_primary_steps(int to, int from, unsigned int listed)
+{
+	if (expect_line(from, "ready") != 0)
+		return TEST_FAILED;
+	/* the secondary never answers: 5 s for the add, 5 s for its rollback */
+	ASSERT_HOTPLUG_ERR(rte_eal_hotplug_add("test", "testdev1", "mode=fast"),
+		ETIMEDOUT);
+	if (dev_state("testdev1", NULL) != TEST_SUCCESS)
+		return TEST_FAILED;
+	TEST_ASSERT_EQUAL(rte_devargs_type_count(RTE_DEV_ALLOWED), listed,
+		"devargs entries left behind by the timed-out add");
+	/* now the primary never answers the secondary's request */
+	if (go_silent() != TEST_SUCCESS)
+		return TEST_FAILED;
+	TEST_ASSERT_SUCCESS(step(to, from, "sec-add-timeout"), "secondary");
+	if (dev_state("testdev1", NULL) != TEST_SUCCESS)
+		return TEST_FAILED;
+	TEST_ASSERT_EQUAL(rte_devargs_type_count(RTE_DEV_ALLOWED), listed,
+		"devargs entries left behind by the secondary's add");
+	return TEST_SUCCESS;
+}
+
+static int
+test_hotplug_mp_timeout(void)
+{
+	unsigned int listed = rte_devargs_type_count(RTE_DEV_ALLOWED);
+	int to = -1, from = -1, status, ret;
+	pid_t pid;
+
+	if (rte_eal_get_runtime_dir()[0] == '\0')
+		TEST_SKIP("--in-memory: no secondary process can attach");
+	if (rte_devargs_type_count(RTE_DEV_BLOCKED) != 0)
+		TEST_SKIP("run without -b: hotplug adds allowed entries");
+	TEST_ASSERT_NOT_NULL(rte_bus_find_by_name("test"), "no test bus");
+	pid = spawn_child(&to, &from, "hotplug_mp_timeout_child");
+	TEST_ASSERT(pid > 0, "spawn %s", test_self_path());
+	ret = timeout_primary_steps(to, from, listed);
+	if (ret == TEST_SUCCESS && write(to, "quit\n", 5) != 5)
+		ret = TEST_FAILED;
+	close(to);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+			WEXITSTATUS(status) != 0) {
+		printf("secondary failed (status 0x%x)\n", status);
+		ret = TEST_FAILED;
+	}
+	close(from);
+	return ret;
+}
+
+REGISTER_TEST_COMMAND(hotplug_mp_timeout_autotest, test_hotplug_mp_timeout);
+
+static int
+timeout_child_step(const char *w)
+{
+	unsigned int listed = rte_devargs_type_count(RTE_DEV_ALLOWED);
+
+	if (strcmp(w, "sec-add-timeout") == 0) {
+		/* 5 s: the primary takes the request and never answers */
+		ASSERT_HOTPLUG_ERR(rte_eal_hotplug_add("test", "testdev1",
+			"mode=slow"), ETIMEDOUT);
+		TEST_ASSERT_EQUAL(rte_devargs_type_count(RTE_DEV_ALLOWED),
+			listed, "devargs entries left behind");
+		return dev_state("testdev1", NULL);
+	}
+	printf("unknown step '%s'\n", w);
+	return TEST_FAILED;
+}
+
+static int
+hotplug_mp_timeout_child(void)
+{
+	char line[64];
+
+	if (rte_eal_process_type() != RTE_PROC_SECONDARY) {
+		printf("FAIL: not a secondary process\n");
+		return TEST_FAILED;
+	}
+	/* the primary's add and remove orders go unanswered */
+	if (go_silent() != TEST_SUCCESS) {
+		printf("FAIL: silent handler\n");
+		return TEST_FAILED;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strcmp(line, "quit") == 0)
+			return TEST_SUCCESS;
+		if (timeout_child_step(line) != TEST_SUCCESS) {
+			printf("FAIL: %s\n", line);
+			fflush(stdout);
+			return TEST_FAILED;
+		}
+		printf("ok\n");
+		fflush(stdout);
+	}
+	return TEST_FAILED;
+}
+
+REGISTER_TEST_COMMAND(hotplug_mp_timeout_child, hotplug_mp_timeout_child);

@@ -144,10 +144,14 @@ rte_dev_event_callback_process(const char *device_name,
 void
 eal_dev_event_callbacks_clear(void)
 {
-	struct dev_event_cb *c;
+	struct dev_event_cb *c, *tmp;
 
 	pthread_mutex_lock(&dev_event_lock);
-	while ((c = TAILQ_FIRST(&dev_event_cbs)) != NULL && c->active == 0) {
+	for (c = TAILQ_FIRST(&dev_event_cbs); c != NULL; c = tmp) {
+		tmp = TAILQ_NEXT(c, next);
+		/* a running one is its thread's to finish with */
+		if (c->active != 0)
+			continue;
 		TAILQ_REMOVE(&dev_event_cbs, c, next);
 		free(c->name);
 		free(c);
