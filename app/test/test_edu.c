@@ -529,7 +529,8 @@ REGISTER_TEST_COMMAND(edu_hotunplug_autotest, test_edu_hotunplug);
  * the primary and by a secondary it starts (through the primary), and
  * the device event monitor seeing the kernel remove and re-add it:
  *   1. primary removes it: its VFIO fd is closed (one VFIO device fd
- *      fewer in /proc/self/fd); a second remove is ENOENT (not probed);
+ *      fewer in /proc/self/fd); a second remove is ENODEV (the PCI
+ *      bus forgot the device);
  *   2. primary adds it with its dma_mask: DMA round trip by bytes; a
  *      second add is EEXIST;
  *   3. the secondary removes it, then adds it: both processes see it
