@@ -26,6 +26,48 @@ cmp_name(const struct rte_device *dev, const void *name)
 	return strcmp(dev->name, name) == 0 ? 0 : 1;
 }
 
+/*
+ * drvargs longer than a multi-process message holds (127 bytes): refused
+ * before anything is plugged when secondaries may exist (ENAMETOOLONG),
+ * plugged and removed again with --in-memory, where none can.
+ */
+static int
+test_long_args(struct rte_bus *bus)
+{
+	char args[200];
+	struct rte_devargs *da;
+	struct rte_device *dev;
+	const char *v;
+
+	snprintf(args, sizeof(args), "mode=");
+	memset(args + 5, 'a', sizeof(args) - 6);
+	args[sizeof(args) - 1] = '\0';
+	dev = bus->find_device(NULL, cmp_name, "testdev1");
+	TEST_ASSERT_NOT_NULL(dev, "testdev1 not on the bus");
+	if (rte_eal_get_runtime_dir()[0] != '\0') {
+		rte_errno = 0;
+		TEST_ASSERT_EQUAL(rte_eal_hotplug_add("test", "testdev1", args),
+			-1, "long drvargs accepted with a multi-process channel");
+		TEST_ASSERT_EQUAL(rte_errno, ENAMETOOLONG, "long drvargs: %s",
+			rte_strerror(rte_errno));
+		TEST_ASSERT(!rte_dev_is_probed(dev), "probed after ENAMETOOLONG");
+		TEST_ASSERT_NULL(rte_devargs_find(bus, "testdev1"),
+			"listed after ENAMETOOLONG");
+		return TEST_SUCCESS;
+	}
+	TEST_ASSERT_SUCCESS(rte_eal_hotplug_add("test", "testdev1", args),
+		"long drvargs with --in-memory: %s", rte_strerror(rte_errno));
+	da = rte_devargs_find(bus, "testdev1");
+	TEST_ASSERT_NOT_NULL(da, "long drvargs: no devargs entry");
+	v = rte_devargs_get(da, "mode");
+	TEST_ASSERT(v != NULL && strcmp(v, args + 5) == 0,
+		"long drvargs: mode not kept");
+	TEST_ASSERT_SUCCESS(rte_eal_hotplug_remove("test", "testdev1"),
+		"remove with long drvargs: %s", rte_strerror(rte_errno));
+	TEST_ASSERT(!rte_dev_is_probed(dev), "still probed after remove");
+	return TEST_SUCCESS;
+}
+
 static int
 test_hotplug(void)
 {
@@ -90,6 +132,8 @@ test_hotplug(void)
 	TEST_ASSERT_EQUAL(rte_eal_hotplug_remove("test", "testdev0"), -1,
 		"unprobed device removed");
 	TEST_ASSERT_EQUAL(rte_errno, ENOENT, "unprobed: errno %d", rte_errno);
+	if (test_long_args(bus) != TEST_SUCCESS)
+		return TEST_FAILED;
 	TEST_ASSERT_EQUAL(rte_devargs_type_count(RTE_DEV_ALLOWED), listed,
 		"devargs entries left behind");
 	return TEST_SUCCESS;

@@ -189,7 +189,7 @@ eal_hotplug_local_remove(const char *busname, const char *devname)
 
 int
 eal_hotplug_local_find(const char *busname, const char *devname,
-		char *drvargs, size_t len)
+		char **drvargs)
 {
 	struct rte_bus *bus = hotplug_bus("remove", busname, devname);
 	struct rte_devargs *da;
@@ -206,11 +206,11 @@ eal_hotplug_local_find(const char *busname, const char *devname,
 		rte_errno = ENOENT;
 		return -1;
 	}
-	if (snprintf(drvargs, len, "%s", da != NULL && da->args != NULL ?
-			da->args : "") >= (int)len) {
-		EAL_LOG(ERR, "hotplug remove %s:%s: its arguments are too long to plug it again",
+	*drvargs = strdup(da != NULL && da->args != NULL ? da->args : "");
+	if (*drvargs == NULL) {
+		EAL_LOG(ERR, "hotplug remove %s:%s: copying its arguments: out of memory",
 			busname, devname);
-		rte_errno = ENAMETOOLONG;
+		rte_errno = ENOMEM;
 		return -1;
 	}
 	return 0;

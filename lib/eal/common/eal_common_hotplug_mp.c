@@ -292,6 +292,8 @@ secondaries_do(uint32_t type, const char *bus, const char *dev,
 	struct hp_wait w;
 	int i, err = 0, ret;
 
+	if (!hp.registered)
+		return 0; /* --in-memory: no secondary can exist */
 	if (msg_names(&m, bus, dev, args) != 0)
 		return rte_errno;
 	wait_add(&w, 0);
@@ -334,8 +336,12 @@ secondaries_do(uint32_t type, const char *bus, const char *dev,
 static int
 primary_add(const char *bus, const char *dev, const char *args)
 {
+	struct hp_msg m;
 	int err;
 
+	/* what the secondaries cannot be told is not plugged here either */
+	if (hp.registered && msg_names(&m, bus, dev, args) != 0)
+		return rte_errno;
 	if (eal_hotplug_local_add(bus, dev, args) != 0)
 		return rte_errno;
 	err = secondaries_do(HP_DO_ADD, bus, dev, args);
@@ -355,20 +361,24 @@ primary_add(const char *bus, const char *dev, const char *args)
 static int
 primary_remove(const char *bus, const char *dev)
 {
-	char args[HP_ARGS_LEN];
+	char *args;
 	int err;
 
-	if (eal_hotplug_local_find(bus, dev, args, sizeof(args)) != 0)
+	/* its arguments: a rollback plugs it again with them */
+	if (eal_hotplug_local_find(bus, dev, &args) != 0)
 		return rte_errno;
 	err = secondaries_do(HP_DO_REMOVE, bus, dev, NULL);
-	if (err == 0 && eal_hotplug_local_remove(bus, dev) == 0)
+	if (err == 0 && eal_hotplug_local_remove(bus, dev) == 0) {
+		free(args);
 		return 0;
+	}
 	if (err == 0)
 		err = rte_errno;
 	/* roll back: the secondaries that unplugged it plug it again */
 	if (secondaries_do(HP_DO_ADD, bus, dev, args) != 0)
 		EAL_LOG(ERR, "hotplug remove %s:%s: rollback left it unplugged in some secondary",
 			bus, dev);
+	free(args);
 	return err;
 }
 

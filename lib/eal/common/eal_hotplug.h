@@ -31,11 +31,14 @@ int eal_hotplug_local_remove(const char *busname, const char *devname);
  * Check that this process has the device probed, and copy its driver
  * arguments (to plug it again on a rollback).
  *
+ * @param drvargs
+ *   Set to a copy of its arguments ("" when none), to free().
  * @return
- *   0, or -1 with rte_errno as rte_eal_hotplug_remove() would give.
+ *   0, or -1 with rte_errno as rte_eal_hotplug_remove() would give, or
+ *   ENOMEM.
  */
 int eal_hotplug_local_find(const char *busname, const char *devname,
-		char *drvargs, size_t len);
+		char **drvargs);
 
 /**
  * rte_eal_hotplug_add() across processes (arguments already checked):

@@ -92,10 +92,13 @@ int rte_dev_remove(struct rte_device *dev);
  *   0, or -1 with rte_errno: EINVAL (NULL name, bad arguments), ENOTSUP
  *   (the bus cannot plug; secondary with --in-memory), ENOENT (no such
  *   bus), ENODEV (no such device), EEXIST (already probed), ENAMETOOLONG
- *   (secondary: names or drvargs longer than the multi-process message
- *   holds), ETIMEDOUT (secondary: the primary did not answer in time; a
- *   secondary that did not answer the primary in time), or the bus's or
- *   driver's error; the devargs entry it created is removed again.
+ *   (names or drvargs longer than a multi-process message holds: bus 31,
+ *   drvargs 127 bytes; not with --in-memory), ETIMEDOUT (secondary: the
+ *   primary did not answer in time; a secondary that did not answer the
+ *   primary in time), ENOTSUP or EPROTO (secondary: the primary has no
+ *   hotplug handler, or answered something else), or the bus's or
+ *   driver's error, the first one a process reported; the devargs entry
+ *   it created is removed again.
  */
 int rte_eal_hotplug_add(const char *busname, const char *devname,
 		const char *drvargs);
@@ -112,8 +115,8 @@ int rte_eal_hotplug_add(const char *busname, const char *devname,
  *   Device name on that bus.
  * @return
  *   0, or -1 with rte_errno: EINVAL, ENOTSUP, ENOENT, ENAMETOOLONG,
- *   ETIMEDOUT as rte_eal_hotplug_add(), ENODEV (no such device), or as
- *   rte_dev_remove() (ENOENT when not probed).
+ *   ETIMEDOUT, EPROTO as rte_eal_hotplug_add(), ENODEV (no such device),
+ *   ENOMEM, or as rte_dev_remove() (ENOENT when not probed).
  */
 int rte_eal_hotplug_remove(const char *busname, const char *devname);
 
