@@ -79,18 +79,18 @@ fds_hold(const char *fd_dir, const char *const *nodes)
 static void
 comm_read(const char *proc, pid_t pid, char *comm, size_t len)
 {
-	char path[PATH_MAX];
+	/* the kernel's 15 bytes, its newline and the NUL */
+	char line[VFIO_HOLDER_COMM_MAX + 1], path[PATH_MAX];
 	size_t i;
 
 	comm[0] = '\0';
 	snprintf(path, sizeof(path), "%s/%d/comm", proc, (int)pid);
-	if (rte_sysfs_read_line(path, comm, len) < 0) {
-		comm[0] = '\0';
+	if (rte_sysfs_read_line(path, line, sizeof(line)) < 0 ||
+			strlen(line) >= len)
 		return;
-	}
-	for (i = 0; comm[i] != '\0'; i++)
-		if (!isprint((unsigned char)comm[i]))
-			comm[i] = '?';
+	for (i = 0; line[i] != '\0'; i++)
+		comm[i] = isprint((unsigned char)line[i]) ? line[i] : '?';
+	comm[i] = '\0';
 }
 
 enum vfio_holder_seen
