@@ -206,7 +206,15 @@ vfio_holder_describe(const char *proc, const char *sysfs_base,
 
 /* ---- IOMMU group members ---------------------------------------------- */
 
-/* drivers that leave DMA to their user keep the group viable */
+/*
+ * Drivers that leave DMA to their user keep the group viable. This is the
+ * kernel's rule: a driver without driver_managed_dma takes a DMA owner
+ * reference on the group when it binds (iommu_device_use_default_domain()),
+ * and VFIO's claim of the group then fails (iommu_group_claim_dma_owner():
+ * EPERM). Those with it are the vfio drivers (vfio-pci and its variants
+ * such as mlx5-vfio-pci or qat_vfio_pci), pci-stub and pcieport; unbound
+ * members hold no reference.
+ */
 static bool
 driver_keeps_viable(const char *drv)
 {
