@@ -92,15 +92,42 @@ pci_find()
 }
 
 [ -d /sys/bus/pci/drivers/vfio-pci ] || fail "vfio-pci driver not in the kernel"
-edu_devs=$(pci_find 0x1234 0x11e8 | tr '\n' ' ')
+noiommu_param=$(cat /sys/module/vfio/parameters/enable_unsafe_noiommu_mode 2>/dev/null)
+iommus=$(ls /sys/class/iommu 2>/dev/null | tr '\n' ' ')
+# run.sh --bridge puts one more edu behind a bridge: the only one off bus 0
+edu_devs=$(pci_find 0x1234 0x11e8 | grep '^0000:00:' | tr '\n' ' ')
 edu_devs=${edu_devs% }
 # shellcheck disable=SC2086 # split on purpose
 set -- $edu_devs
 [ $# -eq "$VM_EDU_COUNT" ] ||
-	fail "expected $VM_EDU_COUNT edu devices (1234:11e8), found $#: '$edu_devs'"
+	fail "expected $VM_EDU_COUNT edu devices (1234:11e8) on bus 0, found $#: '$edu_devs'"
 for a in $edu_devs; do
 	bind_vfio "$a"
 done
+
+bridge_edu=
+bridge_other=
+if [ "$VM_BRIDGE" = 1 ]; then
+	bridge_edu=$(pci_find 0x1234 0x11e8 | grep -v '^0000:00:')
+	[ "$(echo "$bridge_edu" | wc -w)" -eq 1 ] ||
+		fail "--bridge: want one edu device behind the bridge, found '$bridge_edu'"
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x1af4 ] || continue
+		case ${d##*/} in 0000:00:*) continue ;; esac
+		bridge_other=${d##*/}
+	done
+	[ -n "$bridge_other" ] || fail "--bridge: no virtio device (1af4) behind the bridge"
+	drv=$(basename "$(readlink "/sys/bus/pci/devices/$bridge_other/driver")")
+	[ "$drv" = virtio-pci ] ||
+		fail "--bridge: $bridge_other is bound to '$drv', want virtio-pci"
+	bind_vfio "$bridge_edu"
+	if [ -n "$iommus" ]; then
+		g1=$(readlink "/sys/bus/pci/devices/$bridge_edu/iommu_group")
+		g2=$(readlink "/sys/bus/pci/devices/$bridge_other/iommu_group")
+		[ "${g1##*/}" = "${g2##*/}" ] ||
+			fail "--bridge: $bridge_edu (group ${g1##*/}) and $bridge_other (group ${g2##*/}) are not in one IOMMU group"
+	fi
+fi
 
 sriov_pf=
 if [ "$VM_SRIOV" = 1 ]; then
@@ -115,8 +142,6 @@ check_chr()
 	[ -c "$1" ] || fail "mode $VM_MODE: $1 missing or not a character device ($2)"
 }
 
-noiommu_param=$(cat /sys/module/vfio/parameters/enable_unsafe_noiommu_mode 2>/dev/null)
-iommus=$(ls /sys/class/iommu 2>/dev/null | tr '\n' ' ')
 groups=
 cdevs=
 case $VM_MODE in
@@ -186,6 +211,8 @@ export DPDK_VM_EDU_DEVS="$edu_devs"
 export DPDK_VM_IOMMU_GROUPS="${groups# }"
 export DPDK_VM_VFIO_CDEVS="${cdevs# }"
 export DPDK_VM_SRIOV_PF="$sriov_pf"
+export DPDK_VM_BRIDGE_EDU="$bridge_edu"
+export DPDK_VM_BRIDGE_OTHER="$bridge_other"
 export DPDK_VM_HUGEPAGES="$VM_HUGEPAGES"
 export DPDK_VM_EDU_DMA_MASK="$VM_EDU_DMA_MASK"
 export DPDK_VM_IOMMU_AW_BITS="$VM_AW_BITS"
@@ -201,7 +228,7 @@ mkdir -p /root
 # from now on (the whole log stays in dmesg).
 [ "$VM_VERBOSE" = 1 ] || echo 4 >/proc/sys/kernel/printk
 
-echo "dpdk-vm guest: linux=$(uname -r) mode=$VM_MODE edu=[$edu_devs] groups=[${groups# }] cdevs=[${cdevs# }] hugepages=$VM_HUGEPAGES"
+echo "dpdk-vm guest: linux=$(uname -r) mode=$VM_MODE edu=[$edu_devs] bridge=[$bridge_edu $bridge_other] groups=[${groups# }] cdevs=[${cdevs# }] hugepages=$VM_HUGEPAGES"
 read -r up _ </proc/uptime
 echo "@@DPDK_VM_CMD_BEGIN:$VM_NONCE@@ uptime=$up"
 cd /tmp || fail "cannot cd /tmp"

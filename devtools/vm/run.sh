@@ -52,6 +52,12 @@ options:
   --hugepages N      2 MiB hugepages to reserve (default 64)
   --sriov            add an emulated NVMe PF with 2 VFs and bind it too
                      (VF token tests); its address is in DPDK_VM_SRIOV_PF
+  --bridge           add a PCIe-to-PCI bridge with one more edu device and a
+                     virtio-rng device behind it: one IOMMU group with a
+                     vIOMMU. The edu is bound to vfio-pci, the virtio one
+                     stays with virtio-pci (a group that is not viable);
+                     their addresses are in DPDK_VM_BRIDGE_EDU and
+                     DPDK_VM_BRIDGE_OTHER, not in DPDK_VM_EDU_DEVS
   --kvm | --tcg      force the accelerator (default: KVM if a probe boot
                      under KVM works, else TCG)
   --no-viommu        do not add the vIOMMU even in group/cdev mode (to test
@@ -71,6 +77,7 @@ exit status: the status of COMMAND; $RC_HARNESS when the harness failed
 2 for a usage error.
 guest environment: DPDK_VM_MODE, DPDK_VM_KERNEL, DPDK_VM_EDU_DEVS (PCI addresses),
 DPDK_VM_IOMMU_GROUPS, DPDK_VM_VFIO_CDEVS, DPDK_VM_SRIOV_PF,
+DPDK_VM_BRIDGE_EDU, DPDK_VM_BRIDGE_OTHER,
 DPDK_VM_HUGEPAGES, DPDK_VM_EDU_DMA_MASK, DPDK_VM_IOMMU_AW_BITS (empty
 without vIOMMU), DPDK_VM_BINS; LD_LIBRARY_PATH lists the library
 directories copied into the guest.
@@ -96,6 +103,7 @@ mem=512
 smp=2
 hugepages=64
 sriov=0
+bridge=0
 accel=auto
 viommu=1
 kernel=
@@ -126,6 +134,7 @@ while [ $# -gt 0 ]; do
 	--smp) need_arg "$1" $#; smp=$2; shift ;;
 	--hugepages) need_arg "$1" $#; hugepages=$2; shift ;;
 	--sriov) sriov=1 ;;
+	--bridge) bridge=1 ;;
 	--kvm) accel=kvm ;;
 	--tcg) accel=tcg ;;
 	--no-viommu) viommu=0 ;;
@@ -286,6 +295,7 @@ ld_path=$(IFS=:; echo "${!libdirs[*]}")
 	echo "VM_AW_BITS=$( [ $noiommu_boot -eq 0 ] && [ $viommu -eq 1 ] && echo "$aw_bits")"
 	echo "VM_HUGEPAGES=$hugepages"
 	echo "VM_SRIOV=$sriov"
+	echo "VM_BRIDGE=$bridge"
 	echo "VM_VERBOSE=$verbose"
 	echo "VM_BINS=$(sq "${vm_bins# }")"
 	echo "VM_LD_LIBRARY_PATH=$(sq "$ld_path")"
@@ -374,10 +384,19 @@ if [ $sriov -eq 1 ]; then
 		-device nvme,serial=dpdkvm0,subsys=dpdkvmsubsys,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=4)
 	cmdline="$cmdline vfio_pci.enable_sriov=1"
 fi
+if [ $bridge -eq 1 ]; then
+	# Behind a PCIe-to-PCI bridge requester IDs alias to the bridge: both
+	# functions land in one IOMMU group. virtio-rng needs no backend.
+	# shellcheck disable=SC2054
+	qemu+=(-device pcie-root-port,id=dpdkvmrp,chassis=1
+		-device pcie-pci-bridge,id=dpdkvmbr,bus=dpdkvmrp
+		-device "edu,bus=dpdkvmbr,addr=1,dma_mask=$edu_dma_mask"
+		-device virtio-rng-pci,bus=dpdkvmbr,addr=2)
+fi
 qemu+=(-kernel "$kernel" -initrd "$tmp/initramfs.cpio.gz"
 	-append "$cmdline${append}" "${qemu_extra[@]}")
 
-vm_log "mode=$mode linux=$VM_KERNEL accel=$accel edu=$edu mem=${mem}M timeout=${timeout_s}s kernel=$kernel"
+vm_log "mode=$mode linux=$VM_KERNEL accel=$accel edu=$edu bridge=$bridge mem=${mem}M timeout=${timeout_s}s kernel=$kernel"
 console=$tmp/console.log
 start=$(date +%s.%N)
 # QEMU runs in the background so that a signal to this script (Ctrl-C,

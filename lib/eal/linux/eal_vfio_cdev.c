@@ -39,6 +39,7 @@
 #include "eal_log.h"
 #include "eal_memory_iova.h"
 #include "eal_vfio.h"
+#include "eal_vfio_holder.h"
 
 #define VFIO_DEV_DIR "vfio-dev"
 #define CDEV_PREFIX "vfio"
@@ -676,6 +677,52 @@ cdev_container_close(struct vfio_container *c)
 
 /* ---- devices -------------------------------------------------------------- */
 
+/* the members of the device's IOMMU group that make it not viable */
+static int
+cdev_group_explain(const struct vfio_device *d, char *why, size_t len)
+{
+	char path[PATH_MAX];
+	int group;
+
+	if (snprintf(path, sizeof(path), "%s/%s/iommu_group", d->sysfs_base,
+			d->addr) >= (int)sizeof(path) ||
+			rte_sysfs_link_num(path, &group) != 0 ||
+			vfio_sysfs_path(path, sizeof(path),
+				"/sys/kernel/iommu_groups") != 0)
+		return -1;
+	return vfio_group_explain(path, group, d->addr, why, len);
+}
+
+/*
+ * What the kernel means by a refused bind: EBUSY, the group is open
+ * elsewhere; EINVAL, also when another process has bound the cdev;
+ * EPERM, a member of the group is bound to a driver that does DMA.
+ */
+static enum vfio_result
+cdev_bind_error(const struct vfio_device *d, int err)
+{
+	enum vfio_holder_seen seen;
+	char why[512];
+
+	if (err == EBUSY || err == EINVAL) {
+		seen = vfio_holder_describe(VFIO_HOLDER_PROC, d->sysfs_base,
+			d->addr, why, sizeof(why));
+		if (seen == VFIO_HOLDER_NONE && err == EBUSY)
+			snprintf(why, sizeof(why),
+				"held by another process (not visible to this user)");
+		if (seen != VFIO_HOLDER_NONE || err == EBUSY) {
+			EAL_LOG(ERR, "VFIO: %s: VFIO_DEVICE_BIND_IOMMUFD failed: %s: %s",
+				d->addr, strerror(err), why);
+			return vfio_result_from_errno(err);
+		}
+	} else if (err == EPERM && cdev_group_explain(d, why, sizeof(why)) > 0) {
+		EAL_LOG(ERR, "VFIO: %s: VFIO_DEVICE_BIND_IOMMUFD failed: %s: %s",
+			d->addr, strerror(err), why);
+		return vfio_result_from_errno(err);
+	}
+	return vfio_kernel_error("VFIO_DEVICE_BIND_IOMMUFD", d->addr, err);
+}
+
 static enum vfio_result
 cdev_bind(struct vfio_container *c, int fd, const struct vfio_device *d)
 {
@@ -705,7 +752,7 @@ cdev_bind(struct vfio_container *c, int fd, const struct vfio_device *d)
 		if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &b) == 0)
 			return VFIO_OK;
 	}
-	return vfio_kernel_error("VFIO_DEVICE_BIND_IOMMUFD", addr, errno);
+	return cdev_bind_error(d, errno);
 }
 
 /* shared_fd: the device as the primary bound it, -1 when it did not */

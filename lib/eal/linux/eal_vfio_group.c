@@ -28,6 +28,7 @@
 
 #include "eal_log.h"
 #include "eal_vfio.h"
+#include "eal_vfio_holder.h"
 
 /* sPAPR DMA window: covers user-space virtual addresses (IOVA as VA) */
 #define SPAPR_WINDOW_SIZE (UINT64_C(1) << 47)
@@ -520,16 +521,42 @@ group_container_close(struct vfio_container *c)
 	gc->iommu_set = false;
 }
 
+/* the group is open elsewhere: say by whom when /proc shows it */
+static enum vfio_result
+group_busy(const struct vfio_device *d, const char *path)
+{
+	char holder[128];
+
+	if (vfio_holder_describe(VFIO_HOLDER_PROC, d->sysfs_base, d->addr,
+			holder, sizeof(holder)) == VFIO_HOLDER_NONE)
+		snprintf(holder, sizeof(holder),
+			"held by another process (not visible to this user)");
+	EAL_LOG(ERR, "VFIO: %s: open %s failed: %s: %s", d->addr, path,
+		strerror(EBUSY), holder);
+	return vfio_result_from_errno(EBUSY);
+}
+
+/* the members of the device's group that make it not viable, in words */
+static int
+group_explain(const struct vfio_device *d, char *why, size_t len)
+{
+	char dir[PATH_MAX];
+
+	if (vfio_sysfs_path(dir, sizeof(dir), "/sys/kernel/iommu_groups") != 0)
+		return -1;
+	return vfio_group_explain(dir, d->node_num, d->addr, why, len);
+}
+
 /* open a group and attach it to c; the first one sets the IOMMU */
 static enum vfio_result
-group_attach(struct vfio_container *c, struct group_container *gc, int num,
-		int *out_fd, bool *new_context)
+group_attach(struct vfio_container *c, struct group_container *gc,
+		const struct vfio_device *d, int *out_fd, bool *new_context)
 {
 	struct vfio_group_status st = { .argsz = sizeof(st) };
 	const struct iommu_type *t = group_backend.type;
-	char path[PATH_MAX], obj[32];
+	char path[PATH_MAX], obj[32], why[512];
+	int fd, num = d->node_num;
 	enum vfio_result r;
-	int fd;
 
 	snprintf(obj, sizeof(obj), "group %d", num);
 	snprintf(path, sizeof(path), group_backend.noiommu ?
@@ -541,6 +568,8 @@ group_attach(struct vfio_container *c, struct group_container *gc, int num,
 				path);
 			return VFIO_NOT_MANAGED;
 		}
+		if (errno == EBUSY)
+			return group_busy(d, path);
 		return vfio_kernel_error("open", path, errno);
 	}
 	if (ioctl(fd, VFIO_GROUP_GET_STATUS, &st) != 0) {
@@ -548,8 +577,11 @@ group_attach(struct vfio_container *c, struct group_container *gc, int num,
 		goto close_fd;
 	}
 	if ((st.flags & VFIO_GROUP_FLAGS_VIABLE) == 0) {
-		EAL_LOG(ERR, "VFIO: %s is not viable: bind every device of the group to vfio-pci",
-			obj);
+		if (group_explain(d, why, sizeof(why)) > 0)
+			EAL_LOG(ERR, "VFIO: %s: %s", d->addr, why);
+		else
+			EAL_LOG(ERR, "VFIO: %s: %s is not viable: bind every device of the group to vfio-pci",
+				d->addr, obj);
 		r = VFIO_KERNEL_ERROR;
 		goto close_fd;
 	}
@@ -590,10 +622,11 @@ group_find(const struct group_container *gc, int num)
 
 /* shared_fd: the primary's group fd (adopted container), -1 otherwise */
 static enum vfio_result
-group_get(struct vfio_container *c, int num, int shared_fd,
-		struct vfio_group **out, bool *new_context)
+group_get(struct vfio_container *c, const struct vfio_device *d,
+		int shared_fd, struct vfio_group **out, bool *new_context)
 {
 	struct group_container *gc = to_group_container(c);
+	int num = d->node_num;
 	struct vfio_group *g = group_find(gc, num);
 	enum vfio_result r = VFIO_OK;
 	int fd = shared_fd;
@@ -612,7 +645,7 @@ group_get(struct vfio_container *c, int num, int shared_fd,
 		return VFIO_NOT_MANAGED;
 	}
 	if (!c->adopted)
-		r = group_attach(c, gc, num, &fd, new_context);
+		r = group_attach(c, gc, d, &fd, new_context);
 	if (r != VFIO_OK)
 		return r;
 	g = calloc(1, sizeof(*g));
@@ -659,7 +692,7 @@ group_device_open(struct vfio_container *c, struct vfio_device *d,
 	int fd;
 
 	*new_context = false;
-	r = group_get(c, d->node_num, shared_fd, &g, new_context);
+	r = group_get(c, d, shared_fd, &g, new_context);
 	if (r != VFIO_OK)
 		return r;
 	memset(token, 0, sizeof(token));
