@@ -87,6 +87,24 @@ windows_check(struct vfio_container *c, uint64_t iova, uint64_t len)
 	return VFIO_INVALID;
 }
 
+uint64_t
+vfio_dma_window_last(struct vfio_container *c, uint64_t iova)
+{
+	uint32_t i;
+
+	if ((c->caps & VFIO_CAP_TRANSLATION) == 0)
+		return UINT64_MAX;
+	if (!c->windows_valid && vfio_state.ops->iova_ranges != NULL &&
+			vfio_state.ops->iova_ranges(c) != VFIO_OK)
+		return iova; /* the map of the first page says why */
+	if (c->n_windows == 0)
+		return UINT64_MAX;
+	for (i = 0; i < c->n_windows; i++)
+		if (iova >= c->windows[i].start && iova <= c->windows[i].last)
+			return c->windows[i].last;
+	return iova;
+}
+
 enum vfio_result
 vfio_dma_kernel_map(struct vfio_container *c, uint64_t va, uint64_t iova,
 		uint64_t len)
@@ -105,9 +123,10 @@ log_conflict(bool user, uint64_t va, uint64_t iova, uint64_t len,
 		const struct vfio_map *e, bool in_mem)
 {
 	if (!user) {
-		EAL_LOG(ERR, "VFIO: EAL page va 0x%" PRIx64 " iova 0x%" PRIx64
-			" overlaps mapping va 0x%" PRIx64 " iova 0x%" PRIx64
-			" len 0x%" PRIx64, va, iova, e->va, e->iova, e->len);
+		EAL_LOG(ERR, "VFIO: EAL memory va 0x%" PRIx64 " iova 0x%" PRIx64
+			" len 0x%" PRIx64 " overlaps mapping va 0x%" PRIx64
+			" iova 0x%" PRIx64 " len 0x%" PRIx64, va, iova, len,
+			e->va, e->iova, e->len);
 		return;
 	}
 	EAL_LOG(ERR, "VFIO: DMA map va 0x%" PRIx64 " iova 0x%" PRIx64 " len 0x%"
@@ -158,7 +177,10 @@ vfio_dma_unmap(struct vfio_container *c, struct vfio_maps *set, uint64_t va,
 	uint64_t last = iova + (len - 1);
 	enum vfio_result r;
 
-	/* EAL memory is mapped page by page: never a part of one */
+	/*
+	 * EAL memory is booked as the kernel mapped it (pages that can be
+	 * freed one by one, runs of pages that are never freed): never a part
+	 */
 	r = vfio_maps_check_remove(set, va, iova, len,
 		user && (c->caps & VFIO_CAP_PARTIAL_UNMAP) != 0);
 	if (r == VFIO_NOT_FOUND && user)
