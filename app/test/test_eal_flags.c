@@ -70,7 +70,9 @@ static const struct flags_case valid_cases[] = {
 	{ { "-m", "64", NULL }, 0, NULL, 1 },
 	/* options that only print (stdout is captured too), then exit 0 */
 	{ { "--version", NULL }, 0, "DPDK-VFIO " },
-	{ { "-v", NULL }, 0, "DPDK-VFIO " },
+	/* -v logs the version and init goes on, as in DPDK */
+	{ { "-v", NULL }, 0, "version DPDK-VFIO " },
+	{ { "-v", "--no-pci", NULL }, 0, " segment lists of " },
 	{ { "--help", NULL }, 0, "  --vfio-mode <auto|group|" },
 	{ { "-h", NULL }, 0, "Available autotests:" },
 	{ { "--log-level=help", NULL }, 0, "lib.eal.vfio" },

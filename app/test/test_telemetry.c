@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_telemetry.h>
 #include <rte_vfio.h>
 
@@ -166,6 +168,37 @@ mode_name(enum rte_vfio_mode m)
 }
 
 /* the VFIO commands agree with the API, and show a map we make */
+/* a container the application created is listed, with its IOAS in cdev */
+static int
+check_custom_container(int fd)
+{
+	bool cdev = rte_vfio_get_interface() == RTE_VFIO_INTERFACE_CDEV;
+	const char *at;
+	int cfd, ret;
+
+	cfd = rte_vfio_container_create();
+	TEST_ASSERT(cfd >= 0, "container create: %s", rte_strerror(rte_errno));
+	ret = expect(fd, "/vfio/containers", "\"default\":0,");
+	at = ret == 0 ? strstr(reply, "\"default\":0,") : NULL;
+	if (at != NULL && cdev && strstr(at, "\"ioas_id\":") == NULL) {
+		printf("custom cdev container without its IOAS: %s\n", reply);
+		ret = TEST_FAILED;
+	}
+	if (at != NULL && !cdev && strstr(at, "\"ioas_id\":") != NULL) {
+		printf("IOAS in a group container: %s\n", reply);
+		ret = TEST_FAILED;
+	}
+	rte_vfio_container_destroy(cfd);
+	if (ret != 0)
+		return TEST_FAILED;
+	/* gone once destroyed */
+	if (expect(fd, "/vfio/containers", "{\"/vfio/containers\":[") != 0)
+		return TEST_FAILED;
+	TEST_ASSERT(strstr(reply, "\"default\":0,") == NULL,
+		"destroyed container still listed: %s", reply);
+	return 0;
+}
+
 static int
 check_vfio(int fd)
 {
@@ -232,6 +265,8 @@ check_vfio(int fd)
 		TEST_ASSERT(strstr(reply, "\"count\":0,") == NULL,
 			"no EAL memory mapping in %s mode: %s", mode_name(m), reply);
 	}
+	if (check_custom_container(fd) != 0)
+		return TEST_FAILED;
 	return expect(fd, "/vfio/devices", "{\"/vfio/devices\":{\"count\":");
 }
 

@@ -305,10 +305,20 @@ opt_version(struct internal_config *cfg, const char *opt, const char *arg)
 	return EAL_OPT_PRINTED;
 }
 
+/* DPDK's -v: the version in the log, and the program goes on */
+static int
+opt_version_at_startup(struct internal_config *cfg, const char *opt,
+		const char *arg)
+{
+	EAL_LOG(NOTICE, "version %s", rte_version());
+	return 0;
+}
+
 /* Every EAL option: one row each. */
 static const struct eal_option {
 	const char *name;
 	int short_opt;       /* 0 when the option has no short form */
+	/* name is NULL for a row with a short form only */
 	int has_arg;
 	int (*handler)(struct internal_config *cfg, const char *opt,
 		const char *arg);
@@ -346,8 +356,10 @@ static const struct eal_option {
 	  "<uuid>  VF token shared between a PF and its VFs" },
 	{ "no-telemetry", 0, no_argument, opt_no_telemetry,
 	  "  no telemetry socket in the runtime directory" },
-	{ "version", 'v', no_argument, opt_version,
+	{ "version", 0, no_argument, opt_version,
 	  "  print the version and return" },
+	{ NULL, 'v', no_argument, opt_version_at_startup,
+	  "  log the version at startup and go on (DPDK's -v)" },
 	{ "help", 'h', no_argument, NULL,
 	  "  print this help and return" },
 };
@@ -373,7 +385,9 @@ eal_usage(FILE *f, const char *prgname)
 	for (i = 0; i < RTE_DIM(eal_options); i++) {
 		const struct eal_option *o = &eal_options[i];
 
-		if (o->short_opt != 0)
+		if (o->name == NULL)
+			fprintf(f, "  -%c %s\n", o->short_opt, o->help);
+		else if (o->short_opt != 0)
 			fprintf(f, "  -%c, --%s %s\n", o->short_opt, o->name, o->help);
 		else
 			fprintf(f, "  --%s %s\n", o->name, o->help);
@@ -388,22 +402,25 @@ eal_usage(FILE *f, const char *prgname)
 static void
 build_getopt_tables(struct option *longopts, char *shortopts, size_t len)
 {
-	size_t i, n = 0;
+	size_t i, l = 0, n = 0;
 
 	shortopts[n++] = '+'; /* stop at the first non-option */
 	shortopts[n++] = ':'; /* report a missing argument as ':' */
 	for (i = 0; i < RTE_DIM(eal_options); i++) {
-		longopts[i].name = eal_options[i].name;
-		longopts[i].has_arg = eal_options[i].has_arg;
-		longopts[i].flag = NULL;
-		longopts[i].val = (int)i + 256;
+		if (eal_options[i].name != NULL) {
+			longopts[l].name = eal_options[i].name;
+			longopts[l].has_arg = eal_options[i].has_arg;
+			longopts[l].flag = NULL;
+			longopts[l].val = (int)i + 256;
+			l++;
+		}
 		if (eal_options[i].short_opt != 0 && n + 2 < len) {
 			shortopts[n++] = (char)eal_options[i].short_opt;
 			if (eal_options[i].has_arg == required_argument)
 				shortopts[n++] = ':';
 		}
 	}
-	memset(&longopts[i], 0, sizeof(longopts[i]));
+	memset(&longopts[l], 0, sizeof(longopts[l]));
 	shortopts[n] = '\0';
 }
 

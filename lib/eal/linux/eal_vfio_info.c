@@ -99,9 +99,8 @@ vfio_info_container(unsigned int index, struct vfio_info_container *out)
 		if (groups)
 			add_group(out, d->node_num);
 	}
-	/* the cdev backend tells the IOAS of the default container only */
-	if (out->is_default && vfio_state.ops->container_request ==
-			VFIO_MP_IOAS_ID)
+	/* the cdev backend exports the IOAS of any of its containers */
+	if (vfio_state.ops->container_request == VFIO_MP_IOAS_ID)
 		out->ioas_id = vfio_state.ops->container_export(c);
 	container_unlock(c);
 	return 0;

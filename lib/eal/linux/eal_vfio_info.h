@@ -34,7 +34,7 @@ struct vfio_info_container {
 	unsigned int index;          /**< Slot; 0 is the default container. */
 	int fd;                      /**< Container descriptor or iommufd. */
 	bool is_default;
-	int64_t ioas_id;             /**< cdev default container; else -1. */
+	int64_t ioas_id;             /**< cdev: the IOAS; group: -1. */
 	unsigned int devices;
 	size_t user_maps;            /**< rte_vfio_container_dma_map() entries. */
 	size_t mem_maps;             /**< EAL memory entries. */
