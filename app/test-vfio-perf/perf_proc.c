@@ -274,6 +274,46 @@ add_row(const char *section, const char *name, const char *params,
 
 /* ---- secondary attach ------------------------------------------------------ */
 
+/* an mp request the primary answers at once: the channel's own cost */
+#define PING_NAME "vfio_perf_ping"
+#define PINGS 5
+
+static int
+ping_action(const struct rte_mp_msg *msg, const void *peer)
+{
+	struct rte_mp_msg reply;
+
+	memset(&reply, 0, sizeof(reply));
+	rte_strlcpy(reply.name, msg->name, sizeof(reply.name));
+	return rte_mp_reply(&reply, peer);
+}
+
+/* median of PINGS round trips to ping_action; -1 on failure */
+static double
+ping_primary(void)
+{
+	const struct timespec ts = { .tv_sec = 5 };
+	double v[PINGS];
+	struct rte_mp_msg msg;
+	struct rte_mp_reply rep;
+	unsigned int i;
+	uint64_t t0;
+	int ret;
+
+	for (i = 0; i < PINGS; i++) {
+		memset(&msg, 0, sizeof(msg));
+		rte_strlcpy(msg.name, PING_NAME, sizeof(msg.name));
+		memset(&rep, 0, sizeof(rep));
+		t0 = perf_now_ns();
+		ret = rte_mp_request_sync(&msg, &rep, &ts);
+		v[i] = (double)(perf_now_ns() - t0);
+		free(rep.msgs);
+		if (ret != 0 || rep.nb_received != 1)
+			return -1;
+	}
+	return perf_median(v, PINGS);
+}
+
 int
 perf_child_secondary(const struct perf_conf *conf)
 {
@@ -299,6 +339,7 @@ perf_child_secondary(const struct perf_conf *conf)
 	t2 = perf_now_ns();
 	child_report(conf->child_fd, "setup_ns", (double)(t1 - t0));
 	child_report(conf->child_fd, "release_ns", (double)(t2 - t1));
+	child_report(conf->child_fd, "ping_ns", ping_primary());
 	if (getenv(CHILD_SOCK_ENV) == NULL)
 		return 0;
 	if (perf_fdpass_attach(CHILD_SOCK_FD, conf->devs[0],
@@ -317,7 +358,7 @@ void
 perf_secondary(const struct perf_conf *conf)
 {
 	double init[PERF_MAX_REPS], setup[PERF_MAX_REPS], rel[PERF_MAX_REPS];
-	double bsetup[PERF_MAX_REPS], brel[PERF_MAX_REPS];
+	double bsetup[PERF_MAX_REPS], brel[PERF_MAX_REPS], ping[PERF_MAX_REPS];
 	static char bare_env[] = CHILD_SOCK_ENV "=1";
 	struct perf_fdpass fdp = { .sock = { -1, -1 }, .fd = -1 };
 	char err[80];
@@ -347,6 +388,14 @@ perf_secondary(const struct perf_conf *conf)
 			"primary: rte_vfio_setup_device: %s",
 			rte_strerror(rte_errno));
 		return;
+	}
+	/* the channel alone: a request answered at once */
+	if (rte_mp_action_register(PING_NAME, ping_action) != 0 &&
+			rte_errno != EEXIST) {
+		perf_report_fail(SECTION_SEC, "attach", "-",
+			"rte_mp_action_register %s: %s", PING_NAME,
+			rte_strerror(rte_errno));
+		goto release;
 	}
 	/* the bare side: the same descriptor, over a plain socket pair */
 	if (dev != NULL && perf_fdpass_start(&fdp, conf->sysfs, dev, err,
@@ -378,6 +427,7 @@ perf_secondary(const struct perf_conf *conf)
 		rel[k] = result_get(&res, "release_ns");
 		bsetup[k] = result_get(&res, "bare_setup_ns");
 		brel[k] = result_get(&res, "bare_release_ns");
+		ping[k] = result_get(&res, "ping_ns");
 	}
 	snprintf(note, sizeof(note),
 		"gets the container, mode and IOVA mode from the primary%s",
@@ -394,6 +444,15 @@ perf_secondary(const struct perf_conf *conf)
 		add_row(SECTION_SEC, "release_device (secondary)", dev, 1,
 			perf_median(rel, conf->reps),
 			perf_median(brel, conf->reps), "bare: close");
+		for (k = 0; k < conf->reps && ping[k] >= 0; k++)
+			;
+		if (k < conf->reps)
+			perf_report_fail(SECTION_SEC, "mp round trip (secondary)",
+				"-", "no answer to %s", PING_NAME);
+		else
+			add_row(SECTION_SEC, "mp round trip (secondary)", "-",
+				1, perf_median(ping, conf->reps), -1,
+				"rte_mp_request_sync answered at once: the channel's part of setup_device");
 	}
 release:
 	perf_fdpass_stop(&fdp);
