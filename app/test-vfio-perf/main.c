@@ -33,6 +33,7 @@ static const struct {
 	/* the order they run in: the init children need no device held */
 	{ "maps", PERF_TEST_MAPS, perf_maps },
 	{ "dma", PERF_TEST_DMA, perf_dma },
+	{ "scale", PERF_TEST_SCALE, perf_scale },
 	{ "device", PERF_TEST_DEVICE, perf_device },
 	{ "container", PERF_TEST_CONTAINER, perf_container },
 	{ "secondary", PERF_TEST_SECONDARY, perf_secondary },
@@ -56,6 +57,9 @@ usage(const char *prg)
 		"                        (default 10,1000,100000)\n"
 		"  --init-mem LIST       -m values (MiB) for the EAL init benchmark\n"
 		"                        (default 64)\n"
+		"  --scale-maps N        user maps of the scale row (default: type1's\n"
+		"                        dma_entry_limit + 1 in group mode, else\n"
+		"                        65536; at most 10000000)\n"
 		"  --reps R              repetitions of each case, median reported\n"
 		"                        (default 5, at most %d)\n"
 		"  --max-mem MB          distinct memory for a DMA round at most\n"
@@ -67,8 +71,8 @@ usage(const char *prg)
 		"                        default: $%s); two give both DMA sides\n"
 		"                        a device of their own\n"
 		"  --sysfs DIR           bus directory (default /sys/bus/pci/devices)\n"
-		"  --tests LIST          maps,dma,device,container,secondary,init\n"
-		"                        (default all)\n"
+		"  --tests LIST          maps,dma,scale,device,container,secondary,\n"
+		"                        init (default all)\n"
 		"  --csv FILE            also write the results as CSV (- = stdout)\n"
 		"  --json FILE           also write the results as JSON (- = stdout)\n"
 		"  -h, --help            this text\n"
@@ -173,7 +177,7 @@ devs_from_env(struct perf_conf *conf)
 enum {
 	OPT_REPS = 256, OPT_MAP_ENTRIES, OPT_INIT_MEM, OPT_MAX_MEM,
 	OPT_BACKING, OPT_DEV, OPT_SYSFS, OPT_TESTS, OPT_CSV, OPT_JSON,
-	OPT_CHILD, OPT_CHILD_FD,
+	OPT_CHILD, OPT_CHILD_FD, OPT_SCALE_MAPS,
 };
 
 static const struct option longopts[] = {
@@ -181,6 +185,7 @@ static const struct option longopts[] = {
 	{ "size", required_argument, NULL, 's' },
 	{ "map-entries", required_argument, NULL, OPT_MAP_ENTRIES },
 	{ "init-mem", required_argument, NULL, OPT_INIT_MEM },
+	{ "scale-maps", required_argument, NULL, OPT_SCALE_MAPS },
 	{ "reps", required_argument, NULL, OPT_REPS },
 	{ "max-mem", required_argument, NULL, OPT_MAX_MEM },
 	{ "backing", required_argument, NULL, OPT_BACKING },
@@ -232,6 +237,14 @@ parse_args(int argc, char **argv, struct perf_conf *conf, struct outputs *o)
 					&conf->n_init_mem, 1, 1 << 20,
 					"memory size") != 0)
 				return -1;
+			break;
+		case OPT_SCALE_MAPS:
+			x = parse_size(optarg);
+			if (x < 1 || x > 10000000) {
+				fprintf(stderr, "--scale-maps: 1 to 10000000\n");
+				return -1;
+			}
+			conf->scale_maps = x;
 			break;
 		case OPT_REPS:
 			x = parse_size(optarg);

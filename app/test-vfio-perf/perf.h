@@ -32,6 +32,7 @@ struct perf_conf {
 	unsigned int n_map_entries;
 	uint64_t init_mem[PERF_MAX_LIST]; /**< -m values (MiB) at init. */
 	unsigned int n_init_mem;
+	uint64_t scale_maps;              /**< Maps of the scale row (0: auto). */
 	unsigned int reps;                /**< Repetitions (<= PERF_MAX_REPS). */
 	uint64_t max_mem;                 /**< Bytes of distinct backing. */
 	int backing;                      /**< PERF_BACKING_*. */
@@ -60,7 +61,8 @@ enum {
 	PERF_TEST_CONTAINER = 1 << 3,
 	PERF_TEST_SECONDARY = 1 << 4,
 	PERF_TEST_INIT = 1 << 5,
-	PERF_TEST_ALL = (1 << 6) - 1,
+	PERF_TEST_SCALE = 1 << 6,
+	PERF_TEST_ALL = (1 << 7) - 1,
 };
 
 /* ---- time -------------------------------------------------------------- */
@@ -131,6 +133,7 @@ void perf_device(const struct perf_conf *conf);
 void perf_container(const struct perf_conf *conf);
 void perf_secondary(const struct perf_conf *conf);
 void perf_init(const struct perf_conf *conf);
+void perf_scale(const struct perf_conf *conf);
 
 /**
  * Exit status of a child whose rte_eal_init found the primary's addresses

@@ -18,6 +18,8 @@
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
 
+#include <rte_memory.h>
+
 #include "perf_bare.h"
 
 static void
@@ -139,9 +141,10 @@ cdev_num(const char *sysfs, const char *dev, char *name, size_t len)
 	return ret;
 }
 
+/* open dev's cdev, bind it to b's iommufd and attach it to b's IOAS */
 static int
-iommufd_attach(struct perf_bare *b, const char *sysfs, const char *dev,
-		char *err, size_t errlen)
+iommufd_attach(const struct perf_bare *b, const char *sysfs, const char *dev,
+		int *fd, char *err, size_t errlen)
 {
 	struct vfio_device_bind_iommufd bind = {
 		/* the 6.12 layout: the token field is newer */
@@ -160,18 +163,18 @@ iommufd_attach(struct perf_bare *b, const char *sysfs, const char *dev,
 		return -1;
 	}
 	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", name);
-	b->dev_fd = open(path, O_RDWR | O_CLOEXEC);
-	if (b->dev_fd < 0) {
+	*fd = open(path, O_RDWR | O_CLOEXEC);
+	if (*fd < 0) {
 		snprintf(err, errlen, "open %s (%s): %s", path, dev,
 			strerror(errno));
 		return -1;
 	}
-	if (ioctl(b->dev_fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) != 0 ||
-			ioctl(b->dev_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) != 0) {
+	if (ioctl(*fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) != 0 ||
+			ioctl(*fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) != 0) {
 		snprintf(err, errlen, "%s: bind/attach to the IOAS: %s", path,
 			strerror(errno));
-		close(b->dev_fd);
-		b->dev_fd = -1;
+		close(*fd);
+		*fd = -1;
 		return -1;
 	}
 	return 0;
@@ -195,7 +198,8 @@ perf_bare_open_iommufd(struct perf_bare *b, const char *sysfs,
 		goto close_fd;
 	}
 	b->ioas_id = a.out_ioas_id;
-	if (dev != NULL && iommufd_attach(b, sysfs, dev, err, errlen) != 0)
+	if (dev != NULL && iommufd_attach(b, sysfs, dev, &b->dev_fd, err,
+			errlen) != 0)
 		goto close_fd;
 	b->kind = PERF_BARE_IOMMUFD;
 	snprintf(b->desc, sizeof(b->desc), "own iommufd, IOAS %u%s%s",
@@ -289,4 +293,155 @@ perf_bare_close(struct perf_bare *b)
 	if (b->own_fd && b->container_fd >= 0)
 		close(b->container_fd);
 	bare_reset(b);
+}
+
+/* ---- devices --------------------------------------------------------------- */
+
+int
+perf_bare_dev_open(const struct perf_bare *b, const char *sysfs,
+		const char *dev, struct perf_bare_dev *d, char *err, size_t errlen)
+{
+	struct vfio_group_status st = { .argsz = sizeof(st) };
+	char path[64];
+	int num;
+
+	d->group_fd = -1;
+	d->fd = -1;
+	if (b->kind == PERF_BARE_IOMMUFD)
+		return iommufd_attach(b, sysfs, dev, &d->fd, err, errlen);
+	if (group_num(sysfs, dev, &num) != 0) {
+		snprintf(err, errlen, "%s: no IOMMU group: %s", dev,
+			strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/dev/vfio/%d", num);
+	d->group_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (d->group_fd < 0) {
+		snprintf(err, errlen, "open %s (group of %s): %s", path, dev,
+			strerror(errno));
+		return -1;
+	}
+	if (ioctl(d->group_fd, VFIO_GROUP_GET_STATUS, &st) != 0 ||
+			(st.flags & VFIO_GROUP_FLAGS_VIABLE) == 0 ||
+			ioctl(d->group_fd, VFIO_GROUP_SET_CONTAINER,
+				&b->container_fd) != 0) {
+		snprintf(err, errlen, "%s: not viable or VFIO_GROUP_SET_CONTAINER: %s",
+			path, strerror(errno));
+		perf_bare_dev_close(d);
+		return -1;
+	}
+	d->fd = ioctl(d->group_fd, VFIO_GROUP_GET_DEVICE_FD, dev);
+	if (d->fd < 0) {
+		snprintf(err, errlen, "%s: VFIO_GROUP_GET_DEVICE_FD %s: %s",
+			path, dev, strerror(errno));
+		perf_bare_dev_close(d);
+		return -1;
+	}
+	return 0;
+}
+
+int
+perf_bare_group_dev(const struct perf_bare *b, const char *dev,
+		struct perf_bare_dev *d, char *err, size_t errlen)
+{
+	d->group_fd = -1;
+	d->fd = ioctl(b->group_fd, VFIO_GROUP_GET_DEVICE_FD, dev);
+	if (d->fd < 0) {
+		snprintf(err, errlen, "VFIO_GROUP_GET_DEVICE_FD %s: %s", dev,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void
+perf_bare_dev_close(struct perf_bare_dev *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	if (d->group_fd >= 0)
+		close(d->group_fd);
+	d->fd = -1;
+	d->group_fd = -1;
+}
+
+/* ---- EAL memory in runs ------------------------------------------------------ */
+
+/* a run of EAL pages contiguous in VA and IOVA, handed to fn when it ends */
+struct eal_runs {
+	const struct perf_bare *b;
+	bool map;
+	uint64_t va, iova, len;
+	unsigned int calls;
+	int ret;
+};
+
+static int
+runs_flush(struct eal_runs *r)
+{
+	if (r->len == 0)
+		return 0;
+	r->calls++;
+	if (r->map) {
+		r->ret = perf_bare_map(r->b, r->va, r->iova, r->len);
+		r->len = 0;
+		return r->ret;
+	}
+	/* unmap everything, also after a failure (cleanup of a partial map) */
+	if (perf_bare_unmap(r->b, r->iova, r->len) != 0 && r->ret == 0)
+		r->ret = -1;
+	r->len = 0;
+	return 0;
+}
+
+static int
+runs_page(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
+		void *arg)
+{
+	struct eal_runs *r = arg;
+	uint64_t va = (uintptr_t)ms->addr;
+
+	if (msl->external)
+		return 0;
+	if (r->len != 0 && va == r->va + r->len &&
+			ms->iova == r->iova + r->len) {
+		r->len += ms->len;
+		return 0;
+	}
+	if (runs_flush(r) != 0)
+		return -1;
+	r->va = va;
+	r->iova = ms->iova;
+	r->len = ms->len;
+	return 0;
+}
+
+static int
+runs_walk(const struct perf_bare *b, bool map, unsigned int *calls)
+{
+	struct eal_runs r = { .b = b, .map = map };
+
+	if (rte_memseg_walk(runs_page, &r) != 0 || runs_flush(&r) != 0) {
+		int err = errno;
+
+		if (map)
+			perf_bare_unmap_eal(b);
+		errno = err;
+		return -1;
+	}
+	if (calls != NULL)
+		*calls = r.calls;
+	return r.ret;
+}
+
+int
+perf_bare_map_eal(const struct perf_bare *b, unsigned int *calls)
+{
+	return runs_walk(b, true, calls);
+}
+
+int
+perf_bare_unmap_eal(const struct perf_bare *b)
+{
+	return runs_walk(b, false, NULL);
 }

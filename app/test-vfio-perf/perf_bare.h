@@ -60,4 +60,42 @@ int perf_bare_unmap(const struct perf_bare *b, uint64_t iova, uint64_t len);
 /** Close what perf_bare_open_*() opened. */
 void perf_bare_close(struct perf_bare *b);
 
+/** A device opened without the library into a bare context. */
+struct perf_bare_dev {
+	int group_fd; /**< type1: its group, or -1 */
+	int fd;       /**< the device */
+};
+
+/**
+ * The bare open/attach sequence of one more device into b (the first
+ * one, opened by perf_bare_open_*(), set the context up).
+ * type1: open the group, VFIO_GROUP_GET_STATUS, VFIO_GROUP_SET_CONTAINER,
+ * VFIO_GROUP_GET_DEVICE_FD; iommufd: open the cdev,
+ * VFIO_DEVICE_BIND_IOMMUFD, VFIO_DEVICE_ATTACH_IOMMUFD_PT.
+ * @return 0, or -1 with a message in err.
+ */
+int perf_bare_dev_open(const struct perf_bare *b, const char *sysfs,
+	const char *dev, struct perf_bare_dev *d, char *err, size_t errlen);
+
+/**
+ * type1: VFIO_GROUP_GET_DEVICE_FD of dev on the group that
+ * perf_bare_open_type1() opened. @return 0, or -1 with a message in err.
+ */
+int perf_bare_group_dev(const struct perf_bare *b, const char *dev,
+	struct perf_bare_dev *d, char *err, size_t errlen);
+
+/** Close what perf_bare_dev_open() or perf_bare_group_dev() opened. */
+void perf_bare_dev_close(struct perf_bare_dev *d);
+
+/**
+ * Map the EAL memory into b at its IOVAs in the fewest calls the kernel
+ * accepts: one per run of pages contiguous in VA and IOVA (whatever can
+ * be freed: the floor of any library). *calls receives the number of
+ * calls. @return 0, or -1 (errno) with what was mapped unmapped again.
+ */
+int perf_bare_map_eal(const struct perf_bare *b, unsigned int *calls);
+
+/** Unmap what perf_bare_map_eal() mapped. @return 0 or -1 (errno). */
+int perf_bare_unmap_eal(const struct perf_bare *b);
+
 #endif /* _VFIO_PERF_BARE_H_ */

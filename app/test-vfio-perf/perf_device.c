@@ -8,6 +8,7 @@
  * median reported.
  */
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,25 +19,33 @@
 #include <rte_vfio.h>
 
 #include "perf.h"
+#include "perf_bare.h"
 
 #define SECTION_DEV "device"
 #define SECTION_CONT "container"
 
 static void
-add_row(const char *section, const char *name, const char *params,
-		double ns, const char *note)
+add_row_bare(const char *section, const char *name, const char *params,
+		double ns, double bare_ns, const char *note)
 {
 	struct perf_row r = {
 		.section = section,
 		.ops = 1,
 		.total_ns = ns,
-		.base_total_ns = -1,
+		.base_total_ns = bare_ns,
 	};
 
 	rte_strlcpy(r.name, name, sizeof(r.name));
 	rte_strlcpy(r.params, params, sizeof(r.params));
 	rte_strlcpy(r.note, note, sizeof(r.note));
 	perf_report_add(&r);
+}
+
+static void
+add_row(const char *section, const char *name, const char *params,
+		double ns, const char *note)
+{
+	add_row_bare(section, name, params, ns, -1, note);
 }
 
 static int
@@ -81,14 +90,122 @@ setup_release(const struct perf_conf *conf, const char *dev, double *setup,
 	return 0;
 }
 
+/* ---- the bare open/attach sequences ------------------------------------------ */
+
+/* a bare context of the library's kind holding the EAL memory (and other) */
+static int
+bare_context(const struct perf_conf *conf, bool type1, const char *other,
+		struct perf_bare *b, char *err, size_t errlen)
+{
+	int ret = type1 ?
+		perf_bare_open_type1(b, conf->sysfs, other, err, errlen) :
+		perf_bare_open_iommufd(b, conf->sysfs, other, err, errlen);
+	unsigned int calls;
+
+	if (ret != 0)
+		return -1;
+	if (perf_bare_map_eal(b, &calls) != 0) {
+		snprintf(err, errlen, "bare map of the EAL memory: %s",
+			strerror(errno));
+		perf_bare_close(b);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One bare setup + release of dev, the kernel work of the library's:
+ * only device, type1: container, group, SET_IOMMU, the EAL memory in
+ * runs, GET_DEVICE_FD; then the close of all (the context goes).
+ * only device, iommufd: open, bind, attach to an IOAS holding the EAL
+ * memory (set up untimed, as the library's is at init).
+ * warm (b given): the device joins b, set up with another device.
+ */
+static int
+bare_once(const struct perf_conf *conf, bool type1, struct perf_bare *warm,
+		double *setup, double *release, char *err, size_t errlen)
+{
+	const char *dev = conf->devs[0];
+	struct perf_bare cold, *b = warm;
+	struct perf_bare_dev d;
+	uint64_t t0, t1, t2;
+	unsigned int calls;
+	int ret;
+
+	if (b == NULL && !type1) {
+		if (bare_context(conf, false, NULL, &cold, err, errlen) != 0)
+			return -1;
+		b = &cold;
+	}
+	t0 = perf_now_ns();
+	if (b == NULL) {
+		/* type1, only device: the whole sequence is timed */
+		if (perf_bare_open_type1(&cold, conf->sysfs, dev, err,
+				errlen) != 0)
+			return -1;
+		ret = perf_bare_map_eal(&cold, &calls);
+		if (ret != 0)
+			snprintf(err, errlen, "bare map of the EAL memory: %s",
+				strerror(errno));
+		else
+			ret = perf_bare_group_dev(&cold, dev, &d, err, errlen);
+		b = &cold;
+	} else {
+		ret = perf_bare_dev_open(b, conf->sysfs, dev, &d, err, errlen);
+	}
+	t1 = perf_now_ns();
+	if (ret == 0)
+		perf_bare_dev_close(&d);
+	if (b == &cold && type1)
+		perf_bare_close(&cold);
+	t2 = perf_now_ns();
+	if (b == &cold && !type1)
+		perf_bare_close(&cold);
+	*setup = (double)(t1 - t0);
+	*release = (double)(t2 - t1);
+	return ret;
+}
+
+/* medians of reps bare setups/releases; -1 when not measured (err says) */
+static void
+bare_device(const struct perf_conf *conf, bool warm, double *setup,
+		double *release, char *err, size_t errlen)
+{
+	bool type1 = rte_vfio_get_interface() == RTE_VFIO_INTERFACE_GROUP;
+	double s[PERF_MAX_REPS], r[PERF_MAX_REPS];
+	struct perf_bare other;
+	unsigned int k;
+
+	*setup = -1;
+	*release = -1;
+	if ((rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) == 0) {
+		snprintf(err, errlen, "no bare sequence without an IOMMU");
+		return;
+	}
+	if (warm && bare_context(conf, type1, conf->devs[1], &other, err,
+			errlen) != 0)
+		return;
+	for (k = 0; k < conf->reps; k++)
+		if (bare_once(conf, type1, warm ? &other : NULL, &s[k], &r[k],
+				err, errlen) != 0)
+			break;
+	if (warm)
+		perf_bare_close(&other);
+	if (k < conf->reps)
+		return;
+	*setup = perf_median(s, conf->reps);
+	*release = perf_median(r, conf->reps);
+}
+
 void
 perf_device(const struct perf_conf *conf)
 {
 	bool group = rte_vfio_get_interface() == RTE_VFIO_INTERFACE_GROUP &&
 		(rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) != 0;
 	unsigned int pages = 0;
-	double s, r;
-	char note[128];
+	double s, r, ws, wr, bs, br;
+	bool warm_ok = false;
+	char note[128], err[80];
 	int fd_b;
 
 	perf_report_section(SECTION_DEV,
@@ -109,28 +226,41 @@ perf_device(const struct perf_conf *conf)
 		"%u EAL pages, mapped at init", pages);
 	if (setup_release(conf, conf->devs[0], &s, &r) != 0)
 		return;
-	add_row(SECTION_DEV, "setup_device (only device)", conf->devs[0], s,
-		note);
-	add_row(SECTION_DEV, "release_device (only device)", conf->devs[0],
-		r, group ? "last group: the kernel drops the IOMMU context" :
+	if (conf->n_devs >= 2) {
+		/* a second device keeps the context alive meanwhile */
+		if (rte_vfio_setup_device(conf->sysfs, conf->devs[1], &fd_b) != 0) {
+			perf_report_fail(SECTION_DEV, "setup_device",
+				conf->devs[1], "rte_vfio_setup_device: %s",
+				rte_strerror(rte_errno));
+			return;
+		}
+		warm_ok = setup_release(conf, conf->devs[0], &ws, &wr) == 0;
+		if (rte_vfio_release_device(conf->sysfs, conf->devs[1],
+				fd_b) != 0) {
+			perf_report_fail(SECTION_DEV, "release_device",
+				conf->devs[1], "rte_vfio_release_device: %s",
+				rte_strerror(rte_errno));
+			return;
+		}
+	}
+	/* the library holds no device now: the bare side may open them */
+	bare_device(conf, false, &bs, &br, err, sizeof(err));
+	if (bs < 0)
+		snprintf(note, sizeof(note), "bare: %s", err);
+	add_row_bare(SECTION_DEV, "setup_device (only device)", conf->devs[0],
+		s, bs, note);
+	add_row_bare(SECTION_DEV, "release_device (only device)", conf->devs[0],
+		r, br, group ? "last group: the kernel drops the IOMMU context" :
 		"");
-	if (conf->n_devs < 2)
+	if (!warm_ok)
 		return;
-	/* a second device keeps the container's context alive meanwhile */
-	if (rte_vfio_setup_device(conf->sysfs, conf->devs[1], &fd_b) != 0) {
-		perf_report_fail(SECTION_DEV, "setup_device", conf->devs[1],
-			"rte_vfio_setup_device: %s", rte_strerror(rte_errno));
-		return;
-	}
-	if (setup_release(conf, conf->devs[0], &s, &r) == 0) {
-		add_row(SECTION_DEV, "setup_device (2nd device)",
-			conf->devs[0], s, "the container is already set up");
-		add_row(SECTION_DEV, "release_device (2nd device)",
-			conf->devs[0], r, "");
-	}
-	if (rte_vfio_release_device(conf->sysfs, conf->devs[1], fd_b) != 0)
-		perf_report_fail(SECTION_DEV, "release_device", conf->devs[1],
-			"rte_vfio_release_device: %s", rte_strerror(rte_errno));
+	bare_device(conf, true, &bs, &br, err, sizeof(err));
+	snprintf(note, sizeof(note), "the container is already set up%s%s",
+		bs < 0 ? "; bare: " : "", bs < 0 ? err : "");
+	add_row_bare(SECTION_DEV, "setup_device (2nd device)", conf->devs[0],
+		ws, bs, note);
+	add_row_bare(SECTION_DEV, "release_device (2nd device)", conf->devs[0],
+		wr, br, "");
 }
 
 void

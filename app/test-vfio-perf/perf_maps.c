@@ -125,23 +125,25 @@ static int
 batch(struct vfio_maps *m, const uint64_t *iovas, unsigned int b,
 		double *ins_ns, double *rem_ns)
 {
+	struct vfio_maps_pos where;
 	uint64_t t0, t1, t2;
 	unsigned int k;
 	int bad = 0;
 
+	/* as the DMA transaction does: the update at the check's position */
 	t0 = perf_now_ns();
 	for (k = 0; k < b; k++) {
-		bad |= vfio_maps_check_add(m, iovas[k], iovas[k], PG, NULL) !=
-			VFIO_OK;
+		bad |= vfio_maps_check_add_pos(m, iovas[k], iovas[k], PG, NULL,
+			&where) != VFIO_OK;
 		bad |= vfio_maps_reserve(m) != VFIO_OK;
-		vfio_maps_add(m, iovas[k], iovas[k], PG);
+		vfio_maps_add_pos(m, &where, iovas[k], iovas[k], PG);
 	}
 	t1 = perf_now_ns();
 	/* newest first: removing appended entries touches only the end */
 	for (k = b; k-- > 0;) {
-		bad |= vfio_maps_check_remove(m, iovas[k], iovas[k], PG,
-			false) != VFIO_OK;
-		vfio_maps_remove(m, iovas[k], PG);
+		bad |= vfio_maps_check_remove_pos(m, iovas[k], iovas[k], PG,
+			false, &where) != VFIO_OK;
+		vfio_maps_remove_pos(m, &where, iovas[k], PG);
 	}
 	t2 = perf_now_ns();
 	*ins_ns += (double)(t1 - t0);
@@ -171,9 +173,9 @@ bench_update(struct vfio_maps *m, uint64_t n, bool at_end, double clk)
 		rounds++;
 	}
 	add_row(at_end ? "insert (append)" : "insert (random place)", n, done,
-		ins - rounds * clk, "check_add + reserve + add");
+		ins - rounds * clk, "check_add_pos + reserve + add_pos");
 	add_row(at_end ? "remove (last)" : "remove (random place)", n, done,
-		rem - rounds * clk, "check_remove + remove");
+		rem - rounds * clk, "check_remove_pos + remove_pos");
 	return 0;
 }
 

@@ -32,13 +32,19 @@
 #include <rte_vfio.h>
 
 #include "eal_private.h"
+#include "eal_vfio_info.h"
 #include "perf.h"
+#include "perf_bare.h"
+#include "perf_fdpass.h"
 
 #define SECTION_SEC "secondary"
 #define SECTION_INIT "init"
 #define CHILD_FD 3
+#define CHILD_SOCK_FD 4
+/* set in a secondary child that has the bare socket at CHILD_SOCK_FD */
+#define CHILD_SOCK_ENV "VFIO_PERF_BARE_SOCK"
 #define MAX_ARGS 128
-#define MAX_KEYS 8
+#define MAX_KEYS 12
 #define INIT_PREFIX "vfio-perf-init"
 #define SECONDARY_TRIES 5
 
@@ -158,9 +164,12 @@ result_get(const struct child_result *r, const char *key)
 	return -1;
 }
 
-/* run this program with argv (NULL-terminated) and env extra (or NULL) */
+/*
+ * run this program with argv (NULL-terminated) and env extra (or NULL);
+ * sock >= 0 becomes its descriptor CHILD_SOCK_FD
+ */
 static int
-child_run(char **argv, const char *env, struct child_result *res)
+child_run(char **argv, const char *env, int sock, struct child_result *res)
 {
 	char line[128];
 	int pfd[2], st;
@@ -181,7 +190,8 @@ child_run(char **argv, const char *env, struct child_result *res)
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		if (dup2(pfd[1], CHILD_FD) < 0)
+		if (dup2(pfd[1], CHILD_FD) < 0 ||
+				(sock >= 0 && dup2(sock, CHILD_SOCK_FD) < 0))
 			_exit(126);
 		if (env != NULL && putenv((char *)(uintptr_t)env) != 0)
 			_exit(126);
@@ -264,10 +274,51 @@ add_row(const char *section, const char *name, const char *params,
 
 /* ---- secondary attach ------------------------------------------------------ */
 
+/* an mp request the primary answers at once: the channel's own cost */
+#define PING_NAME "vfio_perf_ping"
+#define PINGS 5
+
+static int
+ping_action(const struct rte_mp_msg *msg, const void *peer)
+{
+	struct rte_mp_msg reply;
+
+	memset(&reply, 0, sizeof(reply));
+	rte_strlcpy(reply.name, msg->name, sizeof(reply.name));
+	return rte_mp_reply(&reply, peer);
+}
+
+/* median of PINGS round trips to ping_action; -1 on failure */
+static double
+ping_primary(void)
+{
+	const struct timespec ts = { .tv_sec = 5 };
+	double v[PINGS];
+	struct rte_mp_msg msg;
+	struct rte_mp_reply rep;
+	unsigned int i;
+	uint64_t t0;
+	int ret;
+
+	for (i = 0; i < PINGS; i++) {
+		memset(&msg, 0, sizeof(msg));
+		rte_strlcpy(msg.name, PING_NAME, sizeof(msg.name));
+		memset(&rep, 0, sizeof(rep));
+		t0 = perf_now_ns();
+		ret = rte_mp_request_sync(&msg, &rep, &ts);
+		v[i] = (double)(perf_now_ns() - t0);
+		free(rep.msgs);
+		if (ret != 0 || rep.nb_received != 1)
+			return -1;
+	}
+	return perf_median(v, PINGS);
+}
+
 int
 perf_child_secondary(const struct perf_conf *conf)
 {
 	uint64_t t0, t1, t2;
+	double bs, br;
 	int fd;
 
 	child_report(conf->child_fd, "init_ns", conf->eal_init_ns);
@@ -288,6 +339,18 @@ perf_child_secondary(const struct perf_conf *conf)
 	t2 = perf_now_ns();
 	child_report(conf->child_fd, "setup_ns", (double)(t1 - t0));
 	child_report(conf->child_fd, "release_ns", (double)(t2 - t1));
+	child_report(conf->child_fd, "ping_ns", ping_primary());
+	if (getenv(CHILD_SOCK_ENV) == NULL)
+		return 0;
+	if (perf_fdpass_attach(CHILD_SOCK_FD, conf->devs[0],
+			rte_vfio_get_interface() == RTE_VFIO_INTERFACE_GROUP,
+			&bs, &br) != 0) {
+		fprintf(stderr, "secondary: bare attach of %s: %s\n",
+			conf->devs[0], strerror(errno));
+		return 1;
+	}
+	child_report(conf->child_fd, "bare_setup_ns", bs);
+	child_report(conf->child_fd, "bare_release_ns", br);
 	return 0;
 }
 
@@ -295,6 +358,10 @@ void
 perf_secondary(const struct perf_conf *conf)
 {
 	double init[PERF_MAX_REPS], setup[PERF_MAX_REPS], rel[PERF_MAX_REPS];
+	double bsetup[PERF_MAX_REPS], brel[PERF_MAX_REPS], ping[PERF_MAX_REPS];
+	static char bare_env[] = CHILD_SOCK_ENV "=1";
+	struct perf_fdpass fdp = { .sock = { -1, -1 }, .fd = -1 };
+	char err[80];
 	const char *dev = conf->n_devs > 0 ? conf->devs[0] : NULL;
 	char *argv[MAX_ARGS];
 	char *extra[] = { (char *)(uintptr_t)"--proc-type=secondary" };
@@ -322,6 +389,20 @@ perf_secondary(const struct perf_conf *conf)
 			rte_strerror(rte_errno));
 		return;
 	}
+	/* the channel alone: a request answered at once */
+	if (rte_mp_action_register(PING_NAME, ping_action) != 0 &&
+			rte_errno != EEXIST) {
+		perf_report_fail(SECTION_SEC, "attach", "-",
+			"rte_mp_action_register %s: %s", PING_NAME,
+			rte_strerror(rte_errno));
+		goto release;
+	}
+	/* the bare side: the same descriptor, over a plain socket pair */
+	if (dev != NULL && perf_fdpass_start(&fdp, conf->sysfs, dev, err,
+			sizeof(err)) != 0) {
+		perf_report_fail(SECTION_SEC, "attach", dev, "bare: %s", err);
+		goto release;
+	}
 	if (child_argv(conf, CHILD_SECONDARY, extra, 1, argv, MAX_ARGS) < 0) {
 		perf_report_fail(SECTION_SEC, "attach", "-", "too many arguments");
 		goto release;
@@ -331,7 +412,7 @@ perf_secondary(const struct perf_conf *conf)
 
 		/* the EAL's advice when ASLR put something at the
 		 * primary's addresses: start the secondary again */
-		while (child_run(argv, NULL, &res) != 0 &&
+		while (child_run(argv, bare_env, fdp.sock[1], &res) != 0 &&
 				res.status == PERF_CHILD_RETRY &&
 				++tries < SECONDARY_TRIES)
 			retries++;
@@ -344,6 +425,9 @@ perf_secondary(const struct perf_conf *conf)
 		init[k] = result_get(&res, "init_ns");
 		setup[k] = result_get(&res, "setup_ns");
 		rel[k] = result_get(&res, "release_ns");
+		bsetup[k] = result_get(&res, "bare_setup_ns");
+		brel[k] = result_get(&res, "bare_release_ns");
+		ping[k] = result_get(&res, "ping_ns");
 	}
 	snprintf(note, sizeof(note),
 		"gets the container, mode and IOVA mode from the primary%s",
@@ -352,14 +436,26 @@ perf_secondary(const struct perf_conf *conf)
 		perf_median(init, conf->reps), -1, note);
 	if (dev != NULL) {
 		add_row(SECTION_SEC, "setup_device (secondary)", dev, 1,
-			perf_median(setup, conf->reps), -1,
+			perf_median(setup, conf->reps),
+			perf_median(bsetup, conf->reps),
 			rte_vfio_get_interface() == RTE_VFIO_INTERFACE_CDEV ?
-			"the primary's device fd over the mp channel" :
-			"the primary's group fd, then GET_DEVICE_FD");
+			"the primary's device fd over the mp channel; bare: over a socket pair" :
+			"the primary's group fd, GET_DEVICE_FD; bare: fd over a socket pair, GET_DEVICE_FD");
 		add_row(SECTION_SEC, "release_device (secondary)", dev, 1,
-			perf_median(rel, conf->reps), -1, "");
+			perf_median(rel, conf->reps),
+			perf_median(brel, conf->reps), "bare: close");
+		for (k = 0; k < conf->reps && ping[k] >= 0; k++)
+			;
+		if (k < conf->reps)
+			perf_report_fail(SECTION_SEC, "mp round trip (secondary)",
+				"-", "no answer to %s", PING_NAME);
+		else
+			add_row(SECTION_SEC, "mp round trip (secondary)", "-",
+				1, perf_median(ping, conf->reps), -1,
+				"rte_mp_request_sync answered at once: the channel's part of setup_device");
 	}
 release:
+	perf_fdpass_stop(&fdp);
 	if (fd >= 0 && rte_vfio_release_device(conf->sysfs, dev, fd) != 0)
 		perf_report_fail(SECTION_SEC, "release", dev,
 			"primary: rte_vfio_release_device: %s",
@@ -376,10 +472,55 @@ count_page(const struct rte_memseg_list *msl __rte_unused,
 	return 0;
 }
 
+/*
+ * The stage's floor: one bare map of the same memory in the fewest calls
+ * the kernel accepts, into a context like the library's (group: its
+ * container, which holds the group; cdev: an IOAS of our own, without a
+ * device like the library's at init), then an untimed unmap.
+ */
+static int
+bare_stage(const struct perf_conf *conf, bool have_group)
+{
+	bool type1 = rte_vfio_get_interface() == RTE_VFIO_INTERFACE_GROUP;
+	struct perf_bare b;
+	unsigned int calls = 0;
+	char err[96];
+	uint64_t t0;
+	int ret;
+
+	if ((rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) == 0 ||
+			(type1 && !have_group))
+		return 0; /* the kernel has no call to make */
+	if (type1)
+		perf_bare_use_container(&b, rte_vfio_get_container_fd());
+	else if (perf_bare_open_iommufd(&b, conf->sysfs, NULL, err,
+			sizeof(err)) != 0) {
+		fprintf(stderr, "init child: bare: %s\n", err);
+		return -1;
+	}
+	t0 = perf_now_ns();
+	ret = perf_bare_map_eal(&b, &calls);
+	if (ret == 0)
+		child_report(conf->child_fd, "bare_stage_ns",
+			(double)(perf_now_ns() - t0));
+	else
+		fprintf(stderr, "init child: bare map of the EAL memory: %s\n",
+			strerror(errno));
+	child_report(conf->child_fd, "bare_calls", calls);
+	if (ret == 0 && perf_bare_unmap_eal(&b) != 0) {
+		fprintf(stderr, "init child: bare unmap of the EAL memory: %s\n",
+			strerror(errno));
+		ret = -1;
+	}
+	perf_bare_close(&b);
+	return ret;
+}
+
 int
 perf_child_init(const struct perf_conf *conf)
 {
 	enum rte_vfio_mode mode = rte_vfio_get_mode();
+	struct vfio_info_container info;
 	unsigned int pages = 0;
 	uint64_t t0, t1, t2;
 	int fd = -1, ret = 0;
@@ -406,14 +547,20 @@ perf_child_init(const struct perf_conf *conf)
 	t0 = perf_now_ns();
 	eal_vfio_mem_cleanup();
 	t1 = perf_now_ns();
+	child_report(conf->child_fd, "stage_cleanup_ns", (double)(t1 - t0));
+	/* meanwhile the kernel holds no EAL memory: the bare side maps it */
+	if (bare_stage(conf, fd >= 0) != 0)
+		ret = 1;
+	t1 = perf_now_ns();
 	if (eal_vfio_mem_init() != 0) {
 		fprintf(stderr, "init child: eal_vfio_mem_init: %s\n",
 			rte_strerror(rte_errno));
 		ret = 1;
 	}
 	t2 = perf_now_ns();
-	child_report(conf->child_fd, "stage_cleanup_ns", (double)(t1 - t0));
 	child_report(conf->child_fd, "stage_init_ns", (double)(t2 - t1));
+	if (vfio_info_container(0, &info) == 0)
+		child_report(conf->child_fd, "stage_maps", (double)info.mem_maps);
 	if (fd >= 0)
 		rte_vfio_release_device(conf->sysfs, conf->devs[0], fd);
 	return ret;
@@ -450,13 +597,13 @@ init_runs(const struct perf_conf *conf, char **extra, int n_extra,
 		return -1;
 	}
 	for (k = 0; k < conf->reps; k++) {
-		if (child_run(argv, NULL, &with[k]) != 0) {
+		if (child_run(argv, NULL, -1, &with[k]) != 0) {
 			snprintf(err, errlen,
 				"child with VFIO exited with status %d (see its log)",
 				with[k].status);
 			return -1;
 		}
-		if (child_run(argv_nv, no_vfio_env, &without[k]) != 0) {
+		if (child_run(argv_nv, no_vfio_env, -1, &without[k]) != 0) {
 			snprintf(err, errlen,
 				"child without VFIO exited with status %d (see its log)",
 				without[k].status);
@@ -521,11 +668,21 @@ init_case(const struct perf_conf *conf, uint64_t mb, bool huge,
 		"bare = the same without VFIO");
 	stage = med(with, conf->reps, "stage_init_ns");
 	if (stage >= 0) {
-		snprintf(note, sizeof(note),
-			"VFIO memory init alone, %.0f EAL pages (us/op = per page); its cleanup %.3f ms",
-			pages, med(with, conf->reps, "stage_cleanup_ns") / 1e6);
+		double maps = med(with, conf->reps, "stage_maps");
+		double calls = med(with, conf->reps, "bare_calls");
+
+		if (calls >= 0)
+			snprintf(note, sizeof(note),
+				"%.0f EAL pages in %.0f kernel mappings; bare: %.0f calls (VA+IOVA runs); cleanup %.1f ms",
+				pages, maps, calls,
+				med(with, conf->reps, "stage_cleanup_ns") / 1e6);
+		else
+			snprintf(note, sizeof(note),
+				"%.0f EAL pages, %.0f kernel mappings; no bare: the kernel has no call here",
+				pages, maps);
 		add_row(SECTION_INIT, "VFIO memory init stage", params,
-			pages > 0 ? (uint64_t)pages : 1, stage, -1, note);
+			pages > 0 ? (uint64_t)pages : 1, stage,
+			med(with, conf->reps, "bare_stage_ns"), note);
 	}
 	t = med(with, conf->reps, "first_setup_ns");
 	if (t >= 0)

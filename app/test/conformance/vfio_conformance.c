@@ -171,6 +171,10 @@ static int g_map_overlap(struct conf_ctx *c) { return g_map(c, CONF_IOVA + CONF_
 static int g_unmap_sub(struct conf_ctx *c) { return g_unmap(c, CONF_IOVA, CONF_PAGE); }
 static int g_unmap_none(struct conf_ctx *c) { return g_unmap(c, CONF_FAR_IOVA, CONF_PAGE); }
 static int g_unmap_all(struct conf_ctx *c) { return g_unmap(c, CONF_IOVA, CONF_LEN); }
+/* two adjacent mappings, as EAL pages are mapped: the halves of CONF_LEN */
+static int g_map_lo(struct conf_ctx *c) { return g_map(c, CONF_IOVA, CONF_LEN / 2); }
+static int g_map_hi(struct conf_ctx *c) { return g_map(c, CONF_IOVA + CONF_LEN / 2, CONF_LEN / 2); }
+static int g_unmap_cut(struct conf_ctx *c) { return g_unmap(c, CONF_IOVA, CONF_LEN / 2 + CONF_PAGE); }
 
 /* ---- cdev backend ------------------------------------------------------- */
 
@@ -294,6 +298,9 @@ static int c_map_overlap(struct conf_ctx *c) { return c_map(c, CONF_IOVA + CONF_
 static int c_unmap_sub(struct conf_ctx *c) { return c_unmap(c, CONF_IOVA, CONF_PAGE); }
 static int c_unmap_none(struct conf_ctx *c) { return c_unmap(c, CONF_FAR_IOVA, CONF_PAGE); }
 static int c_unmap_all(struct conf_ctx *c) { return c_unmap(c, CONF_IOVA, CONF_LEN); }
+static int c_map_lo(struct conf_ctx *c) { return c_map(c, CONF_IOVA, CONF_LEN / 2); }
+static int c_map_hi(struct conf_ctx *c) { return c_map(c, CONF_IOVA + CONF_LEN / 2, CONF_LEN / 2); }
+static int c_unmap_cut(struct conf_ctx *c) { return c_unmap(c, CONF_IOVA, CONF_LEN / 2 + CONF_PAGE); }
 
 /* ---- the scenario lists: what the kernel answers ------------------------- */
 
@@ -314,6 +321,10 @@ static const struct conf_step group_steps[] = {
 	{ "UNMAP_DMA of a sub-range (struct untouched)", g_unmap_sub, -EINVAL, OUT(CONF_PAGE) },
 	{ "UNMAP_DMA of nothing succeeds, size 0", g_unmap_none, 0, OUT(0) },
 	{ "UNMAP_DMA of the whole mapping", g_unmap_all, 0, OUT(CONF_LEN) },
+	{ "MAP_DMA a first half", g_map_lo, 0, 0, 0 },
+	{ "MAP_DMA the adjacent second half (not merged)", g_map_hi, 0, 0, 0 },
+	{ "UNMAP_DMA of the first and a part of the second refuses (nothing unmapped)", g_unmap_cut, -EINVAL, 0, 0 },
+	{ "UNMAP_DMA of both whole mappings in one call", g_unmap_all, 0, OUT(CONF_LEN) },
 	STEPS_END
 };
 
@@ -344,6 +355,13 @@ static const struct conf_step cdev_steps[] = {
 	{ "IOAS_UNMAP of a sub-range cannot split", c_unmap_sub, -ENOENT, 0, 0 },
 	{ "IOAS_UNMAP of nothing", c_unmap_none, -ENOENT, 0, 0 },
 	{ "IOAS_UNMAP of the whole area", c_unmap_all, 0, OUT(CONF_LEN) },
+	{ "IOAS_MAP a first half", c_map_lo, 0, 0, 0 },
+	{ "IOAS_MAP the adjacent second half (not merged)", c_map_hi, 0, 0, 0 },
+	{ "IOAS_UNMAP of the first and a part of the second: the first goes, then ENOENT", c_unmap_cut, -ENOENT, 0, 0 },
+	{ "IOAS_UNMAP of both halves: only the second was left", c_unmap_all, 0, OUT(CONF_LEN / 2) },
+	{ "IOAS_MAP a first half again", c_map_lo, 0, 0, 0 },
+	{ "IOAS_MAP the second half again", c_map_hi, 0, 0, 0 },
+	{ "IOAS_UNMAP of both whole areas in one call", c_unmap_all, 0, OUT(CONF_LEN) },
 	STEPS_END
 };
 

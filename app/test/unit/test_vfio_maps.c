@@ -314,13 +314,18 @@ check_model(const struct vfio_maps *m)
 	check_invariants(m);
 }
 
+/*
+ * use_pos: the one-lookup calls of the DMA transaction (check_*_pos, then
+ * add_pos/remove_pos after a reserve that must not move the position);
+ * else the plain calls, each with its own lookup.
+ */
 static void
-test_random_ops_match_page_model(void **state)
+random_ops(bool use_pos)
 {
+	struct vfio_maps_pos where;
 	struct vfio_maps m;
 	int op;
 
-	(void)state;
 	memset(model, 0, sizeof(model));
 	vfio_maps_init(&m, true);
 	srand(7);
@@ -343,28 +348,104 @@ test_random_ops_match_page_model(void **state)
 		if (rand() % 2 == 0) {
 			want = !any ? VFIO_OK : all && same ? VFIO_ALREADY :
 				VFIO_EXISTS;
-			got = vfio_maps_check_add(&m, va, iova, n * PG, NULL);
+			got = use_pos ? vfio_maps_check_add_pos(&m, va, iova,
+					n * PG, NULL, &where) :
+				vfio_maps_check_add(&m, va, iova, n * PG, NULL);
 			assert_int_equal(got, want);
 			if (got == VFIO_OK) {
 				assert_int_equal(vfio_maps_reserve(&m), VFIO_OK);
-				vfio_maps_add(&m, va, iova, n * PG);
+				if (use_pos)
+					vfio_maps_add_pos(&m, &where, va, iova,
+						n * PG);
+				else
+					vfio_maps_add(&m, va, iova, n * PG);
 				for (i = first; i < first + n; i++)
 					model[i] = va + (i - first) * PG;
 			}
 		} else {
 			want = any && same ? VFIO_OK : VFIO_NOT_FOUND;
-			got = vfio_maps_check_remove(&m, va, iova, n * PG,
-				true);
+			got = use_pos ? vfio_maps_check_remove_pos(&m, va,
+					iova, n * PG, true, &where) :
+				vfio_maps_check_remove(&m, va, iova, n * PG,
+					true);
 			assert_int_equal(got, want);
 			if (got == VFIO_OK) {
 				assert_int_equal(vfio_maps_reserve(&m), VFIO_OK);
-				vfio_maps_remove(&m, iova, n * PG);
+				if (use_pos)
+					vfio_maps_remove_pos(&m, &where, iova,
+						n * PG);
+				else
+					vfio_maps_remove(&m, iova, n * PG);
 				for (i = first; i < first + n; i++)
 					model[i] = 0;
 			}
 		}
 		check_model(&m);
 	}
+	vfio_maps_fini(&m);
+}
+
+static void
+test_random_ops_match_page_model(void **state)
+{
+	(void)state;
+	random_ops(false);
+}
+
+static void
+test_random_ops_one_lookup_match_page_model(void **state)
+{
+	(void)state;
+	random_ops(true);
+}
+
+/*
+ * The position a check records: the entry containing or following the
+ * range, and the one before it; the unmap of exactly one entry, of the
+ * first, the last and a middle one, keeps the others in order.
+ */
+static void
+test_position_of_a_check(void **state)
+{
+	struct vfio_maps_pos where;
+	const struct vfio_map *e;
+	struct vfio_maps m;
+	uint64_t i;
+
+	(void)state;
+	vfio_maps_init(&m, false);
+	for (i = 0; i < 8; i++)
+		add_ok(&m, 0x10000000 + i * 4 * PG, i * 4 * PG, PG);
+	/* in a gap: first is the next entry, the previous one before it */
+	assert_int_equal(vfio_maps_check_add_pos(&m, 0x10000000 + 9 * PG,
+		9 * PG, PG, NULL, &where), VFIO_OK);
+	e = vfio_maps_pos_first(&where);
+	assert_non_null(e);
+	assert_int_equal(e->iova, 12 * PG);
+	/* below everything, above everything */
+	vfio_maps_locate(&m, 0, &where);
+	assert_int_equal(vfio_maps_pos_first(&where)->iova, 0);
+	vfio_maps_locate(&m, 29 * PG, &where);
+	assert_null(vfio_maps_pos_first(&where));
+	/* inside an entry: that entry */
+	vfio_maps_locate(&m, 8 * PG + 100, &where);
+	assert_int_equal(vfio_maps_pos_first(&where)->iova, 8 * PG);
+	/* exact unmaps: last, first, a middle one */
+	for (i = 7; ; i = i == 7 ? 0 : 4) {
+		assert_int_equal(vfio_maps_check_remove_pos(&m,
+			0x10000000 + i * 4 * PG, i * 4 * PG, PG, false, &where),
+			VFIO_OK);
+		assert_int_equal(vfio_maps_reserve(&m), VFIO_OK);
+		vfio_maps_remove_pos(&m, &where, i * 4 * PG, PG);
+		assert_null(containing(&m, i * 4 * PG));
+		check_invariants(&m);
+		if (i == 4)
+			break;
+	}
+	assert_int_equal(m.n, 5);
+	assert_int_equal(entry(&m, 0)->iova, 4 * PG);
+	assert_int_equal(entry(&m, 2)->iova, 12 * PG);
+	assert_int_equal(entry(&m, 3)->iova, 20 * PG);
 	vfio_maps_fini(&m);
 }
 
@@ -382,6 +463,8 @@ main(void)
 		cmocka_unit_test(test_range_ending_at_top_of_space),
 		cmocka_unit_test(test_many_maps_random_order),
 		cmocka_unit_test(test_random_ops_match_page_model),
+		cmocka_unit_test(test_random_ops_one_lookup_match_page_model),
+		cmocka_unit_test(test_position_of_a_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

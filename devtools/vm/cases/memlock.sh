@@ -61,7 +61,7 @@ as_user 65536 unlimited dpdk-test --vfio-mode="$mode" --file-prefix=memlock \
 rc=$?
 cat "$log"
 check_rc 0 $rc "edu_memlock_autotest as $CASE_USER"
-check_grep "$log" "new page va 0x[0-9a-f]+ cannot be mapped for DMA: allocation of [0-9]+ bytes refused" \
+check_grep "$log" "new EAL memory va 0x[0-9a-f]+ cannot be mapped for DMA: allocation of [0-9]+ bytes refused" \
 	"the refused page is named"
 check_grep "$log" "RLIMIT_MEMLOCK is 0 kB, the EAL memory mapped for DMA needs at least [0-9]+ kB" \
 	"the limit and the size are named"

@@ -103,7 +103,8 @@ struct vfio_container {
 	bool slot_ready;            /**< lock and lists initialised. */
 	struct vfio_device_list devices;
 	struct vfio_maps user_maps; /**< rte_vfio_container_dma_map(). */
-	struct vfio_maps mem_maps;  /**< EAL memory pages (default, primary). */
+	/** EAL memory (default, primary): freeable pages, fixed runs. */
+	struct vfio_maps mem_maps;
 	bool mem_mapped;            /**< EAL memory is in the kernel context. */
 	uint32_t caps;              /**< VFIO_CAP_*, set by the backend. */
 	/** The kernel context exists: mappings reach the kernel. */
@@ -340,6 +341,14 @@ enum vfio_result vfio_dma_unmap(struct vfio_container *c,
 /** The kernel call of a booked mapping, for replays (IOVA ranges checked). */
 enum vfio_result vfio_dma_kernel_map(struct vfio_container *c, uint64_t va,
 		uint64_t iova, uint64_t len);
+
+/**
+ * Last IOVA a mapping starting at iova may reach without leaving its
+ * usable IOVA range: UINT64_MAX when the ranges do not apply or are
+ * unknown, iova itself when iova is in none (the map then fails and says
+ * why). Lets EAL memory runs stop at range boundaries.
+ */
+uint64_t vfio_dma_window_last(struct vfio_container *c, uint64_t iova);
 
 /** Backends: the usable IOVA ranges of c are w[0..n) (c owns w now). */
 void vfio_windows_set(struct vfio_container *c, struct vfio_window *w,

@@ -23,10 +23,21 @@
 
 /* ---- user DMA maps ------------------------------------------------------- */
 
+/* the system page size, asked once (every thread stores the same value) */
+static uint64_t
+page_size(void)
+{
+	static uint64_t pg;
+
+	if (pg == 0)
+		pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	return pg;
+}
+
 static enum vfio_result
 check_range(uint64_t vaddr, uint64_t iova, uint64_t len)
 {
-	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t pg = page_size();
 
 	if (len == 0 || vaddr + (len - 1) < vaddr || iova + (len - 1) < iova) {
 		EAL_LOG(ERR, "VFIO: DMA range va 0x%" PRIx64 " iova 0x%" PRIx64
@@ -87,6 +98,24 @@ windows_check(struct vfio_container *c, uint64_t iova, uint64_t len)
 	return VFIO_INVALID;
 }
 
+uint64_t
+vfio_dma_window_last(struct vfio_container *c, uint64_t iova)
+{
+	uint32_t i;
+
+	if ((c->caps & VFIO_CAP_TRANSLATION) == 0)
+		return UINT64_MAX;
+	if (!c->windows_valid && vfio_state.ops->iova_ranges != NULL &&
+			vfio_state.ops->iova_ranges(c) != VFIO_OK)
+		return iova; /* the map of the first page says why */
+	if (c->n_windows == 0)
+		return UINT64_MAX;
+	for (i = 0; i < c->n_windows; i++)
+		if (iova >= c->windows[i].start && iova <= c->windows[i].last)
+			return c->windows[i].last;
+	return iova;
+}
+
 enum vfio_result
 vfio_dma_kernel_map(struct vfio_container *c, uint64_t va, uint64_t iova,
 		uint64_t len)
@@ -105,9 +134,10 @@ log_conflict(bool user, uint64_t va, uint64_t iova, uint64_t len,
 		const struct vfio_map *e, bool in_mem)
 {
 	if (!user) {
-		EAL_LOG(ERR, "VFIO: EAL page va 0x%" PRIx64 " iova 0x%" PRIx64
-			" overlaps mapping va 0x%" PRIx64 " iova 0x%" PRIx64
-			" len 0x%" PRIx64, va, iova, e->va, e->iova, e->len);
+		EAL_LOG(ERR, "VFIO: EAL memory va 0x%" PRIx64 " iova 0x%" PRIx64
+			" len 0x%" PRIx64 " overlaps mapping va 0x%" PRIx64
+			" iova 0x%" PRIx64 " len 0x%" PRIx64, va, iova, len,
+			e->va, e->iova, e->len);
 		return;
 	}
 	EAL_LOG(ERR, "VFIO: DMA map va 0x%" PRIx64 " iova 0x%" PRIx64 " len 0x%"
@@ -122,21 +152,24 @@ vfio_dma_map(struct vfio_container *c, struct vfio_maps *set, uint64_t va,
 		uint64_t iova, uint64_t len)
 {
 	bool user = set == &c->user_maps;
+	struct vfio_maps_pos mem_pos, user_pos;
 	bool in_mem = true;
 	struct vfio_map e;
 	enum vfio_result r;
 
-	r = vfio_maps_check_add(&c->mem_maps, va, iova, len, &e);
+	/* one lookup per set; the add reuses the position of its set */
+	r = vfio_maps_check_add_pos(&c->mem_maps, va, iova, len, &e, &mem_pos);
 	if (r == VFIO_ALREADY)
 		return VFIO_OK; /* EAL memory, mapped the same way */
 	if (r == VFIO_OK) {
 		in_mem = false;
-		r = vfio_maps_check_add(&c->user_maps, va, iova, len, &e);
+		r = vfio_maps_check_add_pos(&c->user_maps, va, iova, len, &e,
+			&user_pos);
 		if (r == VFIO_ALREADY && user)
 			return VFIO_OK;
 		/* an EAL page is never a user mapping, even the same one */
 		if (r == VFIO_ALREADY)
-			e = *vfio_maps_first_from(&c->user_maps, iova);
+			e = *vfio_maps_pos_first(&user_pos);
 	}
 	if (r != VFIO_OK) {
 		log_conflict(user, va, iova, len, &e, in_mem);
@@ -146,7 +179,8 @@ vfio_dma_map(struct vfio_container *c, struct vfio_maps *set, uint64_t va,
 	if (r == VFIO_OK && c->kernel_context)
 		r = vfio_dma_kernel_map(c, va, iova, len);
 	if (r == VFIO_OK)
-		vfio_maps_add(set, va, iova, len);
+		vfio_maps_add_pos(set, user ? &user_pos : &mem_pos, va, iova,
+			len);
 	return r;
 }
 
@@ -156,11 +190,16 @@ vfio_dma_unmap(struct vfio_container *c, struct vfio_maps *set, uint64_t va,
 {
 	bool user = set == &c->user_maps;
 	uint64_t last = iova + (len - 1);
+	const struct vfio_map *e;
+	struct vfio_maps_pos where;
 	enum vfio_result r;
 
-	/* EAL memory is mapped page by page: never a part of one */
-	r = vfio_maps_check_remove(set, va, iova, len,
-		user && (c->caps & VFIO_CAP_PARTIAL_UNMAP) != 0);
+	/*
+	 * EAL memory is booked as the kernel mapped it (pages that can be
+	 * freed one by one, runs of pages that are never freed): never a part
+	 */
+	r = vfio_maps_check_remove_pos(set, va, iova, len,
+		user && (c->caps & VFIO_CAP_PARTIAL_UNMAP) != 0, &where);
 	if (r == VFIO_NOT_FOUND && user)
 		EAL_LOG(ERR, "VFIO: DMA unmap va 0x%" PRIx64 " iova 0x%" PRIx64
 			" len 0x%" PRIx64 ": not mapped", va, iova, len);
@@ -173,53 +212,58 @@ vfio_dma_unmap(struct vfio_container *c, struct vfio_maps *set, uint64_t va,
 	r = vfio_maps_reserve(set);
 	if (r != VFIO_OK)
 		return r;
-	/* piece by piece, so that the bookkeeping follows every success */
-	while (c->kernel_context) {
-		const struct vfio_map *e = vfio_maps_first_from(set, iova);
-		uint64_t start, end;
+	/*
+	 * piece by piece, so that the bookkeeping follows every success; the
+	 * usual unmap (one whole entry) uses the check's lookup only
+	 */
+	e = vfio_maps_pos_first(&where);
+	while (c->kernel_context && e != NULL && e->iova <= last) {
+		uint64_t start = RTE_MAX(e->iova, iova);
+		uint64_t end = RTE_MIN(e->iova + (e->len - 1), last);
 
-		if (e == NULL || e->iova > last)
-			break;
-		start = RTE_MAX(e->iova, iova);
-		end = RTE_MIN(e->iova + (e->len - 1), last);
 		r = vfio_state.ops->dma_unmap(c, e->va + (start - e->iova),
 			start, end - start + 1);
 		if (r != VFIO_OK)
 			return r;
-		vfio_maps_remove(set, start, end - start + 1);
+		vfio_maps_remove_pos(set, &where, start, end - start + 1);
 		if (end == last)
 			return VFIO_OK;
 		iova = end + 1;
 		r = vfio_maps_reserve(set);
 		if (r != VFIO_OK)
 			return r;
+		vfio_maps_locate(set, iova, &where);
+		e = vfio_maps_pos_first(&where);
 	}
-	vfio_maps_remove(set, iova, last - iova + 1);
+	vfio_maps_remove_pos(set, &where, iova, last - iova + 1);
 	return VFIO_OK;
 }
 
 /* ---- user DMA maps API ----------------------------------------------------- */
 
-/* Checks, locks (memory hotplug, then container) and runs a transaction. */
+/*
+ * Checks, locks the container and runs a transaction. The container lock
+ * is the only one held meanwhile: EAL memory bookkeeping (c->mem_maps),
+ * which the transaction reads, changes only under it (the memory event
+ * callback takes it too), so the memory hotplug lock adds nothing here;
+ * without it a map from a memory event callback does not deadlock either.
+ */
 static int
 user_dma_call(int container_fd, uint64_t vaddr, uint64_t iova, uint64_t len,
 		bool map)
 {
 	struct vfio_container *c;
 	enum vfio_result r;
-	bool locked;
 
 	r = check_range(vaddr, iova, len);
 	if (r != VFIO_OK)
 		return vfio_result_ret(r);
-	locked = vfio_mem_lock();
 	r = vfio_container_get(container_fd, &c);
 	if (r == VFIO_OK) {
 		r = map ? vfio_dma_map(c, &c->user_maps, vaddr, iova, len) :
 			vfio_dma_unmap(c, &c->user_maps, vaddr, iova, len);
 		pthread_mutex_unlock(&c->lock);
 	}
-	vfio_mem_unlock(locked);
 	return vfio_result_ret(r);
 }
 

@@ -61,21 +61,41 @@ lower(const struct vfio_maps *m, uint64_t iova)
 	return best;
 }
 
-/* last node starting before iova */
-static struct vfio_map_node *
-before(const struct vfio_maps *m, uint64_t iova)
+/*
+ * One descent for both neighbours of iova: pos->first as lower(),
+ * pos->prev the last node starting before iova. Ranges do not overlap, so
+ * a node ending before iova also starts before it, and the node
+ * containing iova (then pos->first) is the last one starting before it.
+ */
+static void
+locate(const struct vfio_maps *m, uint64_t iova, struct vfio_maps_pos *pos)
 {
-	struct vfio_map_node *t = m->root, *best = NULL;
+	struct vfio_map_node *t = m->root, *first = NULL, *prev = NULL;
 
 	while (t != NULL) {
-		if (t->e.iova < iova) {
-			best = t;
+		if (map_last(&t->e) < iova) {
+			prev = t;
 			t = t->r;
 		} else {
+			first = t;
 			t = t->l;
 		}
 	}
-	return best;
+	pos->first = first;
+	pos->prev = first != NULL && first->e.iova < iova ? first : prev;
+}
+
+void
+vfio_maps_locate(const struct vfio_maps *m, uint64_t iova,
+		struct vfio_maps_pos *where)
+{
+	locate(m, iova, where);
+}
+
+const struct vfio_map *
+vfio_maps_pos_first(const struct vfio_maps_pos *where)
+{
+	return where->first != NULL ? &where->first->e : NULL;
 }
 
 static struct vfio_map_node *
@@ -119,16 +139,30 @@ join(struct vfio_map_node *a, struct vfio_map_node *b)
 	return b;
 }
 
+/* down to where x's priority belongs, then x takes that subtree apart */
+static struct vfio_map_node *
+insert_at(struct vfio_map_node *t, struct vfio_map_node *x)
+{
+	if (t == NULL)
+		return x;
+	if (x->prio > t->prio) {
+		split(t, x->e.iova, false, &x->l, &x->r);
+		return x;
+	}
+	if (x->e.iova < t->e.iova)
+		t->l = insert_at(t->l, x);
+	else
+		t->r = insert_at(t->r, x);
+	return t;
+}
+
 static void
 insert(struct vfio_maps *m, struct vfio_map_node *x)
 {
-	struct vfio_map_node *a, *b;
-
 	x->l = NULL;
 	x->r = NULL;
 	x->prio = next_prio(m);
-	split(m->root, x->e.iova, false, &a, &b);
-	m->root = join(join(a, x), b);
+	m->root = insert_at(m->root, x);
 	m->n++;
 }
 
@@ -164,16 +198,25 @@ node_get(struct vfio_maps *m)
 	abort(); /* add/remove without vfio_maps_reserve(): a bug */
 }
 
+/* x is in t: unlink it, its children joined in its place */
+static struct vfio_map_node *
+erase_at(struct vfio_map_node *t, const struct vfio_map_node *x)
+{
+	if (t == x)
+		return join(t->l, t->r);
+	if (x->e.iova < t->e.iova)
+		t->l = erase_at(t->l, x);
+	else
+		t->r = erase_at(t->r, x);
+	return t;
+}
+
 static void
 erase(struct vfio_maps *m, struct vfio_map_node *x)
 {
-	struct vfio_map_node *a, *mid, *b;
-
-	split(m->root, x->e.iova, false, &a, &mid);
-	split(mid, x->e.iova, true, &mid, &b);
-	m->root = join(a, b);
+	m->root = erase_at(m->root, x);
 	m->n--;
-	node_put(m, mid);
+	node_put(m, x);
 }
 
 static void
@@ -215,13 +258,16 @@ vfio_maps_fini(struct vfio_maps *m)
 }
 
 enum vfio_result
-vfio_maps_check_add(const struct vfio_maps *m, uint64_t va, uint64_t iova,
-		uint64_t len, struct vfio_map *conflict)
+vfio_maps_check_add_pos(const struct vfio_maps *m, uint64_t va, uint64_t iova,
+		uint64_t len, struct vfio_map *conflict, struct vfio_maps_pos *where)
 {
 	uint64_t last = iova + (len - 1);
-	const struct vfio_map_node *t = lower(m, iova);
+	const struct vfio_map_node *t;
 	const struct vfio_map *e = NULL;
 	uint64_t pos = iova;
+
+	locate(m, iova, where);
+	t = where->first;
 
 	if (t == NULL || t->e.iova > last)
 		return VFIO_OK;
@@ -240,12 +286,26 @@ vfio_maps_check_add(const struct vfio_maps *m, uint64_t va, uint64_t iova,
 }
 
 enum vfio_result
-vfio_maps_check_remove(const struct vfio_maps *m, uint64_t va, uint64_t iova,
-		uint64_t len, bool partial)
+vfio_maps_check_add(const struct vfio_maps *m, uint64_t va, uint64_t iova,
+		uint64_t len, struct vfio_map *conflict)
+{
+	struct vfio_maps_pos where;
+
+	return vfio_maps_check_add_pos(m, va, iova, len, conflict, &where);
+}
+
+enum vfio_result
+vfio_maps_check_remove_pos(const struct vfio_maps *m, uint64_t va,
+		uint64_t iova, uint64_t len, bool partial,
+		struct vfio_maps_pos *where)
 {
 	uint64_t last = iova + (len - 1);
-	const struct vfio_map_node *t = lower(m, iova), *first = t, *end = t;
+	const struct vfio_map_node *t, *first, *end;
 
+	locate(m, iova, where);
+	t = where->first;
+	first = t;
+	end = t;
 	if (t == NULL || t->e.iova > last)
 		return VFIO_NOT_FOUND;
 	for (; t != NULL && t->e.iova <= last; t = after(m, &t->e)) {
@@ -258,6 +318,15 @@ vfio_maps_check_remove(const struct vfio_maps *m, uint64_t va, uint64_t iova,
 	if (first->e.iova < iova || map_last(&end->e) > last)
 		return VFIO_UNSUPPORTED;
 	return VFIO_OK;
+}
+
+enum vfio_result
+vfio_maps_check_remove(const struct vfio_maps *m, uint64_t va, uint64_t iova,
+		uint64_t len, bool partial)
+{
+	struct vfio_maps_pos where;
+
+	return vfio_maps_check_remove_pos(m, va, iova, len, partial, &where);
 }
 
 enum vfio_result
@@ -283,14 +352,15 @@ contiguous(const struct vfio_map *a, const struct vfio_map *b)
 }
 
 void
-vfio_maps_add(struct vfio_maps *m, uint64_t va, uint64_t iova, uint64_t len)
+vfio_maps_add_pos(struct vfio_maps *m, const struct vfio_maps_pos *where,
+		uint64_t va, uint64_t iova, uint64_t len)
 {
 	struct vfio_map e = { .va = va, .iova = iova, .len = len };
 	struct vfio_map_node *p, *s, *x;
 
 	if (m->merge) {
-		p = before(m, iova);
-		s = lower(m, iova);
+		p = where->prev;
+		s = where->first;
 		if (p != NULL && contiguous(&p->e, &e)) {
 			p->e.len += len;
 			if (s != NULL && contiguous(&p->e, &s->e)) {
@@ -310,6 +380,15 @@ vfio_maps_add(struct vfio_maps *m, uint64_t va, uint64_t iova, uint64_t len)
 	x = node_get(m);
 	x->e = e;
 	insert(m, x);
+}
+
+void
+vfio_maps_add(struct vfio_maps *m, uint64_t va, uint64_t iova, uint64_t len)
+{
+	struct vfio_maps_pos where;
+
+	locate(m, iova, &where);
+	vfio_maps_add_pos(m, &where, va, iova, len);
 }
 
 /* free the nodes of t, except one reaching past last: returned, trimmed */
@@ -342,13 +421,18 @@ drop_range(struct vfio_maps *m, struct vfio_map_node *t, uint64_t last)
 }
 
 void
-vfio_maps_remove(struct vfio_maps *m, uint64_t iova, uint64_t len)
+vfio_maps_remove_pos(struct vfio_maps *m, const struct vfio_maps_pos *where,
+		uint64_t iova, uint64_t len)
 {
 	uint64_t last = iova + (len - 1), off;
-	struct vfio_map_node *e = lower(m, iova), *a, *mid, *b, *x;
+	struct vfio_map_node *e = where->first, *a, *mid, *b, *x;
 
 	if (e == NULL || e->e.iova > last)
 		return;
+	if (e->e.iova == iova && map_last(&e->e) == last) {
+		erase(m, e); /* the usual unmap: exactly one entry */
+		return;
+	}
 	if (e->e.iova < iova && map_last(&e->e) > last) {
 		/* hole in the middle: e keeps the head, a new node the tail */
 		off = last + 1 - e->e.iova;
@@ -370,6 +454,15 @@ vfio_maps_remove(struct vfio_maps *m, uint64_t iova, uint64_t len)
 		b = join(x, b);
 	}
 	m->root = join(a, b);
+}
+
+void
+vfio_maps_remove(struct vfio_maps *m, uint64_t iova, uint64_t len)
+{
+	struct vfio_maps_pos where;
+
+	locate(m, iova, &where);
+	vfio_maps_remove_pos(m, &where, iova, len);
 }
 
 const struct vfio_map *

@@ -31,6 +31,16 @@ struct vfio_map {
 
 struct vfio_map_node;
 
+/**
+ * Where a range falls in a set, found by the one tree descent of a
+ * *_pos() check and used by the add or remove that follows it. Valid
+ * until the set changes (vfio_maps_reserve() does not change it).
+ */
+struct vfio_maps_pos {
+	struct vfio_map_node *first; /**< First entry ending at or after iova. */
+	struct vfio_map_node *prev;  /**< Last entry starting before iova. */
+};
+
 /** Number of nodes vfio_maps_reserve() keeps ready. */
 #define VFIO_MAPS_SPARE 2
 
@@ -77,6 +87,17 @@ enum vfio_result vfio_maps_check_add(const struct vfio_maps *m, uint64_t va,
 		uint64_t iova, uint64_t len, struct vfio_map *conflict);
 
 /**
+ * vfio_maps_check_add() that also records where the range falls, for
+ * vfio_maps_add_pos(): one lookup for the check and the update.
+ *
+ * @param where
+ *   Receives the position (whatever the result).
+ */
+enum vfio_result vfio_maps_check_add_pos(const struct vfio_maps *m,
+		uint64_t va, uint64_t iova, uint64_t len,
+		struct vfio_map *conflict, struct vfio_maps_pos *where);
+
+/**
  * Can [iova, iova + len) at va be removed?
  *
  * @param partial
@@ -88,6 +109,17 @@ enum vfio_result vfio_maps_check_add(const struct vfio_maps *m, uint64_t va,
  */
 enum vfio_result vfio_maps_check_remove(const struct vfio_maps *m,
 		uint64_t va, uint64_t iova, uint64_t len, bool partial);
+
+/**
+ * vfio_maps_check_remove() that also records where the range falls, for
+ * vfio_maps_remove_pos().
+ *
+ * @param where
+ *   Receives the position (whatever the result).
+ */
+enum vfio_result vfio_maps_check_remove_pos(const struct vfio_maps *m,
+		uint64_t va, uint64_t iova, uint64_t len, bool partial,
+		struct vfio_maps_pos *where);
 
 /**
  * Make sure the next add or remove cannot fail (keeps spare nodes).
@@ -105,11 +137,26 @@ void vfio_maps_add(struct vfio_maps *m, uint64_t va, uint64_t iova,
 		uint64_t len);
 
 /**
+ * vfio_maps_add() at the position vfio_maps_check_add_pos() recorded for
+ * the same range (the set unchanged since), without a second lookup.
+ */
+void vfio_maps_add_pos(struct vfio_maps *m, const struct vfio_maps_pos *where,
+		uint64_t va, uint64_t iova, uint64_t len);
+
+/**
  * Remove a range accepted by vfio_maps_check_remove() after
  * vfio_maps_reserve() (cutting one entry in two needs a node). Cannot
  * fail.
  */
 void vfio_maps_remove(struct vfio_maps *m, uint64_t iova, uint64_t len);
+
+/**
+ * vfio_maps_remove() at the position vfio_maps_check_remove_pos()
+ * recorded for a range starting at the same iova (the set unchanged
+ * since). Removing exactly one entry then takes no other lookup.
+ */
+void vfio_maps_remove_pos(struct vfio_maps *m,
+		const struct vfio_maps_pos *where, uint64_t iova, uint64_t len);
 
 /**
  * @return
@@ -118,6 +165,17 @@ void vfio_maps_remove(struct vfio_maps *m, uint64_t iova, uint64_t len);
  */
 const struct vfio_map *vfio_maps_first_from(const struct vfio_maps *m,
 		uint64_t iova);
+
+/** Record where iova falls in m (one descent), as the *_pos() checks do. */
+void vfio_maps_locate(const struct vfio_maps *m, uint64_t iova,
+		struct vfio_maps_pos *where);
+
+/**
+ * @return
+ *   The first entry ending at or after the located IOVA, or NULL (the
+ *   vfio_maps_first_from() of it, without a lookup).
+ */
+const struct vfio_map *vfio_maps_pos_first(const struct vfio_maps_pos *where);
 
 /** @return the entry with the lowest IOVA, or NULL. */
 const struct vfio_map *vfio_maps_first(const struct vfio_maps *m);

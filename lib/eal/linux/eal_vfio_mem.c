@@ -3,13 +3,20 @@
  */
 
 /*
- * EAL memory in the default container: mapped page by page (so that
- * freeing a page never needs a partial unmap) at "VFIO memory init", when
+ * EAL memory in the default container, mapped at "VFIO memory init", when
  * the kernel context is (re)created, and on memory hotplug events.
+ *
+ * Neither type1v2 nor iommufd can unmap a part of a mapping, so a mapping
+ * must never be larger than what is freed at once. Pages that can be
+ * freed (the heap gives back any page of them) are mapped one by one;
+ * pages that are never freed (RTE_MEMSEG_FLAG_DO_NOT_FREE: the -m /
+ * --socket-mem reservation) are mapped in maximal runs contiguous in VA
+ * and IOVA inside one usable IOVA range: one kernel call per run.
  * No ioctl here: mappings go through the backend table.
  */
 
 #include <inttypes.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include <rte_eal.h>
@@ -43,11 +50,102 @@ vfio_mem_unlock(bool locked)
 		rte_mcfg_mem_read_unlock();
 }
 
-/* one EAL page; already mapped the same way is fine */
-static enum vfio_result
-page_map(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
+/*
+ * A run of EAL pages being gathered: contiguous in VA and IOVA, all fixed
+ * (never freed) or a single freeable page. failed_va: where mapping
+ * stopped when run_flush() fails (everything before it is mapped).
+ */
+struct mem_run {
+	struct vfio_container *c;
+	uint64_t va;
+	uint64_t iova;
+	uint64_t len;      /* 0: empty */
+	uint64_t pg;       /* size of its pages */
+	uint64_t last;     /* last IOVA the run may reach (IOVA range) */
+	bool fixed;
+	uint64_t failed_va;
+	size_t calls;      /* runs handed to the transaction */
+};
+
+static void
+run_init(struct mem_run *run, struct vfio_container *c)
 {
-	return vfio_dma_map(c, &c->mem_maps, va, iova, len);
+	memset(run, 0, sizeof(*run));
+	run->c = c;
+}
+
+/*
+ * Books holding part of the run in other pieces (left by an unmap the
+ * kernel refused): map page by page, each finds its piece or goes in.
+ */
+static enum vfio_result
+run_map_pages(struct mem_run *run)
+{
+	enum vfio_result r;
+	uint64_t off;
+
+	for (off = 0; off < run->len; off += run->pg) {
+		r = vfio_dma_map(run->c, &run->c->mem_maps, run->va + off,
+			run->iova + off, run->pg);
+		if (r != VFIO_OK) {
+			run->failed_va = run->va + off;
+			return r;
+		}
+	}
+	return VFIO_OK;
+}
+
+/* map the run gathered so far; already mapped the same way is fine */
+static enum vfio_result
+run_flush(struct mem_run *run)
+{
+	struct vfio_container *c = run->c;
+	enum vfio_result r;
+
+	if (run->len == 0)
+		return VFIO_OK;
+	run->calls++;
+	if (run->len > run->pg && vfio_maps_check_add(&c->mem_maps, run->va,
+			run->iova, run->len, NULL) == VFIO_EXISTS)
+		r = run_map_pages(run);
+	else
+		r = vfio_dma_map(c, &c->mem_maps, run->va, run->iova, run->len);
+	if (r != VFIO_OK && run->failed_va == 0)
+		run->failed_va = run->va;
+	run->len = 0;
+	return r;
+}
+
+/* add one page to the run, mapping the run when the page cannot join it */
+static enum vfio_result
+run_add(struct mem_run *run, uint64_t va, uint64_t iova, uint64_t len,
+		bool fixed)
+{
+	enum vfio_result r;
+
+	if (run->len != 0 && fixed && run->fixed &&
+			va == run->va + run->len &&
+			iova == run->iova + run->len &&
+			iova + (len - 1) <= run->last) {
+		run->len += len;
+		return VFIO_OK;
+	}
+	r = run_flush(run);
+	if (r != VFIO_OK)
+		return r;
+	run->pg = len;
+	run->va = va;
+	run->iova = iova;
+	run->len = len;
+	run->fixed = fixed;
+	run->last = fixed ? vfio_dma_window_last(run->c, iova) : iova;
+	return VFIO_OK;
+}
+
+static bool
+seg_fixed(const struct rte_memseg *ms)
+{
+	return (ms->flags & RTE_MEMSEG_FLAG_DO_NOT_FREE) != 0;
 }
 
 static uint64_t
@@ -87,7 +185,11 @@ vfio_mem_explain_enomem(const struct vfio_container *c)
 	memlock_explain(maps_bytes(&c->mem_maps) + maps_bytes(&c->user_maps));
 }
 
-/* a page never mapped (e.g. mapped before a context loss) is fine */
+/*
+ * A freed page: it was mapped alone (a fixed run is never freed, and the
+ * books refuse to cut one). A page never mapped (e.g. mapped before a
+ * context loss) is fine.
+ */
 static void
 page_unmap(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 {
@@ -95,7 +197,7 @@ page_unmap(struct vfio_container *c, uint64_t va, uint64_t iova, uint64_t len)
 }
 
 /*
- * Unmap every EAL page. A page the kernel refuses to unmap is still
+ * Unmap every EAL mapping (page or run). One the kernel refuses to unmap is still
  * mapped: it stays in the books (a later mapping finds it there instead
  * of failing on the kernel's EEXIST, and vfio_mem_forget() drops it when
  * the context goes), so that they never disagree with the kernel.
@@ -120,7 +222,7 @@ mem_unmap_all(struct vfio_container *c)
 }
 
 struct walk_arg {
-	struct vfio_container *c;
+	struct mem_run run;
 	enum vfio_result r;
 	uint64_t bytes; /* EAL memory to map */
 };
@@ -133,7 +235,8 @@ map_memseg(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 
 	if (msl->external)
 		return 0; /* the application maps its own memory */
-	w->r = page_map(w->c, (uintptr_t)ms->addr, ms->iova, ms->len);
+	w->r = run_add(&w->run, (uintptr_t)ms->addr, ms->iova, ms->len,
+		seg_fixed(ms));
 	return w->r == VFIO_OK ? 0 : -1;
 }
 
@@ -151,23 +254,29 @@ count_memseg(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 enum vfio_result
 vfio_mem_map_all(struct vfio_container *c)
 {
-	struct walk_arg w = { c, VFIO_OK };
+	struct walk_arg w = { .r = VFIO_OK };
 
 	if (!c->is_default || !mem_ready || c->mem_mapped ||
 			rte_eal_process_type() == RTE_PROC_SECONDARY ||
 			!c->kernel_context ||
 			(c->caps & VFIO_CAP_MAPS_EAL_MEMORY) == 0)
 		return VFIO_OK;
-	if (rte_memseg_walk_thread_unsafe(map_memseg, &w) < 0) {
+	run_init(&w.run, c);
+	if (rte_memseg_walk_thread_unsafe(map_memseg, &w) == 0)
+		w.r = run_flush(&w.run);
+	else if (w.r == VFIO_OK)
+		w.r = VFIO_KERNEL_ERROR;
+	if (w.r != VFIO_OK) {
 		mem_unmap_all(c);
 		if (w.r == VFIO_NO_MEMORY) {
 			rte_memseg_walk_thread_unsafe(count_memseg, &w);
 			memlock_explain(w.bytes + maps_bytes(&c->user_maps));
 		}
-		return w.r != VFIO_OK ? w.r : VFIO_KERNEL_ERROR;
+		return w.r;
 	}
 	c->mem_mapped = true;
-	EAL_LOG(DEBUG, "VFIO: %zu EAL memory pages mapped", c->mem_maps.n);
+	EAL_LOG(DEBUG, "VFIO: EAL memory mapped in %zu kernel mappings (%zu runs walked)",
+		c->mem_maps.n, w.run.calls);
 	return VFIO_OK;
 }
 
@@ -179,10 +288,70 @@ vfio_mem_forget(struct vfio_container *c)
 }
 
 /*
+ * Undo the mappings an allocation event made in [va, end): whole
+ * mappings only (one sticking out was there before the event).
+ */
+static void
+event_rollback(struct vfio_container *c, const struct rte_memseg_list *msl,
+		uintptr_t va, uintptr_t end)
+{
+	while (va < end) {
+		const struct rte_memseg *ms =
+			rte_mem_virt2memseg((const void *)va, msl);
+		const struct vfio_map *e;
+
+		if (ms == NULL) {
+			va += msl->page_sz;
+			continue;
+		}
+		e = vfio_maps_first_from(&c->mem_maps, ms->iova);
+		/* roll back only what the event mapped: whole mappings in it */
+		if (e == NULL || e->iova != ms->iova || e->va != va ||
+				e->va + e->len > end) {
+			va += msl->page_sz;
+			continue;
+		}
+		va = e->va + e->len;
+		vfio_dma_unmap(c, &c->mem_maps, e->va, e->iova, e->len);
+	}
+}
+
+/* the pages of an allocation event, in runs; undone on failure */
+static enum vfio_result
+event_map(struct vfio_container *c, const struct rte_memseg_list *msl,
+		uintptr_t addr, size_t len)
+{
+	uintptr_t va, end = addr + len;
+	enum vfio_result r = VFIO_OK;
+	struct mem_run run;
+
+	run_init(&run, c);
+	for (va = addr; va < end && r == VFIO_OK; va += msl->page_sz) {
+		const struct rte_memseg *ms =
+			rte_mem_virt2memseg((const void *)va, msl);
+
+		if (ms != NULL)
+			r = run_add(&run, va, ms->iova, ms->len, seg_fixed(ms));
+	}
+	if (r == VFIO_OK)
+		r = run_flush(&run);
+	if (r == VFIO_OK)
+		return VFIO_OK;
+	EAL_LOG(ERR, "VFIO: new EAL memory va 0x%" PRIx64 " cannot be mapped for DMA: allocation of %zu bytes refused",
+		run.failed_va, len);
+	if (r == VFIO_NO_MEMORY)
+		memlock_explain(maps_bytes(&c->mem_maps) +
+			maps_bytes(&c->user_maps) + len);
+	event_rollback(c, msl, addr, (uintptr_t)run.failed_va);
+	return r;
+}
+
+/*
  * Runs with the hotplug write lock held; one call per run of pages. A
  * page that cannot be mapped for DMA must not be handed out: the
- * allocation is refused (after unmapping the pages of the run mapped
- * here) and the EAL gives the run back.
+ * allocation is refused (after unmapping what was mapped here) and the
+ * EAL gives the run back. A free unmaps page by page: only freeable
+ * pages are freed, and each was mapped alone.
  */
 static int
 mem_event(enum rte_mem_event type, const void *addr, size_t len,
@@ -199,30 +368,14 @@ mem_event(enum rte_mem_event type, const void *addr, size_t len,
 	pthread_mutex_lock(&c->lock);
 	if (!c->used || !c->mem_mapped)
 		goto unlock; /* mapped all at once when the context appears */
-	for (va = (uintptr_t)addr; va < end && r == VFIO_OK; va += msl->page_sz) {
+	if (type == RTE_MEM_EVENT_ALLOC) {
+		r = event_map(c, msl, (uintptr_t)addr, len);
+		goto unlock;
+	}
+	for (va = (uintptr_t)addr; va < end; va += msl->page_sz) {
 		const struct rte_memseg *ms =
 			rte_mem_virt2memseg((const void *)va, msl);
 
-		if (ms == NULL)
-			continue;
-		if (type == RTE_MEM_EVENT_ALLOC)
-			r = page_map(c, va, ms->iova, ms->len);
-		else
-			page_unmap(c, va, ms->iova, ms->len);
-	}
-	if (r == VFIO_OK)
-		goto unlock;
-	/* va is one page past the page that failed */
-	EAL_LOG(ERR, "VFIO: new page va 0x%" PRIxPTR " cannot be mapped for DMA: allocation of %zu bytes refused",
-		va - msl->page_sz, len);
-	if (r == VFIO_NO_MEMORY)
-		memlock_explain(maps_bytes(&c->mem_maps) +
-			maps_bytes(&c->user_maps) + len);
-	for (va -= msl->page_sz; va > (uintptr_t)addr; ) {
-		const struct rte_memseg *ms;
-
-		va -= msl->page_sz;
-		ms = rte_mem_virt2memseg((const void *)va, msl);
 		if (ms != NULL)
 			page_unmap(c, va, ms->iova, ms->len);
 	}
