@@ -224,6 +224,39 @@ side_rep(const struct round *r, struct side_times *t, unsigned int k,
 		errlen);
 }
 
+/*
+ * The library's batch calls over the same regions: one map_batch, one
+ * unmap_batch of all N in map order; ns of each, 0 or an errno.
+ */
+static int
+batch_run(const struct round *r, struct rte_vfio_dma_region *g,
+		double *map_ns, double *unmap_ns, char *err, size_t errlen)
+{
+	uint64_t i, t0, t1, t2;
+
+	for (i = 0; i < r->n; i++) {
+		g[i].vaddr = r->va + i * r->va_step;
+		g[i].iova = r->iova + i * r->iova_step;
+		g[i].len = r->s;
+	}
+	t0 = perf_now_ns();
+	if (rte_vfio_container_dma_map_batch(r->ctx->cfd, g, r->n) != 0) {
+		snprintf(err, errlen, "library map batch of %" PRIu64
+			" failed: %s", r->n, rte_strerror(rte_errno));
+		return rte_errno;
+	}
+	t1 = perf_now_ns();
+	if (rte_vfio_container_dma_unmap_batch(r->ctx->cfd, g, r->n) != 0) {
+		snprintf(err, errlen, "library unmap batch of %" PRIu64
+			" failed: %s", r->n, rte_strerror(rte_errno));
+		return rte_errno;
+	}
+	t2 = perf_now_ns();
+	*map_ns = (double)(t1 - t0);
+	*unmap_ns = (double)(t2 - t1);
+	return 0;
+}
+
 static void
 case_row(const char *name, const char *params, uint64_t n, double lib,
 		double bare, const char *note)
@@ -246,6 +279,8 @@ dma_case(const struct perf_conf *conf, const struct dma_ctx *ctx,
 		uint64_t n, uint64_t s)
 {
 	static struct side_times lt, bt;
+	static double batch_map[PERF_MAX_REPS], batch_unmap[PERF_MAX_REPS];
+	struct rte_vfio_dma_region *g = NULL;
 	char params[48], sz[16], err[192] = "", note[128];
 	bool distinct, has_bare = ctx->bare.kind != PERF_BARE_NONE;
 	unsigned int k, reps = conf->reps;
@@ -275,6 +310,12 @@ dma_case(const struct perf_conf *conf, const struct dma_ctx *ctx,
 	if (ctx->shared_bare) /* other IOVAs in the same container */
 		bare.iova = IOVA_BASE + ((span + SZ_1G - 1) & ~(SZ_1G - 1));
 
+	g = calloc(n, sizeof(*g));
+	if (g == NULL) {
+		snprintf(err, sizeof(err), "cannot allocate %" PRIu64
+			" regions: %s", n, strerror(errno));
+		goto fail;
+	}
 	/* a warm-up rep of each side, not counted; then alternate sides */
 	if (side_rep(&lib, &lt, 0, err, sizeof(err)) != 0 ||
 			(has_bare && side_rep(&bare, &bt, 0, err,
@@ -285,7 +326,11 @@ dma_case(const struct perf_conf *conf, const struct dma_ctx *ctx,
 			goto fail;
 		if (has_bare && side_rep(&bare, &bt, k, err, sizeof(err)) != 0)
 			goto fail;
+		if (batch_run(&lib, g, &batch_map[k], &batch_unmap[k], err,
+				sizeof(err)) != 0)
+			goto fail;
 	}
+	free(g);
 	snprintf(note, sizeof(note), "%s, %s", buf.what,
 		distinct ? "distinct memory" : "one buffer mapped N times");
 	case_row("map", params, n, perf_median(lt.map, 2 * reps),
@@ -296,9 +341,16 @@ dma_case(const struct perf_conf *conf, const struct dma_ctx *ctx,
 	case_row("unmap (reverse order)", params, n,
 		perf_median(lt.unmap_rev, reps),
 		has_bare ? perf_median(bt.unmap_rev, reps) : -1, note);
+	/* the batch calls, against the same bare loops */
+	case_row("map (batch)", params, n, perf_median(batch_map, reps),
+		has_bare ? perf_median(bt.map, 2 * reps) : -1, note);
+	case_row("unmap (batch, map order)", params, n,
+		perf_median(batch_unmap, reps),
+		has_bare ? perf_median(bt.unmap_fwd, reps) : -1, note);
 	buffer_free(&buf);
 	return;
 fail:
+	free(g);
 	perf_report_fail(SECTION, "map+unmap", params, "%s", err);
 	buffer_free(&buf);
 }

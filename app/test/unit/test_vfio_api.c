@@ -879,6 +879,120 @@ test_many_maps(void **state)
 	assert_int_equal(rte_vfio_container_destroy(cfd), 0);
 }
 
+/* regions i of n: every other page, so that nothing merges */
+static void
+batch_regions(struct rte_vfio_dma_region *g, unsigned int n, uint64_t va)
+{
+	uint64_t pg = env_pg();
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		g[i].vaddr = va + 2 * i * pg;
+		g[i].iova = IOVA0 + 2 * i * pg;
+		g[i].len = pg;
+	}
+}
+
+static void
+test_batch_map_unmap(void **state)
+{
+	const struct vfio_mode_case *m = mode_of(state);
+	struct rte_vfio_dma_region g[8];
+	int cfd = container_with_device(DEV1);
+	int k = env_user_maps_in_kernel(m) ? 1 : 0;
+
+	batch_regions(g, 8, (uintptr_t)env_buf(16));
+	assert_int_equal(rte_vfio_container_dma_map_batch(cfd, g, 0), 0);
+	assert_rte_err(rte_vfio_container_dma_map_batch(cfd, NULL, 1), EINVAL);
+	assert_rte_err(rte_vfio_container_dma_unmap_batch(cfd, NULL, 1),
+		EINVAL);
+	assert_rte_err(rte_vfio_container_dma_map_batch(12345, g, 8), ENOENT);
+	assert_int_equal(kernel_count(cfd), 0);
+	assert_int_equal(rte_vfio_container_dma_map_batch(cfd, g, 8), 0);
+	/* one kernel mapping per region: each can be unmapped alone */
+	assert_int_equal(kernel_count(cfd), 8 * k);
+	assert_int_equal(rte_vfio_container_dma_unmap(cfd, g[3].vaddr,
+		g[3].iova, g[3].len), 0);
+	assert_int_equal(kernel_count(cfd), 7 * k);
+	assert_int_equal(rte_vfio_container_dma_map(cfd, g[3].vaddr, g[3].iova,
+		g[3].len), 0);
+	assert_int_equal(rte_vfio_container_dma_unmap_batch(cfd, g, 8), 0);
+	assert_int_equal(kernel_count(cfd), 0);
+	assert_rte_err(rte_vfio_container_dma_unmap(cfd, g[0].vaddr, g[0].iova,
+		g[0].len), ENOENT);
+	assert_int_equal(rte_vfio_container_destroy(cfd), 0);
+}
+
+/* a bad region in the middle: what the call mapped is unmapped again */
+static void
+test_batch_map_failure_leaves_what_was_there(void **state)
+{
+	const struct vfio_mode_case *m = mode_of(state);
+	uint64_t va = (uintptr_t)env_buf(16);
+	struct rte_vfio_dma_region g[8];
+	int cfd = container_with_device(DEV1);
+	int k = env_user_maps_in_kernel(m) ? 1 : 0;
+
+	batch_regions(g, 8, va);
+	/* region 2 mapped before, the same way: not undone by the failure */
+	assert_int_equal(rte_vfio_container_dma_map(cfd, g[2].vaddr, g[2].iova,
+		g[2].len), 0);
+	g[5].vaddr += 1; /* region 5 misaligned... */
+	assert_rte_err(rte_vfio_container_dma_map_batch(cfd, g, 8), EINVAL);
+	assert_int_equal(kernel_count(cfd), k);
+	/* ...or another translation of a mapped IOVA */
+	g[5].vaddr = g[1].vaddr;
+	g[5].iova = g[2].iova;
+	assert_rte_err(rte_vfio_container_dma_map_batch(cfd, g, 8), EEXIST);
+	assert_int_equal(kernel_count(cfd), k);
+	assert_int_equal(rte_vfio_container_dma_unmap(cfd, g[2].vaddr,
+		g[2].iova, g[2].len), 0);
+	assert_rte_err(rte_vfio_container_dma_unmap(cfd, g[0].vaddr, g[0].iova,
+		g[0].len), ENOENT);
+	/* the kernel refusing the fourth region */
+	if (k != 0) {
+		batch_regions(g, 8, va);
+		fake_fault_ioctl(env_groups(m) ? VFIO_IOMMU_MAP_DMA :
+			IOMMU_IOAS_MAP, 4, ENOMEM);
+		assert_rte_err(rte_vfio_container_dma_map_batch(cfd, g, 8),
+			ENOMEM);
+		fake_fault_clear();
+		assert_int_equal(kernel_count(cfd), 0);
+		assert_int_equal(rte_vfio_container_dma_map_batch(cfd, g, 8),
+			0);
+		assert_int_equal(kernel_count(cfd), 8);
+		assert_int_equal(rte_vfio_container_dma_unmap_batch(cfd, g, 8),
+			0);
+	}
+	assert_int_equal(kernel_count(cfd), 0);
+	assert_int_equal(rte_vfio_container_destroy(cfd), 0);
+}
+
+/* a region not mapped: what the call unmapped is mapped again */
+static void
+test_batch_unmap_failure_maps_back(void **state)
+{
+	const struct vfio_mode_case *m = mode_of(state);
+	uint64_t va = (uintptr_t)env_buf(16);
+	struct rte_vfio_dma_region g[8];
+	int cfd = container_with_device(DEV1);
+	int k = env_user_maps_in_kernel(m) ? 1 : 0;
+
+	batch_regions(g, 8, va);
+	assert_int_equal(rte_vfio_container_dma_map_batch(cfd, g, 6), 0);
+	/* regions 6 and 7 are not mapped */
+	assert_rte_err(rte_vfio_container_dma_unmap_batch(cfd, g, 8), ENOENT);
+	assert_int_equal(kernel_count(cfd), 6 * k);
+	/* the same region twice: the second finds it gone */
+	g[1] = g[0];
+	assert_rte_err(rte_vfio_container_dma_unmap_batch(cfd, g, 2), ENOENT);
+	assert_int_equal(kernel_count(cfd), 6 * k);
+	batch_regions(g, 8, va);
+	assert_int_equal(rte_vfio_container_dma_unmap_batch(cfd, g, 6), 0);
+	assert_int_equal(kernel_count(cfd), 0);
+	assert_int_equal(rte_vfio_container_destroy(cfd), 0);
+}
+
 static void
 test_dma_entry_limit_is_enospc(void **state)
 {
@@ -1090,6 +1204,9 @@ main(void)
 		VFIO_ALL_MODES(test_map_semantics)
 		VFIO_ALL_MODES(test_unmap_spanning_whole_mappings)
 		VFIO_ALL_MODES(test_many_maps)
+		VFIO_ALL_MODES(test_batch_map_unmap)
+		VFIO_ALL_MODES(test_batch_map_failure_leaves_what_was_there)
+		VFIO_ALL_MODES(test_batch_unmap_failure_maps_back)
 		/* type1's dma_entry_limit */
 		VFIO_LANE_TEST(test_dma_entry_limit_is_enospc, group),
 		/* the IOVA ranges of a translating IOMMU */

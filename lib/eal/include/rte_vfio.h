@@ -112,6 +112,13 @@ enum rte_vfio_interface {
 struct vfio_device_info;
 struct vfio_region_info;
 
+/** One region of rte_vfio_container_dma_map_batch() and _unmap_batch(). */
+struct rte_vfio_dma_region {
+	uint64_t vaddr; /**< Start of the memory in this process. */
+	uint64_t iova;  /**< Device address. */
+	uint64_t len;   /**< Length in bytes, page aligned. */
+};
+
 #if RTE_EXEC_ENV_LINUX
 
 /**
@@ -416,6 +423,53 @@ __rte_internal
 int rte_vfio_container_dma_unmap(int container_fd, uint64_t vaddr,
 		uint64_t iova, uint64_t len);
 
+/**
+ * Map several regions for DMA in a container, all or none.
+ *
+ * Each region is mapped as by rte_vfio_container_dma_map(), in array
+ * order, under one lookup and one lock of the container: for a caller
+ * that maps many regions at once (a memory pool of many chunks, a VM's
+ * memory layout), this saves the per-call cost of the library. One kernel
+ * mapping is still made per region, so that each can be unmapped on its
+ * own later. When a region fails, the regions of this call mapped before
+ * it are unmapped again and nothing is left.
+ *
+ * @param container_fd
+ *   Container descriptor, or RTE_VFIO_DEFAULT_CONTAINER_FD.
+ * @param regions
+ *   The regions.
+ * @param n
+ *   Number of regions (0: nothing to do, returns 0).
+ * @return
+ *   0, or -1 with rte_errno as for rte_vfio_container_dma_map() (EINVAL
+ *   also for regions NULL with n > 0); the first failing region is logged.
+ */
+__rte_internal
+int rte_vfio_container_dma_map_batch(int container_fd,
+		const struct rte_vfio_dma_region *regions, unsigned int n);
+
+/**
+ * Unmap several regions mapped with rte_vfio_container_dma_map() or
+ * rte_vfio_container_dma_map_batch(), all or none.
+ *
+ * Each region is unmapped as by rte_vfio_container_dma_unmap(), in array
+ * order, under one lookup and one lock of the container. When a region
+ * fails, the regions of this call unmapped before it are mapped again.
+ *
+ * @param container_fd
+ *   Container descriptor, or RTE_VFIO_DEFAULT_CONTAINER_FD.
+ * @param regions
+ *   The regions, as mapped.
+ * @param n
+ *   Number of regions (0: nothing to do, returns 0).
+ * @return
+ *   0, or -1 with rte_errno as for rte_vfio_container_dma_unmap() (EINVAL
+ *   also for regions NULL with n > 0); the first failing region is logged.
+ */
+__rte_internal
+int rte_vfio_container_dma_unmap_batch(int container_fd,
+		const struct rte_vfio_dma_region *regions, unsigned int n);
+
 #else /* !RTE_EXEC_ENV_LINUX: every call fails with ENOTSUP */
 
 #define RTE_VFIO_STUB(ret) { rte_errno = ENOTSUP; return ret; }
@@ -450,6 +504,12 @@ static inline int rte_vfio_container_dma_map(int c __rte_unused,
 static inline int rte_vfio_container_dma_unmap(int c __rte_unused,
 	uint64_t v __rte_unused, uint64_t i __rte_unused,
 	uint64_t l __rte_unused) RTE_VFIO_STUB(-1)
+static inline int rte_vfio_container_dma_map_batch(int c __rte_unused,
+	const struct rte_vfio_dma_region *r __rte_unused,
+	unsigned int n __rte_unused) RTE_VFIO_STUB(-1)
+static inline int rte_vfio_container_dma_unmap_batch(int c __rte_unused,
+	const struct rte_vfio_dma_region *r __rte_unused,
+	unsigned int n __rte_unused) RTE_VFIO_STUB(-1)
 #undef RTE_VFIO_STUB
 
 #endif /* RTE_EXEC_ENV_LINUX */

@@ -10,8 +10,10 @@
  * No ioctl here.
  */
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <rte_common.h>
@@ -147,9 +149,10 @@ log_conflict(bool user, uint64_t va, uint64_t iova, uint64_t len,
 		e->len);
 }
 
-enum vfio_result
-vfio_dma_map(struct vfio_container *c, struct vfio_maps *set, uint64_t va,
-		uint64_t iova, uint64_t len)
+/* *added: false when the same mapping was there already */
+static enum vfio_result
+dma_map_one(struct vfio_container *c, struct vfio_maps *set, uint64_t va,
+		uint64_t iova, uint64_t len, bool *added)
 {
 	bool user = set == &c->user_maps;
 	struct vfio_maps_pos mem_pos, user_pos;
@@ -158,6 +161,7 @@ vfio_dma_map(struct vfio_container *c, struct vfio_maps *set, uint64_t va,
 	enum vfio_result r;
 
 	/* one lookup per set; the add reuses the position of its set */
+	*added = false;
 	r = vfio_maps_check_add_pos(&c->mem_maps, va, iova, len, &e, &mem_pos);
 	if (r == VFIO_ALREADY)
 		return VFIO_OK; /* EAL memory, mapped the same way */
@@ -178,10 +182,21 @@ vfio_dma_map(struct vfio_container *c, struct vfio_maps *set, uint64_t va,
 	r = vfio_maps_reserve(set);
 	if (r == VFIO_OK && c->kernel_context)
 		r = vfio_dma_kernel_map(c, va, iova, len);
-	if (r == VFIO_OK)
+	if (r == VFIO_OK) {
 		vfio_maps_add_pos(set, user ? &user_pos : &mem_pos, va, iova,
 			len);
+		*added = true;
+	}
 	return r;
+}
+
+enum vfio_result
+vfio_dma_map(struct vfio_container *c, struct vfio_maps *set, uint64_t va,
+		uint64_t iova, uint64_t len)
+{
+	bool added;
+
+	return dma_map_one(c, set, va, iova, len, &added);
 }
 
 enum vfio_result
@@ -272,6 +287,109 @@ rte_vfio_container_dma_map(int container_fd, uint64_t vaddr, uint64_t iova,
 		uint64_t len)
 {
 	return user_dma_call(container_fd, vaddr, iova, len, true);
+}
+
+/* map regions[0..n) in order; on a failure, unmap what this call mapped */
+static enum vfio_result
+batch_map(struct vfio_container *c, const struct rte_vfio_dma_region *regions,
+		unsigned int n, bool *added)
+{
+	const struct rte_vfio_dma_region *g;
+	enum vfio_result r = VFIO_OK;
+	unsigned int i;
+
+	for (i = 0; i < n && r == VFIO_OK; i++) {
+		g = &regions[i];
+		r = check_range(g->vaddr, g->iova, g->len);
+		if (r == VFIO_OK)
+			r = dma_map_one(c, &c->user_maps, g->vaddr, g->iova,
+				g->len, &added[i]);
+	}
+	if (r == VFIO_OK)
+		return VFIO_OK;
+	EAL_LOG(DEBUG, "VFIO: DMA map batch: region %u of %u failed, unmapping the %u before it",
+		i, n, i - 1);
+	for (i -= 1; i > 0; i--) {
+		g = &regions[i - 1];
+		if (added[i - 1])
+			vfio_dma_unmap(c, &c->user_maps, g->vaddr, g->iova,
+				g->len);
+	}
+	return r;
+}
+
+/* unmap regions[0..n) in order; on a failure, map again what it unmapped */
+static enum vfio_result
+batch_unmap(struct vfio_container *c,
+		const struct rte_vfio_dma_region *regions, unsigned int n)
+{
+	const struct rte_vfio_dma_region *g;
+	enum vfio_result r = VFIO_OK;
+	unsigned int i;
+
+	for (i = 0; i < n && r == VFIO_OK; i++) {
+		g = &regions[i];
+		r = check_range(g->vaddr, g->iova, g->len);
+		if (r == VFIO_OK)
+			r = vfio_dma_unmap(c, &c->user_maps, g->vaddr, g->iova,
+				g->len);
+	}
+	if (r == VFIO_OK)
+		return VFIO_OK;
+	EAL_LOG(DEBUG, "VFIO: DMA unmap batch: region %u of %u failed, mapping the %u before it again",
+		i, n, i - 1);
+	for (i -= 1; i > 0; i--) {
+		g = &regions[i - 1];
+		vfio_dma_map(c, &c->user_maps, g->vaddr, g->iova, g->len);
+	}
+	return r;
+}
+
+static int
+user_dma_batch(int container_fd, const struct rte_vfio_dma_region *regions,
+		unsigned int n, bool map)
+{
+	struct vfio_container *c;
+	enum vfio_result r;
+	bool *added = NULL;
+
+	if (n == 0)
+		return 0;
+	if (regions == NULL) {
+		EAL_LOG(ERR, "VFIO: DMA %s batch of %u regions: no region array",
+			map ? "map" : "unmap", n);
+		return vfio_result_ret(VFIO_INVALID);
+	}
+	if (map) {
+		added = calloc(n, sizeof(*added));
+		if (added == NULL) {
+			EAL_LOG(ERR, "VFIO: DMA map batch of %u regions: %s",
+				n, strerror(errno));
+			return vfio_result_ret(VFIO_NO_MEMORY);
+		}
+	}
+	r = vfio_container_get(container_fd, &c);
+	if (r == VFIO_OK) {
+		r = map ? batch_map(c, regions, n, added) :
+			batch_unmap(c, regions, n);
+		pthread_mutex_unlock(&c->lock);
+	}
+	free(added);
+	return vfio_result_ret(r);
+}
+
+int
+rte_vfio_container_dma_map_batch(int container_fd,
+		const struct rte_vfio_dma_region *regions, unsigned int n)
+{
+	return user_dma_batch(container_fd, regions, n, true);
+}
+
+int
+rte_vfio_container_dma_unmap_batch(int container_fd,
+		const struct rte_vfio_dma_region *regions, unsigned int n)
+{
+	return user_dma_batch(container_fd, regions, n, false);
 }
 
 int

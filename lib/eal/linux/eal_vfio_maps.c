@@ -312,6 +312,9 @@ vfio_maps_check_remove_pos(const struct vfio_maps *m, uint64_t va,
 		if (!same_delta(&t->e, va, iova))
 			return VFIO_NOT_FOUND;
 		end = t;
+		/* ranges do not overlap: the next one starts after last */
+		if (map_last(&t->e) >= last)
+			break;
 	}
 	if (partial)
 		return VFIO_OK;
