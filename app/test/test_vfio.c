@@ -233,6 +233,44 @@ check_user_maps(int cfd, void *buf)
 		va - (uintptr_t)buf + TEST_IOVA, len), ENOENT, "second unmap");
 }
 
+/*
+ * Batch calls on the real kernel: a batch that fails on its last region
+ * leaves nothing in the kernel (the same regions then map again, which
+ * the kernel would refuse with EEXIST otherwise), and one that unmaps a
+ * region twice maps back what it unmapped.
+ */
+static int
+check_batch_maps(int cfd, void *buf)
+{
+	struct rte_vfio_dma_region g[TEST_PAGES];
+	uint64_t va = (uintptr_t)buf;
+	unsigned int i;
+
+	for (i = 0; i < TEST_PAGES; i++) {
+		g[i].vaddr = va + i * pg;
+		g[i].iova = TEST_IOVA + 2 * i * pg; /* apart: nothing merges */
+		g[i].len = pg;
+	}
+	g[TEST_PAGES - 1].iova = g[0].iova; /* another vaddr at region 0 */
+	if (expect_err(rte_vfio_container_dma_map_batch(cfd, g, TEST_PAGES),
+			EEXIST, "batch map whose last region overlaps the first") != 0)
+		return TEST_FAILED;
+	g[TEST_PAGES - 1].iova = TEST_IOVA + 2 * (TEST_PAGES - 1) * pg;
+	TEST_ASSERT_SUCCESS(rte_vfio_container_dma_map_batch(cfd, g,
+		TEST_PAGES), "batch map after the failed one: %s",
+		strerror(rte_errno));
+	g[1] = g[0];
+	if (expect_err(rte_vfio_container_dma_unmap_batch(cfd, g, 2), ENOENT,
+			"batch unmap of one region twice") != 0)
+		return TEST_FAILED;
+	g[1].vaddr = va + pg;
+	g[1].iova = TEST_IOVA + 2 * pg;
+	TEST_ASSERT_SUCCESS(rte_vfio_container_dma_unmap_batch(cfd, g,
+		TEST_PAGES), "batch unmap: %s", strerror(rte_errno));
+	return expect_err(rte_vfio_container_dma_unmap(cfd, g[0].vaddr,
+		g[0].iova, pg), ENOENT, "unmap after the batch unmap");
+}
+
 static int
 check_numbers(const char *dev)
 {
@@ -332,7 +370,7 @@ check_custom_container(const char *dev, void *buf)
 			goto destroy;
 		}
 	}
-	if (check_user_maps(cfd, buf) != 0)
+	if (check_user_maps(cfd, buf) != 0 || check_batch_maps(cfd, buf) != 0)
 		goto destroy;
 	ret = TEST_SUCCESS;
 destroy:
