@@ -599,6 +599,33 @@ test_group_several_foreign_members(void **state)
 	assert_string_equal(log_buf, "");
 }
 
+/* more members than the message holds: whole entries, then a count */
+static void
+test_group_many_foreign_members(void **state)
+{
+	char name[32];
+	const char *tail;
+	int i, listed = 0;
+
+	(void)state;
+	viable_members();
+	for (i = 0; i < 30; i++) {
+		snprintf(name, sizeof(name), "0000:04:%02x.0", i);
+		member(GROUP, name, "virtio-pci");
+	}
+	assert_int_equal(explain(), 30);
+	for (tail = why; (tail = strstr(tail, " is bound to virtio-pci")) != NULL;
+			tail++)
+		listed++;
+	assert_true(listed > 0 && listed < 30);
+	snprintf(name, sizeof(name), " and %d more", 30 - listed);
+	assert_non_null(strstr(why, name));
+	assert_non_null(strstr(why,
+		" more; bind every device of the group to vfio-pci (or unbind them)"));
+	assert_true(strlen(why) < sizeof(why) - 1);
+	assert_string_equal(log_buf, "");
+}
+
 /* unbound members, and the device itself whatever its driver, count not */
 static void
 test_group_viable(void **state)
@@ -712,6 +739,7 @@ main(void)
 		T(test_unreadable_process_is_hidden),
 		T(test_group_one_foreign_member),
 		T(test_group_several_foreign_members),
+		T(test_group_many_foreign_members),
 		T(test_group_viable),
 		T(test_group_malformed_sysfs),
 	};

@@ -260,10 +260,11 @@ int
 vfio_group_explain(const char *groups_dir, int group, const char *addr,
 		char *buf, size_t len)
 {
-	char dev_dir[PATH_MAX], list[512], drv[HOLDER_NAME_MAX];
+	/* the list leaves room in a 512-byte message for the advice */
+	char dev_dir[PATH_MAX], list[320], more[32], drv[HOLDER_NAME_MAX];
 	size_t used = 0;
 	struct dirent *e;
-	int count = 0, r;
+	int count = 0, shown = 0, r;
 	DIR *dir;
 
 	snprintf(dev_dir, sizeof(dev_dir), "%s/%d/devices", groups_dir, group);
@@ -293,17 +294,26 @@ vfio_group_explain(const char *groups_dir, int group, const char *addr,
 		}
 		if (r == 0 || driver_keeps_viable(drv))
 			continue;
-		r = snprintf(list + used, sizeof(list) - used,
-			"%s%s is bound to %s", count > 0 ? ", " : "",
-			e->d_name, drv);
-		if (r > 0 && (size_t)r < sizeof(list) - used)
-			used += (size_t)r;
 		count++;
+		if (shown + 1 < count)
+			continue; /* the list is full: only counted */
+		r = snprintf(list + used, sizeof(list) - used,
+			"%s%s is bound to %s", shown > 0 ? ", " : "",
+			e->d_name, drv);
+		if (r > 0 && (size_t)r < sizeof(list) - used) {
+			used += (size_t)r;
+			shown++;
+		} else {
+			list[used] = '\0'; /* never half an entry */
+		}
 	}
 	closedir(dir);
+	more[0] = '\0';
+	if (count > shown)
+		snprintf(more, sizeof(more), " and %d more", count - shown);
 	if (count > 0)
 		snprintf(buf, len,
-			"IOMMU group %d is not viable: %s; bind every device of the group to vfio-pci (or unbind %s)",
-			group, list, count > 1 ? "them" : "it");
+			"IOMMU group %d is not viable: %s%s; bind every device of the group to vfio-pci (or unbind %s)",
+			group, list, more, count > 1 ? "them" : "it");
 	return count;
 }
