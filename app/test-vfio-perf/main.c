@@ -438,7 +438,13 @@ report_machine(const struct perf_conf *conf)
 	for (i = 0; i < conf->n_devs; i++)
 		snprintf(line + strlen(line), sizeof(line) - strlen(line),
 			"%s%s", i == 0 ? "" : " ", conf->devs[i]);
-	perf_report_header("devices", "%s", conf->n_devs > 0 ? line : "none");
+	/* many devices do not fit a header line: the first and the last */
+	if (conf->n_devs > 4)
+		perf_report_header("devices", "%u: %s ... %s", conf->n_devs,
+			conf->devs[0], conf->devs[conf->n_devs - 1]);
+	else
+		perf_report_header("devices", "%s",
+			conf->n_devs > 0 ? line : "none");
 	perf_report_header("reps", "%u (median reported)", conf->reps);
 }
 
