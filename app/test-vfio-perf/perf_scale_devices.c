@@ -130,7 +130,8 @@ static void
 one_container(const struct perf_conf *conf, unsigned int n)
 {
 	static struct devs_rep reps[PERF_MAX_REPS];
-	bool group = rte_vfio_get_interface() == RTE_VFIO_INTERFACE_GROUP;
+	bool type1 = rte_vfio_get_interface() == RTE_VFIO_INTERFACE_GROUP &&
+		(rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) != 0;
 	char params[48], note[128], res[64];
 	double first[PERF_MAX_REPS];
 	unsigned int k;
@@ -146,7 +147,7 @@ one_container(const struct perf_conf *conf, unsigned int n)
 		"%u devices held: heap +%.1f KiB, %+d fds; the first took %.2f ms%s",
 		n, (double)reps[k - 1].heap / 1024, reps[k - 1].fds,
 		perf_median(first, conf->reps) / 1e6,
-		group ? " (first group: IOMMU set, EAL memory mapped)" : "");
+		type1 ? " (first group: IOMMU set, EAL memory mapped)" : "");
 	add_row("setup_device x N", params, n,
 		median_of(reps, conf->reps, ONE_SETUP), note);
 	residue(&reps[k - 1], res, sizeof(res));
