@@ -68,15 +68,26 @@ median_of(struct devs_rep *reps, unsigned int n, unsigned int phase)
 	return perf_median(v, n);
 }
 
-/* "left after release" part of a note: empty when nothing is left */
+/*
+ * "left after release" part of a note, summed over the repetitions: a
+ * leak grows with them, allocator caching does not
+ */
 static void
-residue(const struct devs_rep *r, char *buf, size_t len)
+residue(const struct devs_rep *reps, unsigned int n, char *buf, size_t len)
 {
-	if (r->fds_end == 0 && r->heap_end == 0)
+	size_t heap = 0;
+	unsigned int k;
+	int fds = 0;
+
+	for (k = 0; k < n; k++) {
+		heap += reps[k].heap_end;
+		fds += reps[k].fds_end;
+	}
+	if (fds == 0 && heap == 0)
 		snprintf(buf, len, "nothing left after release");
 	else
-		snprintf(buf, len, "left after release: %+d fds, heap +%zu B",
-			r->fds_end, r->heap_end);
+		snprintf(buf, len, "left after %u releases: %+d fds, heap +%zu B",
+			n, fds, heap);
 }
 
 /* ---- N devices on the default container ----------------------------------- */
@@ -150,7 +161,7 @@ one_container(const struct perf_conf *conf, unsigned int n)
 		type1 ? " (first group: IOMMU set, EAL memory mapped)" : "");
 	add_row("setup_device x N", params, n,
 		median_of(reps, conf->reps, ONE_SETUP), note);
-	residue(&reps[k - 1], res, sizeof(res));
+	residue(reps, conf->reps, res, sizeof(res));
 	snprintf(note, sizeof(note), "in setup order; %s", res);
 	add_row("release_device x N", params, n,
 		median_of(reps, conf->reps, ONE_RELEASE), note);
@@ -285,7 +296,7 @@ n_containers(const struct perf_conf *conf, unsigned int n)
 		median_of(reps, conf->reps, N_MAP), note);
 	add_row("dma_unmap 2M x N", params, n,
 		median_of(reps, conf->reps, N_UNMAP), "");
-	residue(&reps[k - 1], res, sizeof(res));
+	residue(reps, conf->reps, res, sizeof(res));
 	snprintf(note, sizeof(note), "closes each device and group; %s", res);
 	add_row("container_destroy x N", params, n,
 		median_of(reps, conf->reps, N_DESTROY), note);
