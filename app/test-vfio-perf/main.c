@@ -34,9 +34,15 @@ static const struct {
 	{ "maps", PERF_TEST_MAPS, perf_maps },
 	{ "dma", PERF_TEST_DMA, perf_dma },
 	{ "scale", PERF_TEST_SCALE, perf_scale },
+	{ "scale-devices", PERF_TEST_SCALE_DEVICES, perf_scale_devices },
+	{ "scale-containers", PERF_TEST_SCALE_CONTAINERS,
+		perf_scale_containers },
 	{ "device", PERF_TEST_DEVICE, perf_device },
 	{ "container", PERF_TEST_CONTAINER, perf_container },
 	{ "secondary", PERF_TEST_SECONDARY, perf_secondary },
+	{ "scale-secondaries", PERF_TEST_SCALE_SECONDARIES,
+		perf_scale_secondaries },
+	{ "scale-mem", PERF_TEST_SCALE_MEM, perf_scale_mem },
 	{ "init", PERF_TEST_INIT, perf_init },
 };
 
@@ -60,6 +66,11 @@ usage(const char *prg)
 		"  --scale-maps N        user maps of the scale row (default: type1's\n"
 		"                        dma_entry_limit + 1 in group mode, else\n"
 		"                        65536; at most 10000000)\n"
+		"  --scale-devs N        devices of scale-devices (default: all\n"
+		"                        given; at most %d, no more than given)\n"
+		"  --scale-secondaries N secondaries started at once by\n"
+		"                        scale-secondaries (default 8, at most %d)\n"
+		"  --scale-mem MB        -m of scale-mem (default 4096)\n"
 		"  --reps R              repetitions of each case, median reported\n"
 		"                        (default 5, at most %d)\n"
 		"  --max-mem MB          distinct memory for a DMA round at most\n"
@@ -71,14 +82,17 @@ usage(const char *prg)
 		"                        default: $%s); two give both DMA sides\n"
 		"                        a device of their own\n"
 		"  --sysfs DIR           bus directory (default /sys/bus/pci/devices)\n"
-		"  --tests LIST          maps,dma,scale,device,container,secondary,\n"
+		"  --tests LIST          maps,dma,scale,scale-devices,\n"
+		"                        scale-containers,device,container,\n"
+		"                        secondary,scale-secondaries,scale-mem,\n"
 		"                        init (default all)\n"
 		"  --csv FILE            also write the results as CSV (- = stdout)\n"
 		"  --json FILE           also write the results as JSON (- = stdout)\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"Exit status: 0, or 1 when a case failed (the table says which).\n",
-		prg, PERF_MAX_REPS, EDU_ENV);
+		prg, PERF_MAX_DEVS, PERF_SCALE_MAX_SECONDARIES, PERF_MAX_REPS,
+		EDU_ENV);
 }
 
 /* "4K", "2M", "1G" or a plain number; 0 on error */
@@ -177,7 +191,8 @@ devs_from_env(struct perf_conf *conf)
 enum {
 	OPT_REPS = 256, OPT_MAP_ENTRIES, OPT_INIT_MEM, OPT_MAX_MEM,
 	OPT_BACKING, OPT_DEV, OPT_SYSFS, OPT_TESTS, OPT_CSV, OPT_JSON,
-	OPT_CHILD, OPT_CHILD_FD, OPT_SCALE_MAPS,
+	OPT_CHILD, OPT_CHILD_FD, OPT_SCALE_MAPS, OPT_SCALE_DEVS,
+	OPT_SCALE_SECONDARIES, OPT_SCALE_MEM,
 };
 
 static const struct option longopts[] = {
@@ -186,6 +201,9 @@ static const struct option longopts[] = {
 	{ "map-entries", required_argument, NULL, OPT_MAP_ENTRIES },
 	{ "init-mem", required_argument, NULL, OPT_INIT_MEM },
 	{ "scale-maps", required_argument, NULL, OPT_SCALE_MAPS },
+	{ "scale-devs", required_argument, NULL, OPT_SCALE_DEVS },
+	{ "scale-secondaries", required_argument, NULL, OPT_SCALE_SECONDARIES },
+	{ "scale-mem", required_argument, NULL, OPT_SCALE_MEM },
 	{ "reps", required_argument, NULL, OPT_REPS },
 	{ "max-mem", required_argument, NULL, OPT_MAX_MEM },
 	{ "backing", required_argument, NULL, OPT_BACKING },
@@ -245,6 +263,33 @@ parse_args(int argc, char **argv, struct perf_conf *conf, struct outputs *o)
 				return -1;
 			}
 			conf->scale_maps = x;
+			break;
+		case OPT_SCALE_DEVS:
+			x = parse_size(optarg);
+			if (x < 1 || x > PERF_MAX_DEVS) {
+				fprintf(stderr, "--scale-devs: 1 to %d\n",
+					PERF_MAX_DEVS);
+				return -1;
+			}
+			conf->scale_devs = (unsigned int)x;
+			break;
+		case OPT_SCALE_SECONDARIES:
+			x = parse_size(optarg);
+			if (x < 1 || x > PERF_SCALE_MAX_SECONDARIES) {
+				fprintf(stderr, "--scale-secondaries: 1 to %d\n",
+					PERF_SCALE_MAX_SECONDARIES);
+				return -1;
+			}
+			conf->scale_secondaries = (unsigned int)x;
+			break;
+		case OPT_SCALE_MEM:
+			x = parse_size(optarg);
+			if (x < 1 || x > (1 << 20)) {
+				fprintf(stderr, "--scale-mem: 1 to %d MiB\n",
+					1 << 20);
+				return -1;
+			}
+			conf->scale_mem = x;
 			break;
 		case OPT_REPS:
 			x = parse_size(optarg);
@@ -313,6 +358,11 @@ parse_args(int argc, char **argv, struct perf_conf *conf, struct outputs *o)
 	}
 	if (!devs_given && devs_from_env(conf) != 0)
 		return -1;
+	if (conf->scale_devs > conf->n_devs) {
+		fprintf(stderr, "--scale-devs %u: only %u device(s) given (--dev or $%s)\n",
+			conf->scale_devs, conf->n_devs, EDU_ENV);
+		return -1;
+	}
 	return 0;
 }
 
@@ -332,6 +382,8 @@ conf_defaults(struct perf_conf *conf)
 	for (i = 0; i < PERF_DIM(entries); i++)
 		conf->map_entries[conf->n_map_entries++] = entries[i];
 	conf->init_mem[conf->n_init_mem++] = 64;
+	conf->scale_secondaries = 8;
+	conf->scale_mem = 4096;
 	conf->reps = 5;
 	conf->max_mem = UINT64_C(256) << 20;
 	conf->backing = PERF_BACKING_AUTO;
@@ -386,7 +438,13 @@ report_machine(const struct perf_conf *conf)
 	for (i = 0; i < conf->n_devs; i++)
 		snprintf(line + strlen(line), sizeof(line) - strlen(line),
 			"%s%s", i == 0 ? "" : " ", conf->devs[i]);
-	perf_report_header("devices", "%s", conf->n_devs > 0 ? line : "none");
+	/* many devices do not fit a header line: the first and the last */
+	if (conf->n_devs > 4)
+		perf_report_header("devices", "%u: %s ... %s", conf->n_devs,
+			conf->devs[0], conf->devs[conf->n_devs - 1]);
+	else
+		perf_report_header("devices", "%s",
+			conf->n_devs > 0 ? line : "none");
 	perf_report_header("reps", "%u (median reported)", conf->reps);
 }
 

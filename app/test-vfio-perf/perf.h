@@ -17,9 +17,10 @@
 #include <time.h>
 
 #define PERF_MAX_LIST 16
-#define PERF_MAX_DEVS 8
+#define PERF_MAX_DEVS 16
 #define PERF_DEV_LEN 64
 #define PERF_MAX_REPS 101
+#define PERF_SCALE_MAX_SECONDARIES 32
 #define PERF_DIM(a) (sizeof(a) / sizeof((a)[0]))
 
 /** Options of a run. */
@@ -33,6 +34,9 @@ struct perf_conf {
 	uint64_t init_mem[PERF_MAX_LIST]; /**< -m values (MiB) at init. */
 	unsigned int n_init_mem;
 	uint64_t scale_maps;              /**< Maps of the scale row (0: auto). */
+	unsigned int scale_devs;          /**< Devices of scale-devices (0: all). */
+	unsigned int scale_secondaries;   /**< Secondaries started at once. */
+	uint64_t scale_mem;               /**< -m (MiB) of scale-mem. */
 	unsigned int reps;                /**< Repetitions (<= PERF_MAX_REPS). */
 	uint64_t max_mem;                 /**< Bytes of distinct backing. */
 	int backing;                      /**< PERF_BACKING_*. */
@@ -62,7 +66,11 @@ enum {
 	PERF_TEST_SECONDARY = 1 << 4,
 	PERF_TEST_INIT = 1 << 5,
 	PERF_TEST_SCALE = 1 << 6,
-	PERF_TEST_ALL = (1 << 7) - 1,
+	PERF_TEST_SCALE_DEVICES = 1 << 7,
+	PERF_TEST_SCALE_CONTAINERS = 1 << 8,
+	PERF_TEST_SCALE_SECONDARIES = 1 << 9,
+	PERF_TEST_SCALE_MEM = 1 << 10,
+	PERF_TEST_ALL = (1 << 11) - 1,
 };
 
 /* ---- time -------------------------------------------------------------- */
@@ -134,6 +142,10 @@ void perf_container(const struct perf_conf *conf);
 void perf_secondary(const struct perf_conf *conf);
 void perf_init(const struct perf_conf *conf);
 void perf_scale(const struct perf_conf *conf);
+void perf_scale_devices(const struct perf_conf *conf);
+void perf_scale_containers(const struct perf_conf *conf);
+void perf_scale_secondaries(const struct perf_conf *conf);
+void perf_scale_mem(const struct perf_conf *conf);
 
 /**
  * Exit status of a child whose rte_eal_init found the primary's addresses
@@ -146,6 +158,15 @@ int perf_child_secondary(const struct perf_conf *conf);
 int perf_child_init(const struct perf_conf *conf);
 
 /* ---- helpers ------------------------------------------------------------- */
+
+/** Bytes of heap in use (mallinfo2). */
+size_t perf_heap_used(void);
+
+/** Heap growth since perf_heap_used() returned before (0 if it shrank). */
+size_t perf_heap_growth(size_t before);
+
+/** Open descriptors of this process, or -1. */
+int perf_fds_open(void);
 
 /** Name of the VFIO mode in use. */
 const char *perf_mode_name(void);

@@ -35,6 +35,7 @@
 #include "eal_vfio_info.h"
 #include "perf.h"
 #include "perf_bare.h"
+#include "perf_child.h"
 #include "perf_fdpass.h"
 
 #define SECTION_SEC "secondary"
@@ -44,7 +45,6 @@
 /* set in a secondary child that has the bare socket at CHILD_SOCK_FD */
 #define CHILD_SOCK_ENV "VFIO_PERF_BARE_SOCK"
 #define MAX_ARGS 128
-#define MAX_KEYS 12
 #define INIT_PREFIX "vfio-perf-init"
 #define SECONDARY_TRIES 5
 
@@ -146,15 +146,8 @@ child_eal_args(const struct perf_conf *conf, enum child_kind kind,
 
 /* ---- running a child ------------------------------------------------------ */
 
-struct child_result {
-	char key[MAX_KEYS][32];
-	double val[MAX_KEYS];
-	unsigned int n;
-	int status; /* exit status, or -1 */
-};
-
-static double
-result_get(const struct child_result *r, const char *key)
+double
+perf_child_get(const struct perf_child_result *r, const char *key)
 {
 	unsigned int i;
 
@@ -164,31 +157,25 @@ result_get(const struct child_result *r, const char *key)
 	return -1;
 }
 
-/*
- * run this program with argv (NULL-terminated) and env extra (or NULL);
- * sock >= 0 becomes its descriptor CHILD_SOCK_FD
- */
-static int
-child_run(char **argv, const char *env, int sock, struct child_result *res)
+int
+perf_child_start(char **argv, const char *env, int sock,
+		struct perf_child *ch)
 {
-	char line[128];
-	int pfd[2], st;
-	FILE *f;
-	pid_t pid;
+	int pfd[2];
 
-	memset(res, 0, sizeof(*res));
-	res->status = -1;
+	ch->pid = -1;
+	ch->fd = -1;
 	if (pipe(pfd) != 0)
 		return -1;
 	fflush(stdout);
 	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
+	ch->pid = fork();
+	if (ch->pid < 0) {
 		close(pfd[0]);
 		close(pfd[1]);
 		return -1;
 	}
-	if (pid == 0) {
+	if (ch->pid == 0) {
 		close(pfd[0]);
 		if (dup2(pfd[1], CHILD_FD) < 0 ||
 				(sock >= 0 && dup2(sock, CHILD_SOCK_FD) < 0))
@@ -199,28 +186,63 @@ child_run(char **argv, const char *env, int sock, struct child_result *res)
 		_exit(127);
 	}
 	close(pfd[1]);
-	f = fdopen(pfd[0], "r");
+	ch->fd = pfd[0];
+	return 0;
+}
+
+int
+perf_child_finish(struct perf_child *ch, struct perf_child_result *res)
+{
+	char line[128];
+	FILE *f;
+	int st;
+
+	memset(res, 0, sizeof(*res));
+	res->status = -1;
+	if (ch->pid < 0)
+		return -1;
+	f = fdopen(ch->fd, "r");
 	if (f == NULL) {
-		close(pfd[0]);
+		close(ch->fd);
 	} else {
 		while (fgets(line, sizeof(line), f) != NULL &&
-				res->n < MAX_KEYS) {
+				res->n < PERF_CHILD_MAX_KEYS) {
 			if (sscanf(line, "%31s %lf", res->key[res->n],
 					&res->val[res->n]) == 2)
 				res->n++;
 		}
 		fclose(f);
 	}
-	if (waitpid(pid, &st, 0) != pid)
+	ch->fd = -1;
+	if (waitpid(ch->pid, &st, 0) != ch->pid)
 		return -1;
+	ch->pid = -1;
 	res->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	return res->status == 0 ? 0 : -1;
 }
 
+/*
+ * run this program with argv (NULL-terminated) and env extra (or NULL);
+ * sock >= 0 becomes its descriptor CHILD_SOCK_FD
+ */
+static int
+child_run(char **argv, const char *env, int sock,
+		struct perf_child_result *res)
+{
+	struct perf_child ch;
+
+	memset(res, 0, sizeof(*res));
+	res->status = -1;
+	if (perf_child_start(argv, env, sock, &ch) != 0)
+		return -1;
+	return perf_child_finish(&ch, res);
+}
+
 /* argv: program, EAL args, extra EAL args, "--", child options */
 static int
-child_argv(const struct perf_conf *conf, enum child_kind kind,
-		char **extra, int n_extra, char **argv, int max)
+child_argv_dev(const struct perf_conf *conf, enum child_kind kind,
+		char **extra, int n_extra, const char *dev, char **argv,
+		int max)
 {
 	static char fd_str[8];
 	int n = 0, k, i;
@@ -241,12 +263,29 @@ child_argv(const struct perf_conf *conf, enum child_kind kind,
 	argv[n++] = fd_str;
 	argv[n++] = (char *)(uintptr_t)"--sysfs";
 	argv[n++] = (char *)(uintptr_t)conf->sysfs;
-	if (conf->n_devs > 0) {
+	if (dev != NULL) {
 		argv[n++] = (char *)(uintptr_t)"--dev";
-		argv[n++] = (char *)(uintptr_t)conf->devs[0];
+		argv[n++] = (char *)(uintptr_t)dev;
 	}
 	argv[n] = NULL;
 	return n;
+}
+
+static int
+child_argv(const struct perf_conf *conf, enum child_kind kind,
+		char **extra, int n_extra, char **argv, int max)
+{
+	return child_argv_dev(conf, kind, extra, n_extra,
+		conf->n_devs > 0 ? conf->devs[0] : NULL, argv, max);
+}
+
+int
+perf_child_secondary_argv(const struct perf_conf *conf, const char *dev,
+		char **argv, int max)
+{
+	char *extra[] = { (char *)(uintptr_t)"--proc-type=secondary" };
+
+	return child_argv_dev(conf, CHILD_SECONDARY, extra, 1, dev, argv, max);
 }
 
 static void
@@ -319,11 +358,18 @@ perf_child_secondary(const struct perf_conf *conf)
 {
 	uint64_t t0, t1, t2;
 	double bs, br;
-	int fd;
+	size_t heap;
+	int fd, fds;
 
 	child_report(conf->child_fd, "init_ns", conf->eal_init_ns);
+	/* absolute (CLOCK_MONOTONIC): the parent compares children's */
+	child_report(conf->child_fd, "init_done_at_ns", (double)perf_now_ns());
+	child_report(conf->child_fd, "heap_after_init",
+		(double)perf_heap_used());
 	if (conf->n_devs == 0)
 		return 0;
+	heap = perf_heap_used();
+	fds = perf_fds_open();
 	t0 = perf_now_ns();
 	if (rte_vfio_setup_device(conf->sysfs, conf->devs[0], &fd) != 0) {
 		fprintf(stderr, "secondary: rte_vfio_setup_device %s: %s\n",
@@ -331,6 +377,11 @@ perf_child_secondary(const struct perf_conf *conf)
 		return 1;
 	}
 	t1 = perf_now_ns();
+	child_report(conf->child_fd, "attached_at_ns", (double)t1);
+	child_report(conf->child_fd, "setup_heap",
+		(double)perf_heap_growth(heap));
+	child_report(conf->child_fd, "setup_fds",
+		(double)(perf_fds_open() - fds));
 	if (rte_vfio_release_device(conf->sysfs, conf->devs[0], fd) != 0) {
 		fprintf(stderr, "secondary: rte_vfio_release_device %s: %s\n",
 			conf->devs[0], rte_strerror(rte_errno));
@@ -365,7 +416,7 @@ perf_secondary(const struct perf_conf *conf)
 	const char *dev = conf->n_devs > 0 ? conf->devs[0] : NULL;
 	char *argv[MAX_ARGS];
 	char *extra[] = { (char *)(uintptr_t)"--proc-type=secondary" };
-	struct child_result res;
+	struct perf_child_result res;
 	unsigned int k, retries = 0;
 	char note[96];
 	int fd = -1;
@@ -422,12 +473,12 @@ perf_secondary(const struct perf_conf *conf)
 				res.status);
 			goto release;
 		}
-		init[k] = result_get(&res, "init_ns");
-		setup[k] = result_get(&res, "setup_ns");
-		rel[k] = result_get(&res, "release_ns");
-		bsetup[k] = result_get(&res, "bare_setup_ns");
-		brel[k] = result_get(&res, "bare_release_ns");
-		ping[k] = result_get(&res, "ping_ns");
+		init[k] = perf_child_get(&res, "init_ns");
+		setup[k] = perf_child_get(&res, "setup_ns");
+		rel[k] = perf_child_get(&res, "release_ns");
+		bsetup[k] = perf_child_get(&res, "bare_setup_ns");
+		brel[k] = perf_child_get(&res, "bare_release_ns");
+		ping[k] = perf_child_get(&res, "ping_ns");
 	}
 	snprintf(note, sizeof(note),
 		"gets the container, mode and IOVA mode from the primary%s",
@@ -524,6 +575,7 @@ perf_child_init(const struct perf_conf *conf)
 	unsigned int pages = 0;
 	uint64_t t0, t1, t2;
 	int fd = -1, ret = 0;
+	size_t heap;
 
 	child_report(conf->child_fd, "init_ns", conf->eal_init_ns);
 	rte_memseg_walk(count_page, &pages);
@@ -551,6 +603,7 @@ perf_child_init(const struct perf_conf *conf)
 	/* meanwhile the kernel holds no EAL memory: the bare side maps it */
 	if (bare_stage(conf, fd >= 0) != 0)
 		ret = 1;
+	heap = perf_heap_used();
 	t1 = perf_now_ns();
 	if (eal_vfio_mem_init() != 0) {
 		fprintf(stderr, "init child: eal_vfio_mem_init: %s\n",
@@ -559,6 +612,9 @@ perf_child_init(const struct perf_conf *conf)
 	}
 	t2 = perf_now_ns();
 	child_report(conf->child_fd, "stage_init_ns", (double)(t2 - t1));
+	/* the stage's bookkeeping: nothing else allocates meanwhile */
+	child_report(conf->child_fd, "stage_heap",
+		(double)perf_heap_growth(heap));
 	if (vfio_info_container(0, &info) == 0)
 		child_report(conf->child_fd, "stage_maps", (double)info.mem_maps);
 	if (fd >= 0)
@@ -568,13 +624,13 @@ perf_child_init(const struct perf_conf *conf)
 
 /* median of key over the reps results; -1 when missing */
 static double
-med(struct child_result *res, unsigned int n, const char *key)
+med(struct perf_child_result *res, unsigned int n, const char *key)
 {
 	double v[PERF_MAX_REPS];
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		v[i] = result_get(&res[i], key);
+		v[i] = perf_child_get(&res[i], key);
 		if (v[i] < 0)
 			return -1;
 	}
@@ -584,8 +640,8 @@ med(struct child_result *res, unsigned int n, const char *key)
 /* reps runs with VFIO and without, interleaved so that drift hits both */
 static int
 init_runs(const struct perf_conf *conf, char **extra, int n_extra,
-		const char *no_vfio_env, struct child_result *with,
-		struct child_result *without, char *err, size_t errlen)
+		const char *no_vfio_env, struct perf_child_result *with,
+		struct perf_child_result *without, char *err, size_t errlen)
 {
 	char *argv[MAX_ARGS], *argv_nv[MAX_ARGS];
 	unsigned int k;
@@ -614,8 +670,8 @@ init_runs(const struct perf_conf *conf, char **extra, int n_extra,
 }
 
 /* free hugepages of the default size, in MiB (/proc/meminfo) */
-static uint64_t
-hugepages_free_mb(void)
+uint64_t
+perf_hugepages_free_mb(void)
 {
 	uint64_t free_pages = 0, size_kb = 0, v;
 	char line[128];
@@ -634,10 +690,10 @@ hugepages_free_mb(void)
 }
 
 static void
-init_case(const struct perf_conf *conf, uint64_t mb, bool huge,
-		const char *no_vfio_env)
+init_case(const struct perf_conf *conf, const char *section, uint64_t mb,
+		bool huge, const char *no_vfio_env)
 {
-	static struct child_result with[PERF_MAX_REPS], without[PERF_MAX_REPS];
+	static struct perf_child_result with[PERF_MAX_REPS], without[PERF_MAX_REPS];
 	char mem[24], params[48], note[128], err[96];
 	char *extra[] = {
 		(char *)(uintptr_t)"-m", mem,
@@ -650,19 +706,19 @@ init_case(const struct perf_conf *conf, uint64_t mb, bool huge,
 	snprintf(mem, sizeof(mem), "%" PRIu64, mb);
 	snprintf(params, sizeof(params), "-m %" PRIu64 "%s", mb,
 		huge ? " hugepages" : " --no-huge");
-	if (huge && hugepages_free_mb() < mb) {
-		perf_report_skip(SECTION_INIT, "eal_init", params,
+	if (huge && perf_hugepages_free_mb() < mb) {
+		perf_report_skip(section, "eal_init", params,
 			"%" PRIu64 " MiB of free hugepages needed, %" PRIu64 " free",
-			mb, hugepages_free_mb());
+			mb, perf_hugepages_free_mb());
 		return;
 	}
 	if (init_runs(conf, extra, n_extra, no_vfio_env, with, without, err,
 			sizeof(err)) != 0) {
-		perf_report_fail(SECTION_INIT, "eal_init", params, "%s", err);
+		perf_report_fail(section, "eal_init", params, "%s", err);
 		return;
 	}
 	pages = med(with, conf->reps, "pages");
-	add_row(SECTION_INIT, "eal_init", params, 1,
+	add_row(section, "eal_init", params, 1,
 		med(with, conf->reps, "init_ns"),
 		med(without, conf->reps, "init_ns"),
 		"bare = the same without VFIO");
@@ -673,21 +729,49 @@ init_case(const struct perf_conf *conf, uint64_t mb, bool huge,
 
 		if (calls >= 0)
 			snprintf(note, sizeof(note),
-				"%.0f EAL pages in %.0f kernel mappings; bare: %.0f calls (VA+IOVA runs); cleanup %.1f ms",
+				"%.0f EAL pages in %.0f kernel mappings; bare: %.0f calls (VA+IOVA runs); cleanup %.1f ms; heap +%.1f KiB",
 				pages, maps, calls,
-				med(with, conf->reps, "stage_cleanup_ns") / 1e6);
+				med(with, conf->reps, "stage_cleanup_ns") / 1e6,
+				med(with, conf->reps, "stage_heap") / 1024);
 		else
 			snprintf(note, sizeof(note),
-				"%.0f EAL pages, %.0f kernel mappings; no bare: the kernel has no call here",
-				pages, maps);
-		add_row(SECTION_INIT, "VFIO memory init stage", params,
+				"%.0f EAL pages, %.0f kernel mappings; no bare: the kernel has no call here; heap +%.1f KiB",
+				pages, maps,
+				med(with, conf->reps, "stage_heap") / 1024);
+		add_row(section, "VFIO memory init stage", params,
 			pages > 0 ? (uint64_t)pages : 1, stage,
 			med(with, conf->reps, "bare_stage_ns"), note);
 	}
 	t = med(with, conf->reps, "first_setup_ns");
 	if (t >= 0)
-		add_row(SECTION_INIT, "first setup_device", params, 1, t, -1,
+		add_row(section, "first setup_device", params, 1, t, -1,
 			"group mode maps EAL memory when the first group joins");
+}
+
+/* an empty sysfs root: the EAL finds no /sys/module/vfio there */
+static int
+no_vfio_env(char *dir, char *env, size_t len)
+{
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(env, len, "RTE_EAL_SYSFS_ROOT=%s", dir);
+	return 0;
+}
+
+void
+perf_init_mem(const struct perf_conf *conf, const char *section,
+		uint64_t mb, bool huge)
+{
+	char dir[] = "/tmp/vfio-perf-nosysfs.XXXXXX";
+	char env[sizeof(dir) + 32];
+
+	if (no_vfio_env(dir, env, sizeof(env)) != 0) {
+		perf_report_fail(section, "eal_init", "-", "mkdtemp: %s",
+			strerror(errno));
+		return;
+	}
+	init_case(conf, section, mb, huge, env);
+	rmdir(dir);
 }
 
 void
@@ -699,14 +783,14 @@ perf_init(const struct perf_conf *conf)
 
 	perf_report_section(SECTION_INIT,
 		"EAL init of a new primary (child process) with -m X: with VFIO, and without (bare: RTE_EAL_SYSFS_ROOT=empty dir, no /sys/module/vfio), median");
-	if (mkdtemp(dir) == NULL) {
+	if (no_vfio_env(dir, env, sizeof(env)) != 0) {
 		perf_report_fail(SECTION_INIT, "eal_init", "-", "mkdtemp: %s",
 			strerror(errno));
 		return;
 	}
-	snprintf(env, sizeof(env), "RTE_EAL_SYSFS_ROOT=%s", dir);
 	for (i = 0; i < conf->n_init_mem; i++)
 		for (h = 0; h < 2; h++)
-			init_case(conf, conf->init_mem[i], h == 0, env);
+			init_case(conf, SECTION_INIT, conf->init_mem[i], h == 0,
+				env);
 	rmdir(dir);
 }
