@@ -116,6 +116,11 @@ void perf_report_fail(const char *section, const char *name,
 	const char *params, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/** Convenience: a measured row (bare_ns < 0: no bare column). */
+void perf_report_row(const char *section, const char *name,
+	const char *params, uint64_t ops, double ns, double bare_ns,
+	const char *note);
+
 /** Convenience: a row skipped for a reason that is not a failure. */
 void perf_report_skip(const char *section, const char *name,
 	const char *params, const char *fmt, ...)

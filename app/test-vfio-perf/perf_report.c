@@ -153,6 +153,23 @@ perf_report_fail(const char *section, const char *name, const char *params,
 }
 
 void
+perf_report_row(const char *section, const char *name, const char *params,
+		uint64_t ops, double ns, double bare_ns, const char *note)
+{
+	struct perf_row r = {
+		.section = section,
+		.ops = ops,
+		.total_ns = ns,
+		.base_total_ns = bare_ns,
+	};
+
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	snprintf(r.params, sizeof(r.params), "%s", params);
+	snprintf(r.note, sizeof(r.note), "%s", note);
+	perf_report_add(&r);
+}
+
+void
 perf_report_skip(const char *section, const char *name, const char *params,
 		const char *fmt, ...)
 {

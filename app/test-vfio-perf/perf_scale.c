@@ -48,21 +48,12 @@ type1_limit(void)
 	return v;
 }
 
+/* a row of this section, without a bare column */
 static void
 add_row(const char *name, const char *params, uint64_t ops, double ns,
 		const char *note)
 {
-	struct perf_row row = {
-		.section = SECTION,
-		.ops = ops,
-		.total_ns = ns,
-		.base_total_ns = -1,
-	};
-
-	snprintf(row.name, sizeof(row.name), "%s", name);
-	snprintf(row.params, sizeof(row.params), "%s", params);
-	snprintf(row.note, sizeof(row.note), "%s", note);
-	perf_report_add(&row);
+	perf_report_row(SECTION, name, params, ops, ns, -1, note);
 }
 
 static void

@@ -48,21 +48,12 @@ struct cont_rep {
 	int fds_end;
 };
 
+/* a row of this section, without a bare column */
 static void
 add_row(const char *name, const char *params, uint64_t ops, double ns,
 		const char *note)
 {
-	struct perf_row r = {
-		.section = SECTION,
-		.ops = ops,
-		.total_ns = ns,
-		.base_total_ns = -1,
-	};
-
-	rte_strlcpy(r.name, name, sizeof(r.name));
-	rte_strlcpy(r.params, params, sizeof(r.params));
-	rte_strlcpy(r.note, note, sizeof(r.note));
-	perf_report_add(&r);
+	perf_report_row(SECTION, name, params, ops, ns, -1, note);
 }
 
 static int
