@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include <rte_common.h>
+
 #include "eal_vfio_maps.h"
 
 #define PG 4096ULL
@@ -449,6 +451,167 @@ test_position_of_a_check(void **state)
 	vfio_maps_fini(&m);
 }
 
+/* ---- increasing order (no descent), links, node blocks ---------------- */
+
+#define ORDERED 65536
+
+/* the one-lookup sequence of the DMA path: check, reserve, update */
+static void
+add_pos_ok(struct vfio_maps *m, uint64_t va, uint64_t iova, uint64_t len)
+{
+	struct vfio_maps_pos where;
+
+	assert_int_equal(vfio_maps_check_add_pos(m, va, iova, len, NULL,
+		&where), VFIO_OK);
+	assert_int_equal(vfio_maps_reserve(m), VFIO_OK);
+	vfio_maps_add_pos(m, &where, va, iova, len);
+}
+
+static void
+remove_pos_ok(struct vfio_maps *m, uint64_t va, uint64_t iova, uint64_t len)
+{
+	struct vfio_maps_pos where;
+
+	assert_int_equal(vfio_maps_check_remove_pos(m, va, iova, len, false,
+		&where), VFIO_OK);
+	assert_int_equal(vfio_maps_reserve(m), VFIO_OK);
+	vfio_maps_remove_pos(m, &where, iova, len);
+}
+
+static void
+test_increasing_order_stays_balanced(void **state)
+{
+	struct vfio_maps m;
+	size_t i;
+
+	(void)state;
+	vfio_maps_init(&m, false);
+	for (i = 0; i < ORDERED; i++)
+		add_pos_ok(&m, 0x40000000 + i * 2 * PG, i * 2 * PG, PG);
+	check_invariants(&m);
+	/* a list would be 65536 deep; a treap about 3 log2(n) */
+	assert_true(vfio_maps_height(&m) <= 64);
+	/* about 48 bytes an entry, in 4 KiB blocks */
+	assert_true(vfio_maps_bytes(&m) >= ORDERED * 40);
+	assert_true(vfio_maps_bytes(&m) <= ORDERED * 64);
+	/* in map order: each entry removed where its check found it */
+	for (i = 0; i < ORDERED; i++) {
+		remove_pos_ok(&m, 0x40000000 + i * 2 * PG, i * 2 * PG, PG);
+		if (i % 4096 == 0) {
+			check_invariants(&m);
+			assert_true(vfio_maps_height(&m) <= 64);
+		}
+	}
+	assert_int_equal(m.n, 0);
+	assert_null(vfio_maps_first(&m));
+	/* the blocks went back as they emptied: at most two kept */
+	assert_true(vfio_maps_bytes(&m) <= 2 * VFIO_POOL_BLOCK_SIZE);
+	vfio_maps_fini(&m);
+	assert_int_equal(vfio_maps_bytes(&m), 0);
+}
+
+/*
+ * Removing the highest entry forgets it; the next check past it must find
+ * the new highest one, not the old, and conflicts with it.
+ */
+static void
+test_highest_entry_removed_then_found_again(void **state)
+{
+	struct vfio_maps m;
+	struct vfio_map c;
+	size_t i;
+
+	(void)state;
+	vfio_maps_init(&m, false);
+	for (i = 0; i < 1000; i++)
+		add_pos_ok(&m, 0x40000000 + i * 2 * PG, i * 2 * PG, PG);
+	/*
+	 * the highest entry goes and its node is used again lower down: the
+	 * set must not take that node for the highest one
+	 */
+	remove_pos_ok(&m, 0x40000000 + 999 * 2 * PG, 999 * 2 * PG, PG);
+	add_pos_ok(&m, 0x1000, 10 * 2 * PG + PG, PG);
+	assert_int_equal(vfio_maps_check_add(&m, 0x1000, 998 * 2 * PG, PG,
+		NULL), VFIO_EXISTS);
+	remove_pos_ok(&m, 0x1000, 10 * 2 * PG + PG, PG);
+	/* reverse order: the highest entry each time */
+	for (i = 998; i >= 500; i--)
+		remove_pos_ok(&m, 0x40000000 + i * 2 * PG, i * 2 * PG, PG);
+	assert_int_equal(m.n, 500);
+	/* the highest is now entry 499 */
+	assert_int_equal(vfio_maps_check_add(&m, 0x40000000 + 499 * 2 * PG,
+		499 * 2 * PG, PG, NULL), VFIO_ALREADY);
+	assert_int_equal(vfio_maps_check_add(&m, 0x1000, 499 * 2 * PG, PG,
+		&c), VFIO_EXISTS);
+	assert_int_equal(c.iova, 499 * 2 * PG);
+	/* past it, where entries used to be */
+	assert_int_equal(vfio_maps_check_add(&m, 0x1000, 500 * 2 * PG, PG,
+		NULL), VFIO_OK);
+	add_pos_ok(&m, 0x1000, 700 * 2 * PG, PG);
+	add_pos_ok(&m, 0x2000, 600 * 2 * PG, PG);
+	assert_int_equal(vfio_maps_check_add(&m, 0x3000, 700 * 2 * PG, PG,
+		NULL), VFIO_EXISTS);
+	check_invariants(&m);
+	assert_int_equal(entry(&m, 500)->iova, 600 * 2 * PG);
+	assert_int_equal(entry(&m, 501)->iova, 700 * 2 * PG);
+	/* a removal across entries rebuilds the tree: found again too */
+	remove_ok(&m, 0x40000000 + 400 * 2 * PG, 400 * 2 * PG, 100 * 2 * PG - PG,
+		false);
+	assert_int_equal(m.n, 402);
+	assert_int_equal(vfio_maps_check_add(&m, 0x2000, 600 * 2 * PG, PG,
+		NULL), VFIO_ALREADY);
+	assert_int_equal(vfio_maps_check_add(&m, 0x5000, 800 * 2 * PG, PG,
+		NULL), VFIO_OK);
+	check_invariants(&m);
+	vfio_maps_fini(&m);
+}
+
+static void
+test_pool_blocks_follow_use(void **state)
+{
+	struct vfio_pool p;
+	void *obj[256], *extra;
+	unsigned int i, n;
+
+	(void)state;
+	vfio_pool_init(&p, 48);
+	n = p.per_block;
+	assert_true(n >= 64 && 2 * n <= RTE_DIM(obj));
+	assert_null(vfio_pool_get(&p)); /* nothing reserved */
+	for (i = 0; i < n; i++) {
+		assert_int_equal(vfio_pool_reserve(&p, 1), VFIO_OK);
+		obj[i] = vfio_pool_get(&p);
+		assert_non_null(obj[i]);
+		memset(obj[i], 0xa5, 48); /* whole object: ASan checks it */
+	}
+	assert_int_equal(vfio_pool_bytes(&p), VFIO_POOL_BLOCK_SIZE);
+	/* a second block for the next one; kept while it is all the room */
+	assert_int_equal(vfio_pool_reserve(&p, 1), VFIO_OK);
+	assert_int_equal(vfio_pool_bytes(&p), 2 * VFIO_POOL_BLOCK_SIZE);
+	for (i = 0; i < 100; i++) {
+		extra = vfio_pool_get(&p);
+		assert_non_null(extra);
+		vfio_pool_put(&p, extra);
+		assert_int_equal(vfio_pool_bytes(&p),
+			2 * VFIO_POOL_BLOCK_SIZE);
+	}
+	/* objects are distinct */
+	for (i = 1; i < n; i++)
+		assert_ptr_not_equal(obj[i], obj[i - 1]);
+	/* the first block empties while the second is free: it goes */
+	for (i = 0; i < n; i++)
+		vfio_pool_put(&p, obj[i]);
+	assert_int_equal(vfio_pool_bytes(&p), VFIO_POOL_BLOCK_SIZE);
+	/* a reservation of more than a block */
+	assert_int_equal(vfio_pool_reserve(&p, 2 * n), VFIO_OK);
+	for (i = 0; i < 2 * n; i++)
+		obj[i] = vfio_pool_get(&p);
+	assert_non_null(obj[2 * n - 1]);
+	assert_null(vfio_pool_get(&p));
+	vfio_pool_fini(&p); /* objects in use go with it */
+	assert_int_equal(vfio_pool_bytes(&p), 0);
+}
+
 int
 main(void)
 {
@@ -465,6 +628,9 @@ main(void)
 		cmocka_unit_test(test_random_ops_match_page_model),
 		cmocka_unit_test(test_random_ops_one_lookup_match_page_model),
 		cmocka_unit_test(test_position_of_a_check),
+		cmocka_unit_test(test_increasing_order_stays_balanced),
+		cmocka_unit_test(test_highest_entry_removed_then_found_again),
+		cmocka_unit_test(test_pool_blocks_follow_use),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -141,6 +141,39 @@ vfio_check_ready(void)
 	return VFIO_OK;
 }
 
+/*
+ * The lookup of every DMA call, without the state lock: slots are static
+ * and their locks never destroyed, and used and fd change only under
+ * c->lock, so what the scan finds is checked again under it. NULL: not
+ * found this way (vfio_container_get() then looks under the state lock).
+ */
+static struct vfio_container *
+container_get_unlocked(int fd)
+{
+	struct vfio_container *c = NULL, *s;
+	unsigned int i;
+
+	if (!__atomic_load_n(&vfio_state.enabled, __ATOMIC_ACQUIRE))
+		return NULL;
+	if (fd == RTE_VFIO_DEFAULT_CONTAINER_FD)
+		c = __atomic_load_n(&vfio_state.containers[VFIO_DEFAULT_CONTAINER],
+			__ATOMIC_ACQUIRE);
+	for (i = 0; c == NULL && i < RTE_DIM(vfio_state.containers); i++) {
+		s = __atomic_load_n(&vfio_state.containers[i],
+			__ATOMIC_ACQUIRE);
+		if (s != NULL && __atomic_load_n(&s->used, __ATOMIC_RELAXED) &&
+				__atomic_load_n(&s->fd, __ATOMIC_RELAXED) == fd)
+			c = s;
+	}
+	if (c == NULL)
+		return NULL;
+	pthread_mutex_lock(&c->lock);
+	if (c->used && (fd == RTE_VFIO_DEFAULT_CONTAINER_FD || c->fd == fd))
+		return c;
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
 /* find and lock a container; vfio_state.lock is held only meanwhile */
 enum vfio_result
 vfio_container_get(int fd, struct vfio_container **out)
@@ -148,6 +181,12 @@ vfio_container_get(int fd, struct vfio_container **out)
 	struct vfio_container *c;
 	enum vfio_result r;
 
+	c = container_get_unlocked(fd);
+	if (c != NULL) {
+		*out = c;
+		return VFIO_OK;
+	}
+	/* not there, or changing meanwhile: look again under the lock */
 	pthread_mutex_lock(&vfio_state.lock);
 	r = vfio_check_ready();
 	if (r == VFIO_OK) {

@@ -61,27 +61,55 @@ lower(const struct vfio_maps *m, uint64_t iova)
 	return best;
 }
 
+/* the node with the highest IOVA, found again after it was removed */
+static struct vfio_map_node *
+max_node(struct vfio_maps *m)
+{
+	struct vfio_map_node *t = m->root;
+
+	if (m->max != NULL || t == NULL)
+		return m->max;
+	while (t->r != NULL)
+		t = t->r;
+	m->max = t;
+	return t;
+}
+
 /*
  * One descent for both neighbours of iova: pos->first as lower(),
  * pos->prev the last node starting before iova. Ranges do not overlap, so
  * a node ending before iova also starts before it, and the node
  * containing iova (then pos->first) is the last one starting before it.
+ * Past the highest entry (maps in increasing IOVA order): no descent.
+ * The set is const to the callers; the links recorded and the cached
+ * maximum are for the update that follows.
  */
 static void
-locate(const struct vfio_maps *m, uint64_t iova, struct vfio_maps_pos *pos)
+locate(const struct vfio_maps *cm, uint64_t iova, struct vfio_maps_pos *pos)
 {
-	struct vfio_map_node *t = m->root, *first = NULL, *prev = NULL;
+	struct vfio_maps *m = (struct vfio_maps *)(uintptr_t)cm;
+	struct vfio_map_node **link = &m->root, **first_link = NULL;
+	struct vfio_map_node *t, *first = NULL, *prev = NULL;
 
-	while (t != NULL) {
+	t = max_node(m);
+	if (t != NULL && map_last(&t->e) < iova) {
+		pos->first = NULL;
+		pos->first_link = NULL;
+		pos->prev = t;
+		return;
+	}
+	while ((t = *link) != NULL) {
 		if (map_last(&t->e) < iova) {
 			prev = t;
-			t = t->r;
+			link = &t->r;
 		} else {
 			first = t;
-			t = t->l;
+			first_link = link;
+			link = &t->l;
 		}
 	}
 	pos->first = first;
+	pos->first_link = first_link;
 	pos->prev = first != NULL && first->e.iova < iova ? first : prev;
 }
 
@@ -106,155 +134,150 @@ after(const struct vfio_maps *m, const struct vfio_map *e)
 	return lower(m, map_last(e) + 1);
 }
 
-/* *l gets the nodes starting before key (or at it, when incl), *r the rest */
+/*
+ * *l gets the nodes starting before key (or at it, when incl), *r the
+ * rest. Loops rather than recursion, here and below: a descent costs a
+ * compare per level, not a call and a return.
+ */
 static void
 split(struct vfio_map_node *t, uint64_t key, bool incl,
 		struct vfio_map_node **l, struct vfio_map_node **r)
 {
-	if (t == NULL) {
-		*l = NULL;
-		*r = NULL;
-	} else if (t->e.iova < key || (incl && t->e.iova == key)) {
-		split(t->r, key, incl, &t->r, r);
-		*l = t;
-	} else {
-		split(t->l, key, incl, l, &t->l);
-		*r = t;
+	while (t != NULL) {
+		if (t->e.iova < key || (incl && t->e.iova == key)) {
+			*l = t;
+			l = &t->r;
+			t = t->r;
+		} else {
+			*r = t;
+			r = &t->l;
+			t = t->l;
+		}
 	}
+	*l = NULL;
+	*r = NULL;
 }
 
-/* every node of a starts before every node of b */
+/* every node of a starts before every node of b: *link gets both */
+static void
+join_into(struct vfio_map_node **link, struct vfio_map_node *a,
+		struct vfio_map_node *b)
+{
+	while (a != NULL && b != NULL) {
+		if (a->prio > b->prio) {
+			*link = a;
+			link = &a->r;
+			a = a->r;
+		} else {
+			*link = b;
+			link = &b->l;
+			b = b->l;
+		}
+	}
+	*link = a != NULL ? a : b;
+}
+
 static struct vfio_map_node *
 join(struct vfio_map_node *a, struct vfio_map_node *b)
 {
-	if (a == NULL)
-		return b;
-	if (b == NULL)
-		return a;
-	if (a->prio > b->prio) {
-		a->r = join(a->r, b);
-		return a;
-	}
-	b->l = join(a, b->l);
-	return b;
+	struct vfio_map_node *t;
+
+	join_into(&t, a, b);
+	return t;
 }
 
 /* down to where x's priority belongs, then x takes that subtree apart */
-static struct vfio_map_node *
-insert_at(struct vfio_map_node *t, struct vfio_map_node *x)
-{
-	if (t == NULL)
-		return x;
-	if (x->prio > t->prio) {
-		split(t, x->e.iova, false, &x->l, &x->r);
-		return x;
-	}
-	if (x->e.iova < t->e.iova)
-		t->l = insert_at(t->l, x);
-	else
-		t->r = insert_at(t->r, x);
-	return t;
-}
-
 static void
 insert(struct vfio_maps *m, struct vfio_map_node *x)
 {
-	x->l = NULL;
-	x->r = NULL;
+	struct vfio_map_node **link = &m->root;
+
 	x->prio = next_prio(m);
-	m->root = insert_at(m->root, x);
+	while (*link != NULL && (*link)->prio >= x->prio)
+		link = x->e.iova < (*link)->e.iova ? &(*link)->l : &(*link)->r;
+	split(*link, x->e.iova, false, &x->l, &x->r);
+	*link = x;
+	if (m->n == 0 || (m->max != NULL && x->e.iova > m->max->e.iova))
+		m->max = x;
 	m->n++;
 }
 
-/* give a node back: to the spares first */
 static void
 node_put(struct vfio_maps *m, struct vfio_map_node *x)
 {
-	unsigned int i;
-
-	for (i = 0; i < VFIO_MAPS_SPARE; i++) {
-		if (m->spare[i] == NULL) {
-			m->spare[i] = x;
-			return;
-		}
-	}
-	free(x);
+	vfio_pool_put(&m->pool, x);
 }
 
-/* take a spare node (vfio_maps_reserve() made sure there is one) */
+/* a node vfio_maps_reserve() made sure of */
 static struct vfio_map_node *
 node_get(struct vfio_maps *m)
 {
-	struct vfio_map_node *x;
-	unsigned int i;
+	struct vfio_map_node *x = vfio_pool_get(&m->pool);
 
-	for (i = 0; i < VFIO_MAPS_SPARE; i++) {
-		if (m->spare[i] != NULL) {
-			x = m->spare[i];
-			m->spare[i] = NULL;
-			return x;
-		}
-	}
-	abort(); /* add/remove without vfio_maps_reserve(): a bug */
+	if (x == NULL)
+		abort(); /* add/remove without vfio_maps_reserve(): a bug */
+	return x;
 }
 
-/* x is in t: unlink it, its children joined in its place */
-static struct vfio_map_node *
-erase_at(struct vfio_map_node *t, const struct vfio_map_node *x)
-{
-	if (t == x)
-		return join(t->l, t->r);
-	if (x->e.iova < t->e.iova)
-		t->l = erase_at(t->l, x);
-	else
-		t->r = erase_at(t->r, x);
-	return t;
-}
-
+/* unlink x, found at *link, its children joined in its place */
 static void
-erase(struct vfio_maps *m, struct vfio_map_node *x)
+erase_at(struct vfio_maps *m, struct vfio_map_node **link,
+		struct vfio_map_node *x)
 {
-	m->root = erase_at(m->root, x);
+	join_into(link, x->l, x->r);
+	if (m->max == x)
+		m->max = NULL;
 	m->n--;
 	node_put(m, x);
-}
-
-static void
-free_tree(struct vfio_map_node *t)
-{
-	if (t == NULL)
-		return;
-	free_tree(t->l);
-	free_tree(t->r);
-	free(t);
 }
 
 void
 vfio_maps_init(struct vfio_maps *m, bool merge)
 {
 	memset(m, 0, sizeof(*m));
+	vfio_pool_init(&m->pool, sizeof(struct vfio_map_node));
 	m->merge = merge;
 	m->seed = 2463534242u;
 }
 
+/* every node lives in the pool's blocks: freeing them frees the tree */
 void
 vfio_maps_clear(struct vfio_maps *m)
 {
-	free_tree(m->root);
+	vfio_pool_fini(&m->pool);
 	m->root = NULL;
+	m->max = NULL;
 	m->n = 0;
 }
 
 void
 vfio_maps_fini(struct vfio_maps *m)
 {
-	unsigned int i;
-
 	vfio_maps_clear(m);
-	for (i = 0; i < VFIO_MAPS_SPARE; i++) {
-		free(m->spare[i]);
-		m->spare[i] = NULL;
-	}
+}
+
+size_t
+vfio_maps_bytes(const struct vfio_maps *m)
+{
+	return vfio_pool_bytes(&m->pool);
+}
+
+static unsigned int
+height(const struct vfio_map_node *t)
+{
+	unsigned int l, r;
+
+	if (t == NULL)
+		return 0;
+	l = height(t->l);
+	r = height(t->r);
+	return 1 + (l > r ? l : r);
+}
+
+unsigned int
+vfio_maps_height(const struct vfio_maps *m)
+{
+	return height(m->root);
 }
 
 enum vfio_result
@@ -335,16 +358,7 @@ vfio_maps_check_remove(const struct vfio_maps *m, uint64_t va, uint64_t iova,
 enum vfio_result
 vfio_maps_reserve(struct vfio_maps *m)
 {
-	unsigned int i;
-
-	for (i = 0; i < VFIO_MAPS_SPARE; i++) {
-		if (m->spare[i] != NULL)
-			continue;
-		m->spare[i] = malloc(sizeof(*m->spare[i]));
-		if (m->spare[i] == NULL)
-			return VFIO_NO_MEMORY;
-	}
-	return VFIO_OK;
+	return vfio_pool_reserve(&m->pool, VFIO_MAPS_SPARE);
 }
 
 /* b directly follows a in both address spaces */
@@ -368,7 +382,7 @@ vfio_maps_add_pos(struct vfio_maps *m, const struct vfio_maps_pos *where,
 			p->e.len += len;
 			if (s != NULL && contiguous(&p->e, &s->e)) {
 				p->e.len += s->e.len;
-				erase(m, s);
+				erase_at(m, where->first_link, s);
 			}
 			return;
 		}
@@ -433,7 +447,8 @@ vfio_maps_remove_pos(struct vfio_maps *m, const struct vfio_maps_pos *where,
 	if (e == NULL || e->e.iova > last)
 		return;
 	if (e->e.iova == iova && map_last(&e->e) == last) {
-		erase(m, e); /* the usual unmap: exactly one entry */
+		/* the usual unmap: exactly one entry, no descent */
+		erase_at(m, where->first_link, e);
 		return;
 	}
 	if (e->e.iova < iova && map_last(&e->e) > last) {
@@ -457,6 +472,7 @@ vfio_maps_remove_pos(struct vfio_maps *m, const struct vfio_maps_pos *where,
 		b = join(x, b);
 	}
 	m->root = join(a, b);
+	m->max = NULL; /* found again when needed */
 }
 
 void

@@ -10,6 +10,8 @@
  * ranges with the virtual address behind each, in a balanced search tree
  * ordered by IOVA (a treap: random priorities keep it O(log n) deep).
  * Lookup, insertion and removal are O(log n); there is no fixed limit.
+ * A range past the highest entry is located without a descent, and the
+ * removal of the entry a check located takes none either.
  *
  * Nothing here talks to the kernel. The usual sequence is: check (pure),
  * reserve (the only step that allocates), kernel call, then add/remove,
@@ -20,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "eal_vfio_pool.h"
 #include "eal_vfio_result.h"
 
 /** One mapping. */
@@ -39,6 +42,8 @@ struct vfio_map_node;
 struct vfio_maps_pos {
 	struct vfio_map_node *first; /**< First entry ending at or after iova. */
 	struct vfio_map_node *prev;  /**< Last entry starting before iova. */
+	/** The tree link pointing at first (NULL when first is NULL). */
+	struct vfio_map_node **first_link;
 };
 
 /** Number of nodes vfio_maps_reserve() keeps ready. */
@@ -47,7 +52,9 @@ struct vfio_maps_pos {
 /** Set of mappings. */
 struct vfio_maps {
 	struct vfio_map_node *root;
-	struct vfio_map_node *spare[VFIO_MAPS_SPARE]; /**< For add/remove. */
+	/** The entry with the highest IOVA; NULL: none, or not known. */
+	struct vfio_map_node *max;
+	struct vfio_pool pool; /**< The nodes. */
 	size_t n;           /**< Entries. */
 	uint32_t seed;      /**< Priorities. */
 	bool merge;         /**< Join neighbours contiguous in va and iova. */
@@ -68,6 +75,12 @@ void vfio_maps_init(struct vfio_maps *m, bool merge);
 
 /** Free the set's memory; it is empty afterwards. */
 void vfio_maps_fini(struct vfio_maps *m);
+
+/** @return bytes the set holds from the system (its node blocks). */
+size_t vfio_maps_bytes(const struct vfio_maps *m);
+
+/** @return the depth of the set's tree (0 when empty), for tests. */
+unsigned int vfio_maps_height(const struct vfio_maps *m);
 
 /** Forget every entry. */
 void vfio_maps_clear(struct vfio_maps *m);

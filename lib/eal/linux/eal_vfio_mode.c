@@ -359,7 +359,9 @@ rte_vfio_enable(const char *modname)
 			}
 		}
 		if (r == VFIO_OK) {
-			vfio_state.enabled = true;
+			/* the lock-free container lookup reads the table after it */
+			__atomic_store_n(&vfio_state.enabled, true,
+				__ATOMIC_RELEASE);
 			log_outcome();
 		}
 	}
@@ -473,6 +475,6 @@ eal_vfio_cleanup(void)
 	vfio_state.ops = NULL;
 	vfio_state.mode = RTE_VFIO_MODE_NONE;
 	vfio_state.iova_mode = RTE_IOVA_DC;
-	vfio_state.enabled = false;
+	__atomic_store_n(&vfio_state.enabled, false, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vfio_state.lock);
 }
