@@ -45,7 +45,7 @@ vfio_tables_bind(const struct vfio_backend_ops *ops)
 			ops->container_slot(i) : NULL;
 
 		if (c != NULL && !c->slot_ready) {
-			pthread_mutex_init(&c->lock, NULL);
+			c->lock = (struct vfio_lock){ 0 };
 			TAILQ_INIT(&c->devices);
 			c->slot_ready = true;
 		}
@@ -167,10 +167,10 @@ container_get_unlocked(int fd)
 	}
 	if (c == NULL)
 		return NULL;
-	pthread_mutex_lock(&c->lock);
+	vfio_lock_take(&c->lock);
 	if (c->used && (fd == RTE_VFIO_DEFAULT_CONTAINER_FD || c->fd == fd))
 		return c;
-	pthread_mutex_unlock(&c->lock);
+	vfio_lock_release(&c->lock);
 	return NULL;
 }
 
@@ -196,7 +196,7 @@ vfio_container_get(int fd, struct vfio_container **out)
 				fd);
 			r = VFIO_NOT_FOUND;
 		} else {
-			pthread_mutex_lock(&c->lock);
+			vfio_lock_take(&c->lock);
 			*out = c;
 		}
 	}
@@ -358,12 +358,12 @@ vfio_export(enum vfio_mp_request req, int64_t arg, int64_t *value, int *fd)
 	device = req == ops->device_request;
 	if (device && (arg < 0 || arg > INT_MAX))
 		return VFIO_INVALID;
-	pthread_mutex_lock(&c->lock);
+	vfio_lock_take(&c->lock);
 	if (device)
 		*fd = c->used ? ops->device_export(c, (int)arg) : -1;
 	else
 		*value = c->used ? ops->container_export(c) : -1;
-	pthread_mutex_unlock(&c->lock);
+	vfio_lock_release(&c->lock);
 	if (device)
 		return *fd < 0 ? VFIO_NOT_FOUND : VFIO_OK;
 	return *value < 0 ? VFIO_UNSUPPORTED : VFIO_OK;
@@ -421,13 +421,13 @@ rte_vfio_setup_device(const char *sysfs_base, const char *dev_addr,
 		goto unlock;
 	}
 	c = vfio_default_container();
-	pthread_mutex_lock(&c->lock);
+	vfio_lock_take(&c->lock);
 	r = device_add(c, sysfs_base, dev_addr, &d);
 	if (r == VFIO_OK) {
 		d->setup = true;
 		*vfio_dev_fd = d->fd;
 	}
-	pthread_mutex_unlock(&c->lock);
+	vfio_lock_release(&c->lock);
 unlock:
 	pthread_mutex_unlock(&vfio_state.lock);
 	vfio_mem_unlock(locked);
@@ -458,9 +458,9 @@ rte_vfio_release_device(const char *sysfs_base, const char *dev_addr,
 		r = VFIO_NOT_FOUND;
 		goto unlock;
 	}
-	pthread_mutex_lock(&c->lock);
+	vfio_lock_take(&c->lock);
 	device_remove(c, d);
-	pthread_mutex_unlock(&c->lock);
+	vfio_lock_release(&c->lock);
 unlock:
 	pthread_mutex_unlock(&vfio_state.lock);
 	return vfio_result_ret(r);
@@ -532,11 +532,11 @@ rte_vfio_container_create(void)
 		goto unlock;
 	}
 	c = vfio_state.containers[i];
-	pthread_mutex_lock(&c->lock);
+	vfio_lock_take(&c->lock);
 	r = vfio_container_open(c, false, -1);
 	if (r == VFIO_OK)
 		fd = c->fd;
-	pthread_mutex_unlock(&c->lock);
+	vfio_lock_release(&c->lock);
 unlock:
 	pthread_mutex_unlock(&vfio_state.lock);
 	if (r != VFIO_OK)
@@ -563,9 +563,9 @@ rte_vfio_container_destroy(int container_fd)
 			container_fd);
 		r = container_fd < 0 ? VFIO_INVALID : VFIO_NOT_FOUND;
 	} else {
-		pthread_mutex_lock(&c->lock);
+		vfio_lock_take(&c->lock);
 		vfio_container_close(c);
-		pthread_mutex_unlock(&c->lock);
+		vfio_lock_release(&c->lock);
 	}
 unlock:
 	pthread_mutex_unlock(&vfio_state.lock);
@@ -600,9 +600,9 @@ rte_vfio_container_assign_device(int container_fd, const char *sysfs_base,
 		r = VFIO_EXISTS;
 		goto unlock;
 	}
-	pthread_mutex_lock(&c->lock);
+	vfio_lock_take(&c->lock);
 	r = device_add(c, sysfs_base, dev_addr, &d);
-	pthread_mutex_unlock(&c->lock);
+	vfio_lock_release(&c->lock);
 unlock:
 	pthread_mutex_unlock(&vfio_state.lock);
 	vfio_mem_unlock(locked);

@@ -24,6 +24,7 @@
 #include <rte_eal.h>
 #include <rte_vfio.h>
 
+#include "eal_vfio_lock.h"
 #include "eal_vfio_maps.h"
 #include "eal_vfio_result.h"
 
@@ -95,7 +96,7 @@ struct vfio_window {
 
 /** A container: group mode /dev/vfio/vfio, cdev mode an iommufd + IOAS. */
 struct vfio_container {
-	pthread_mutex_t lock;       /**< Serialises everything below. */
+	struct vfio_lock lock;      /**< Serialises everything below. */
 	bool used;
 	bool is_default;
 	int fd;                     /**< Container descriptor or iommufd. */

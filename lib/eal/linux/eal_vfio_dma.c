@@ -36,7 +36,7 @@ page_size(void)
 	return pg;
 }
 
-static enum vfio_result
+static inline enum vfio_result
 check_range(uint64_t vaddr, uint64_t iova, uint64_t len)
 {
 	uint64_t pg = page_size();
@@ -277,9 +277,9 @@ user_dma_call(int container_fd, uint64_t vaddr, uint64_t iova, uint64_t len,
 	if (r == VFIO_OK) {
 		r = map ? vfio_dma_map(c, &c->user_maps, vaddr, iova, len) :
 			vfio_dma_unmap(c, &c->user_maps, vaddr, iova, len);
-		pthread_mutex_unlock(&c->lock);
+		vfio_lock_release(&c->lock);
 	}
-	return vfio_result_ret(r);
+	return r == VFIO_OK ? 0 : vfio_result_ret(r);
 }
 
 int
@@ -372,7 +372,7 @@ user_dma_batch(int container_fd, const struct rte_vfio_dma_region *regions,
 	if (r == VFIO_OK) {
 		r = map ? batch_map(c, regions, n, added) :
 			batch_unmap(c, regions, n);
-		pthread_mutex_unlock(&c->lock);
+		vfio_lock_release(&c->lock);
 	}
 	free(added);
 	return vfio_result_ret(r);

@@ -51,7 +51,7 @@ container_lock(unsigned int index, struct vfio_container **out)
 		pthread_mutex_unlock(&vfio_state.lock);
 		return -ENOENT;
 	}
-	pthread_mutex_lock(&c->lock);
+	vfio_lock_take(&c->lock);
 	*out = c;
 	return 0;
 }
@@ -59,7 +59,7 @@ container_lock(unsigned int index, struct vfio_container **out)
 static void
 container_unlock(struct vfio_container *c)
 {
-	pthread_mutex_unlock(&c->lock);
+	vfio_lock_release(&c->lock);
 	pthread_mutex_unlock(&vfio_state.lock);
 }
 
@@ -120,7 +120,7 @@ vfio_info_devices(unsigned int start, struct vfio_info_device *out,
 
 		if (!c->used)
 			continue;
-		pthread_mutex_lock(&c->lock);
+		vfio_lock_take(&c->lock);
 		TAILQ_FOREACH(d, &c->devices, next) {
 			if (seen++ < start || n == max)
 				continue;
@@ -132,7 +132,7 @@ vfio_info_devices(unsigned int start, struct vfio_info_device *out,
 			out[n].setup = d->setup;
 			n++;
 		}
-		pthread_mutex_unlock(&c->lock);
+		vfio_lock_release(&c->lock);
 	}
 	pthread_mutex_unlock(&vfio_state.lock);
 	if (total != NULL)

@@ -9,16 +9,20 @@
  * start also orders by end.
  */
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "eal_vfio_maps.h"
 
 struct vfio_map_node {
-	struct vfio_map e;      /* first member: entries are nodes */
+	struct vfio_map e;      /* first: vfio_maps_pos_first() casts */
 	uint32_t prio;
 	struct vfio_map_node *l, *r;
 };
+
+_Static_assert(offsetof(struct vfio_map_node, e) == 0,
+	"a node must start with its entry");
 
 /* inclusive end, so that a range ending at 2^64 does not wrap */
 static inline uint64_t
@@ -84,7 +88,7 @@ max_node(struct vfio_maps *m)
  * The set is const to the callers; the links recorded and the cached
  * maximum are for the update that follows.
  */
-static void
+static inline void
 locate(const struct vfio_maps *cm, uint64_t iova, struct vfio_maps_pos *pos)
 {
 	struct vfio_maps *m = (struct vfio_maps *)(uintptr_t)cm;
@@ -118,12 +122,6 @@ vfio_maps_locate(const struct vfio_maps *m, uint64_t iova,
 		struct vfio_maps_pos *where)
 {
 	locate(m, iova, where);
-}
-
-const struct vfio_map *
-vfio_maps_pos_first(const struct vfio_maps_pos *where)
-{
-	return where->first != NULL ? &where->first->e : NULL;
 }
 
 static struct vfio_map_node *
@@ -353,12 +351,6 @@ vfio_maps_check_remove(const struct vfio_maps *m, uint64_t va, uint64_t iova,
 	struct vfio_maps_pos where;
 
 	return vfio_maps_check_remove_pos(m, va, iova, len, partial, &where);
-}
-
-enum vfio_result
-vfio_maps_reserve(struct vfio_maps *m)
-{
-	return vfio_pool_reserve(&m->pool, VFIO_MAPS_SPARE);
 }
 
 /* b directly follows a in both address spaces */

@@ -140,7 +140,11 @@ enum vfio_result vfio_maps_check_remove_pos(const struct vfio_maps *m,
  * @return
  *   VFIO_OK or VFIO_NO_MEMORY.
  */
-enum vfio_result vfio_maps_reserve(struct vfio_maps *m);
+static inline enum vfio_result
+vfio_maps_reserve(struct vfio_maps *m)
+{
+	return vfio_pool_reserve(&m->pool, VFIO_MAPS_SPARE);
+}
 
 /**
  * Add a range accepted by vfio_maps_check_add() (VFIO_OK) after
@@ -188,7 +192,12 @@ void vfio_maps_locate(const struct vfio_maps *m, uint64_t iova,
  *   The first entry ending at or after the located IOVA, or NULL (the
  *   vfio_maps_first_from() of it, without a lookup).
  */
-const struct vfio_map *vfio_maps_pos_first(const struct vfio_maps_pos *where);
+static inline const struct vfio_map *
+vfio_maps_pos_first(const struct vfio_maps_pos *where)
+{
+	/* a node starts with its entry (eal_vfio_maps.c) */
+	return (const struct vfio_map *)(const void *)where->first;
+}
 
 /** @return the entry with the lowest IOVA, or NULL. */
 const struct vfio_map *vfio_maps_first(const struct vfio_maps *m);

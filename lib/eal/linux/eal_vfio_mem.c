@@ -365,7 +365,7 @@ mem_event(enum rte_mem_event type, const void *addr, size_t len,
 	msl = rte_mem_virt2memseg_list(addr);
 	if (msl == NULL || msl->external)
 		return 0;
-	pthread_mutex_lock(&c->lock);
+	vfio_lock_take(&c->lock);
 	if (!c->used || !c->mem_mapped)
 		goto unlock; /* mapped all at once when the context appears */
 	if (type == RTE_MEM_EVENT_ALLOC) {
@@ -380,7 +380,7 @@ mem_event(enum rte_mem_event type, const void *addr, size_t len,
 			page_unmap(c, va, ms->iova, ms->len);
 	}
 unlock:
-	pthread_mutex_unlock(&c->lock);
+	vfio_lock_release(&c->lock);
 	if (r != VFIO_OK) {
 		rte_errno = vfio_result_errno(r);
 		return -1;
@@ -405,12 +405,12 @@ eal_vfio_mem_init(void)
 		return -1;
 	}
 	rte_mcfg_mem_read_lock();
-	pthread_mutex_lock(&c->lock);
+	vfio_lock_take(&c->lock);
 	mem_ready = true;
 	r = vfio_mem_map_all(c);
 	if (r != VFIO_OK)
 		mem_ready = false;
-	pthread_mutex_unlock(&c->lock);
+	vfio_lock_release(&c->lock);
 	rte_mcfg_mem_read_unlock();
 	if (r != VFIO_OK) {
 		rte_mem_event_callback_unregister(VFIO_MEM_EVENT_NAME, NULL);
@@ -428,10 +428,10 @@ eal_vfio_mem_cleanup(void)
 		return;
 	rte_mem_event_callback_unregister(VFIO_MEM_EVENT_NAME, NULL);
 	rte_mcfg_mem_read_lock();
-	pthread_mutex_lock(&c->lock);
+	vfio_lock_take(&c->lock);
 	if (c->used)
 		mem_unmap_all(c);
 	mem_ready = false;
-	pthread_mutex_unlock(&c->lock);
+	vfio_lock_release(&c->lock);
 	rte_mcfg_mem_read_unlock();
 }

@@ -464,10 +464,10 @@ eal_vfio_cleanup(void)
 		for (i = RTE_DIM(vfio_state.containers); i-- > 0;) {
 			struct vfio_container *c = vfio_state.containers[i];
 
-			pthread_mutex_lock(&c->lock);
+			vfio_lock_take(&c->lock);
 			if (c->used)
 				vfio_container_close(c);
-			pthread_mutex_unlock(&c->lock);
+			vfio_lock_release(&c->lock);
 		}
 		vfio_state.ops->teardown();
 	}

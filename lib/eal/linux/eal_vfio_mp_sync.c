@@ -60,10 +60,10 @@ answer_container(enum vfio_mp_request req __rte_unused,
 	*fd = -1;
 	if (rte_vfio_get_container_fd() < 0 || c == NULL)
 		return VFIO_MP_NO_FD;
-	pthread_mutex_lock(&c->lock);
+	vfio_lock_take(&c->lock);
 	if (c->used && c->fd >= 0)
 		*fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
-	pthread_mutex_unlock(&c->lock);
+	vfio_lock_release(&c->lock);
 	return *fd < 0 ? VFIO_MP_NO_FD : VFIO_MP_OK;
 }
 

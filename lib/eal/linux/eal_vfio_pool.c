@@ -118,7 +118,7 @@ block_add(struct vfio_pool *p)
 }
 
 enum vfio_result
-vfio_pool_reserve(struct vfio_pool *p, unsigned int n)
+vfio_pool_grow(struct vfio_pool *p, unsigned int n)
 {
 	while (p->n_free < n)
 		if (block_add(p) != VFIO_OK)

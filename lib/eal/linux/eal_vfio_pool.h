@@ -44,13 +44,20 @@ void vfio_pool_init(struct vfio_pool *p, size_t obj_size);
 /** Free every block, objects still in use included. */
 void vfio_pool_fini(struct vfio_pool *p);
 
+/** Slow path of vfio_pool_reserve(): add blocks. */
+enum vfio_result vfio_pool_grow(struct vfio_pool *p, unsigned int n);
+
 /**
  * Make sure the next n vfio_pool_get() cannot fail.
  *
  * @return
  *   VFIO_OK or VFIO_NO_MEMORY.
  */
-enum vfio_result vfio_pool_reserve(struct vfio_pool *p, unsigned int n);
+static inline enum vfio_result
+vfio_pool_reserve(struct vfio_pool *p, unsigned int n)
+{
+	return p->n_free >= n ? VFIO_OK : vfio_pool_grow(p, n);
+}
 
 /** An object (contents undefined); NULL only without a reservation. */
 void *vfio_pool_get(struct vfio_pool *p);
