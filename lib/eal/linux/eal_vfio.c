@@ -174,7 +174,7 @@ container_get_unlocked(int fd)
 	return NULL;
 }
 
-/* find and lock a container; vfio_state.lock is held only meanwhile */
+/* find and lock a container; vfio_state.lock only when the scan misses */
 enum vfio_result
 vfio_container_get(int fd, struct vfio_container **out)
 {
