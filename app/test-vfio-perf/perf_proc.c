@@ -316,6 +316,8 @@ add_row(const char *section, const char *name, const char *params,
 /* an mp request the primary answers at once: the channel's own cost */
 #define PING_NAME "vfio_perf_ping"
 #define PINGS 5
+/* setup/release cycles after the first, in each secondary */
+#define WARM_CYCLES 3
 
 static int
 ping_action(const struct rte_mp_msg *msg, const void *peer)
@@ -353,21 +355,74 @@ ping_primary(void)
 	return perf_median(v, PINGS);
 }
 
+/* medians of the library's setup and release of dev, after a first */
+static int
+secondary_cycles(const struct perf_conf *conf, double *setup_ns,
+		double *release_ns)
+{
+	double setup[WARM_CYCLES], release[WARM_CYCLES];
+	uint64_t t0, t1, t2;
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < WARM_CYCLES; i++) {
+		t0 = perf_now_ns();
+		if (rte_vfio_setup_device(conf->sysfs, conf->devs[0], &fd) != 0)
+			return -1;
+		t1 = perf_now_ns();
+		if (rte_vfio_release_device(conf->sysfs, conf->devs[0], fd) != 0)
+			return -1;
+		t2 = perf_now_ns();
+		setup[i] = (double)(t1 - t0);
+		release[i] = (double)(t2 - t1);
+	}
+	*setup_ns = perf_median(setup, WARM_CYCLES);
+	*release_ns = perf_median(release, WARM_CYCLES);
+	return 0;
+}
+
+/* the bare fd receive: the first, then the medians of the next ones */
+static int
+secondary_bare_cycles(const struct perf_conf *conf, double *first_setup,
+		double *first_release, double *setup_ns, double *release_ns)
+{
+	bool group = rte_vfio_get_interface() == RTE_VFIO_INTERFACE_GROUP;
+	double setup[WARM_CYCLES], release[WARM_CYCLES];
+	unsigned int i;
+
+	if (perf_fdpass_attach(CHILD_SOCK_FD, conf->devs[0], group,
+			first_setup, first_release) != 0)
+		return -1;
+	for (i = 0; i < WARM_CYCLES; i++)
+		if (perf_fdpass_attach(CHILD_SOCK_FD, conf->devs[0], group,
+				&setup[i], &release[i]) != 0)
+			return -1;
+	*setup_ns = perf_median(setup, WARM_CYCLES);
+	*release_ns = perf_median(release, WARM_CYCLES);
+	return 0;
+}
+
 int
 perf_child_secondary(const struct perf_conf *conf)
 {
-	uint64_t t0, t1, t2;
-	double bs, br;
+	double init_done, heap_init, setup_heap, setup_fds;
+	double ws, wr, bs, br;
+	uint64_t t0, t1, t2, t3;
 	size_t heap;
 	int fd, fds;
 
-	child_report(conf->child_fd, "init_ns", conf->eal_init_ns);
 	/* absolute (CLOCK_MONOTONIC): the parent compares children's */
-	child_report(conf->child_fd, "init_done_at_ns", (double)perf_now_ns());
-	child_report(conf->child_fd, "heap_after_init",
-		(double)perf_heap_used());
+	init_done = (double)perf_now_ns();
+	heap_init = (double)perf_heap_used();
+	child_report(conf->child_fd, "init_ns", conf->eal_init_ns);
+	child_report(conf->child_fd, "init_done_at_ns", init_done);
+	child_report(conf->child_fd, "heap_after_init", heap_init);
 	if (conf->n_devs == 0)
 		return 0;
+	/*
+	 * Nothing is reported between the timestamps: a report wakes the
+	 * parent, which would then run inside the timed calls.
+	 */
 	heap = perf_heap_used();
 	fds = perf_fds_open();
 	t0 = perf_now_ns();
@@ -377,31 +432,39 @@ perf_child_secondary(const struct perf_conf *conf)
 		return 1;
 	}
 	t1 = perf_now_ns();
-	child_report(conf->child_fd, "attached_at_ns", (double)t1);
-	child_report(conf->child_fd, "setup_heap",
-		(double)perf_heap_growth(heap));
-	child_report(conf->child_fd, "setup_fds",
-		(double)(perf_fds_open() - fds));
+	setup_heap = (double)perf_heap_growth(heap);
+	setup_fds = (double)(perf_fds_open() - fds);
+	t2 = perf_now_ns();
 	if (rte_vfio_release_device(conf->sysfs, conf->devs[0], fd) != 0) {
 		fprintf(stderr, "secondary: rte_vfio_release_device %s: %s\n",
 			conf->devs[0], rte_strerror(rte_errno));
 		return 1;
 	}
-	t2 = perf_now_ns();
+	t3 = perf_now_ns();
+	if (secondary_cycles(conf, &ws, &wr) != 0) {
+		fprintf(stderr, "secondary: setup/release cycle of %s: %s\n",
+			conf->devs[0], rte_strerror(rte_errno));
+		return 1;
+	}
+	child_report(conf->child_fd, "attached_at_ns", (double)t1);
+	child_report(conf->child_fd, "setup_heap", setup_heap);
+	child_report(conf->child_fd, "setup_fds", setup_fds);
 	child_report(conf->child_fd, "setup_ns", (double)(t1 - t0));
-	child_report(conf->child_fd, "release_ns", (double)(t2 - t1));
+	child_report(conf->child_fd, "release_ns", (double)(t3 - t2));
+	child_report(conf->child_fd, "warm_setup_ns", ws);
+	child_report(conf->child_fd, "warm_release_ns", wr);
 	child_report(conf->child_fd, "ping_ns", ping_primary());
 	if (getenv(CHILD_SOCK_ENV) == NULL)
 		return 0;
-	if (perf_fdpass_attach(CHILD_SOCK_FD, conf->devs[0],
-			rte_vfio_get_interface() == RTE_VFIO_INTERFACE_GROUP,
-			&bs, &br) != 0) {
+	if (secondary_bare_cycles(conf, &bs, &br, &ws, &wr) != 0) {
 		fprintf(stderr, "secondary: bare attach of %s: %s\n",
 			conf->devs[0], strerror(errno));
 		return 1;
 	}
 	child_report(conf->child_fd, "bare_setup_ns", bs);
 	child_report(conf->child_fd, "bare_release_ns", br);
+	child_report(conf->child_fd, "bare_warm_setup_ns", ws);
+	child_report(conf->child_fd, "bare_warm_release_ns", wr);
 	return 0;
 }
 
@@ -410,6 +473,8 @@ perf_secondary(const struct perf_conf *conf)
 {
 	double init[PERF_MAX_REPS], setup[PERF_MAX_REPS], rel[PERF_MAX_REPS];
 	double bsetup[PERF_MAX_REPS], brel[PERF_MAX_REPS], ping[PERF_MAX_REPS];
+	double wsetup[PERF_MAX_REPS], wrel[PERF_MAX_REPS];
+	double bwsetup[PERF_MAX_REPS], bwrel[PERF_MAX_REPS];
 	static char bare_env[] = CHILD_SOCK_ENV "=1";
 	struct perf_fdpass fdp = { .sock = { -1, -1 }, .fd = -1 };
 	char err[80];
@@ -478,6 +543,10 @@ perf_secondary(const struct perf_conf *conf)
 		rel[k] = perf_child_get(&res, "release_ns");
 		bsetup[k] = perf_child_get(&res, "bare_setup_ns");
 		brel[k] = perf_child_get(&res, "bare_release_ns");
+		wsetup[k] = perf_child_get(&res, "warm_setup_ns");
+		wrel[k] = perf_child_get(&res, "warm_release_ns");
+		bwsetup[k] = perf_child_get(&res, "bare_warm_setup_ns");
+		bwrel[k] = perf_child_get(&res, "bare_warm_release_ns");
 		ping[k] = perf_child_get(&res, "ping_ns");
 	}
 	snprintf(note, sizeof(note),
@@ -487,14 +556,22 @@ perf_secondary(const struct perf_conf *conf)
 		perf_median(init, conf->reps), -1, note);
 	if (dev != NULL) {
 		add_row(SECTION_SEC, "setup_device (secondary)", dev, 1,
+			perf_median(wsetup, conf->reps),
+			perf_median(bwsetup, conf->reps),
+			rte_vfio_get_interface() == RTE_VFIO_INTERFACE_CDEV ?
+			"calls after the first: the primary's device fd over the mp channel; bare: over a socket pair" :
+			"calls after the first: the primary's group fd, GET_DEVICE_FD; bare: fd over a socket pair, GET_DEVICE_FD");
+		add_row(SECTION_SEC, "release_device (secondary)", dev, 1,
+			perf_median(wrel, conf->reps),
+			perf_median(bwrel, conf->reps), "calls after the first; bare: close");
+		add_row(SECTION_SEC, "first setup (secondary)", dev, 1,
 			perf_median(setup, conf->reps),
 			perf_median(bsetup, conf->reps),
-			rte_vfio_get_interface() == RTE_VFIO_INTERFACE_CDEV ?
-			"the primary's device fd over the mp channel; bare: over a socket pair" :
-			"the primary's group fd, GET_DEVICE_FD; bare: fd over a socket pair, GET_DEVICE_FD");
-		add_row(SECTION_SEC, "release_device (secondary)", dev, 1,
+			"setup_device, the process's first (first-run costs: code page faults, TCG translation)");
+		add_row(SECTION_SEC, "first release (secondary)", dev, 1,
 			perf_median(rel, conf->reps),
-			perf_median(brel, conf->reps), "bare: close");
+			perf_median(brel, conf->reps),
+			"release_device, the process's first");
 		for (k = 0; k < conf->reps && ping[k] >= 0; k++)
 			;
 		if (k < conf->reps)
