@@ -7,7 +7,8 @@
  * fails with the right errno and leaves no mapping, file or directory;
  * rte_malloc() fails with ENOMEM and leaves the heap as it was. And the
  * pluggable IOVA source: called for every page in PA mode, told about
- * every page that goes, its addresses are the ones the segments get.
+ * every page that goes, its addresses are the ones the segments get. The
+ * default source reads /proc/self/pagemap once for a run of pages.
  */
 
 #include <errno.h>
@@ -50,6 +51,10 @@ int __real_ftruncate(int fd, off_t len);
 int __wrap_ftruncate(int fd, off_t len);
 int __real_ftruncate64(int fd, off_t len);
 int __wrap_ftruncate64(int fd, off_t len);
+ssize_t __real_pread(int fd, void *buf, size_t n, off_t off);
+ssize_t __wrap_pread(int fd, void *buf, size_t n, off_t off);
+ssize_t __real_pread64(int fd, void *buf, size_t n, off_t off);
+ssize_t __wrap_pread64(int fd, void *buf, size_t n, off_t off);
 
 #define WRAP_FAIL(name, failval) do { \
 	int err_ = fault_check(name); \
@@ -71,6 +76,25 @@ __wrap_mmap64(void *a, size_t l, int p, int f, int fd, off_t o)
 {
 	WRAP_FAIL("mmap", MAP_FAILED);
 	return __real_mmap64(a, l, p, f, fd, o);
+}
+
+/* preads seen (the EAL reads only /proc/self/pagemap with them) */
+static unsigned int preads;
+
+ssize_t
+__wrap_pread(int fd, void *buf, size_t n, off_t off)
+{
+	preads++;
+	WRAP_FAIL("pread", -1);
+	return __real_pread(fd, buf, n, off);
+}
+
+ssize_t
+__wrap_pread64(int fd, void *buf, size_t n, off_t off)
+{
+	preads++;
+	WRAP_FAIL("pread", -1);
+	return __real_pread64(fd, buf, n, off);
 }
 
 /* When set, every page allocation finds the system out of memory. */
@@ -532,6 +556,62 @@ test_iova_source_pa_mode(void **state)
 	assert_int_equal(eal_iova_source_set(NULL), 0);
 }
 
+/* what /proc/self/pagemap says of va, read apart from the EAL */
+static uint64_t
+pagemap_pa(const void *va)
+{
+	uint64_t psz = (uint64_t)sysconf(_SC_PAGESIZE), e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(__real_pread(fd, &e, sizeof(e),
+		(off_t)((uintptr_t)va / psz * sizeof(e))), sizeof(e));
+	close(fd);
+	return (e & ((UINT64_C(1) << 55) - 1)) * psz + (uintptr_t)va % psz;
+}
+
+/*
+ * The default source (pagemap) in PA mode: a run of pages costs one read,
+ * each page gets the address pagemap gives it, and a failed read fails
+ * the allocation with the heap as it was.
+ */
+static void
+test_pagemap_source_reads_a_run_at_once(void **state)
+{
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
+	struct rte_malloc_socket_stats before, after;
+	unsigned int reads, i;
+	char *p;
+
+	(void)state;
+	assert_int_equal(eal_iova_source_set(NULL), 0);
+	if (eal_iova_pa_available() == 0)
+		skip(); /* pagemap shows frames only to CAP_SYS_ADMIN */
+	assert_true(init("--iova-mode=pa", NULL) >= 0);
+	assert_int_equal(rte_eal_iova_mode(), RTE_IOVA_PA);
+	preads = 0;
+	p = rte_malloc(NULL, 256 * psz, 0);
+	assert_non_null(p);
+	reads = preads;
+	/* 256 pages or a few more: one read per 512, not one per page */
+	assert_true(reads >= 1 && reads <= 2);
+	for (i = 0; i < 256; i++)
+		assert_int_equal(rte_mem_virt2iova(p + i * psz + 7),
+			pagemap_pa(p + i * psz + 7));
+	rte_free(p);
+
+	assert_int_equal(rte_malloc_get_socket_stats(0, &before), 0);
+	fault_arm("pread", 1, EIO);
+	rte_errno = 0;
+	assert_null(rte_malloc(NULL, 256 * psz, 0));
+	assert_int_equal(rte_errno, ENOMEM);
+	assert_int_equal(rte_malloc_get_socket_stats(0, &after), 0);
+	assert_int_equal(after.heap_totalsz_bytes, before.heap_totalsz_bytes);
+	assert_int_equal(after.heap_allocsz_bytes, before.heap_allocsz_bytes);
+	fault_reset();
+	assert_int_equal(rte_eal_cleanup(), 0);
+}
+
 int
 main(void)
 {
@@ -551,6 +631,8 @@ main(void)
 		cmocka_unit_test_setup(test_malloc_refused_by_event_callback_keeps_heap,
 			setup),
 		cmocka_unit_test_setup(test_iova_source_pa_mode, setup),
+		cmocka_unit_test_setup(test_pagemap_source_reads_a_run_at_once,
+			setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

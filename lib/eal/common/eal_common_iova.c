@@ -23,6 +23,8 @@
 #define PAGEMAP_PATH "/proc/self/pagemap"
 #define PAGEMAP_PFN_MASK ((UINT64_C(1) << 55) - 1)
 #define PAGEMAP_PRESENT (UINT64_C(1) << 63)
+/* entries read at once: 4 KiB of stack */
+#define PAGEMAP_BATCH 512
 
 static enum rte_iova_mode iova_mode = RTE_IOVA_DC;
 
@@ -38,39 +40,87 @@ eal_iova_mode_set(enum rte_iova_mode mode)
 	iova_mode = mode;
 }
 
-/* Default source: the page frame number from /proc/self/pagemap. */
+/* entries of pages first, first + stride, ... (n of them) */
 static int
-pagemap_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
+pagemap_entries(int fd, uint64_t first, uint64_t stride, uint32_t n,
+		uint64_t *entry)
 {
-	long psz = sysconf(_SC_PAGESIZE);
-	uint64_t entry;
-	off_t off;
+	size_t want = (size_t)n * sizeof(*entry), got = 0;
+	uint32_t i;
+	ssize_t r;
+
+	if (stride != 1) {
+		for (i = 0; i < n; i++)
+			if (pread(fd, &entry[i], sizeof(*entry),
+					(off_t)((first + i * stride) *
+					sizeof(*entry))) != (ssize_t)sizeof(*entry))
+				return -1;
+		return 0;
+	}
+	/* contiguous pages: one read for the run */
+	while (got < want) {
+		r = pread(fd, (char *)entry + got, want - got,
+			(off_t)(first * sizeof(*entry) + got));
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+/*
+ * Default source: page frame numbers from /proc/self/pagemap, for n
+ * pages of pgsz from va (the first one may start inside its page).
+ */
+static int
+pagemap_pages(void *va, size_t pgsz, uint32_t n, rte_iova_t *iova)
+{
+	uint64_t psz = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t entry[PAGEMAP_BATCH];
+	uint32_t done, k, i;
 	int fd;
 
-	(void)len;
-	(void)arg;
 	fd = open(PAGEMAP_PATH, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		EAL_LOG(ERR, "%s: open failed: %s", PAGEMAP_PATH, strerror(errno));
 		rte_errno = EIO;
 		return -1;
 	}
-	off = (off_t)((uintptr_t)va / (uintptr_t)psz * sizeof(entry));
-	if (pread(fd, &entry, sizeof(entry), off) != (ssize_t)sizeof(entry)) {
-		EAL_LOG(ERR, "%s: read for %p failed: %s", PAGEMAP_PATH, va,
-			strerror(errno));
-		close(fd);
-		rte_errno = EIO;
-		return -1;
+	for (done = 0; done < n; done += k) {
+		uintptr_t start = (uintptr_t)va + (uintptr_t)done * pgsz;
+
+		k = RTE_MIN(n - done, (uint32_t)PAGEMAP_BATCH);
+		if (pagemap_entries(fd, start / psz, RTE_MAX(pgsz / psz,
+				UINT64_C(1)), k, entry) != 0) {
+			EAL_LOG(ERR, "%s: read for %p failed: %s",
+				PAGEMAP_PATH, (void *)start, strerror(errno));
+			close(fd);
+			rte_errno = EIO;
+			return -1;
+		}
+		for (i = 0; i < k; i++) {
+			if ((entry[i] & PAGEMAP_PRESENT) == 0 ||
+					(entry[i] & PAGEMAP_PFN_MASK) == 0) {
+				close(fd);
+				rte_errno = EACCES;
+				return -1;
+			}
+			iova[done + i] = (entry[i] & PAGEMAP_PFN_MASK) * psz +
+				(start + (uintptr_t)i * pgsz) % psz;
+		}
 	}
 	close(fd);
-	if ((entry & PAGEMAP_PRESENT) == 0 || (entry & PAGEMAP_PFN_MASK) == 0) {
-		rte_errno = EACCES;
-		return -1;
-	}
-	*iova = (entry & PAGEMAP_PFN_MASK) * (uint64_t)psz +
-		(uintptr_t)va % (uintptr_t)psz;
 	return 0;
+}
+
+static int
+pagemap_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
+{
+	(void)arg;
+	return pagemap_pages(va, len, 1, iova);
 }
 
 int
@@ -103,11 +153,24 @@ eal_iova_source_set(const struct eal_iova_source *src)
 }
 
 int
-eal_iova_source_va2iova(void *va, size_t len, rte_iova_t *iova)
+eal_iova_source_va2iova_pages(void *va, size_t pgsz, uint32_t n,
+		rte_iova_t *iova)
 {
-	return source.va2iova(va, len, iova, source.arg);
-}
+	uint32_t i;
 
+	if (source.va2iova == pagemap_va2iova)
+		return pagemap_pages(va, pgsz, n, iova);
+	for (i = 0; i < n; i++) {
+		if (source.va2iova(RTE_PTR_ADD(va, (size_t)i * pgsz), pgsz,
+				&iova[i], source.arg) == 0)
+			continue;
+		while (i-- > 0)
+			eal_iova_source_release(RTE_PTR_ADD(va,
+				(size_t)i * pgsz), pgsz);
+		return -1;
+	}
+	return 0;
+}
 void
 eal_iova_source_release(void *va, size_t len)
 {

@@ -49,18 +49,24 @@ int eal_iova_source_set(const struct eal_iova_source *src);
 int eal_iova_pa_available(void);
 
 /**
- * IOVA of one page through the current source (PA mode).
+ * IOVAs of n pages through the current source (PA mode). The default
+ * source reads /proc/self/pagemap once per 512 pages; another is asked
+ * page by page. On failure the pages answered so far are released.
  *
  * @param va
- *   Page address (mapped and populated).
- * @param len
+ *   First page (mapped and populated).
+ * @param pgsz
  *   Page size.
+ * @param n
+ *   Number of pages.
  * @param iova
- *   Receives the IOVA.
+ *   Receives n IOVAs.
  * @return
- *   0, or -1 with rte_errno (EIO: pagemap unreadable, ENOENT: no frame).
+ *   0, or -1 with rte_errno (EIO: pagemap unreadable, EACCES: frame
+ *   numbers read as 0 without CAP_SYS_ADMIN, or the source's own).
  */
-int eal_iova_source_va2iova(void *va, size_t len, rte_iova_t *iova);
+int eal_iova_source_va2iova_pages(void *va, size_t pgsz, uint32_t n,
+	rte_iova_t *iova);
 
 /**
  * Physical address of one page from /proc/self/pagemap, whatever source

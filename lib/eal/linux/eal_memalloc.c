@@ -49,6 +49,8 @@
 #endif
 
 #define RESERVE_FLAGS (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE)
+/* IOVAs asked of the source at once (4 KiB of stack) */
+#define PAGES_IOVA_BATCH 512
 
 static struct list_local {
 	int fd;           /* backing, -1 when none */
@@ -314,23 +316,30 @@ eal_memalloc_fail_cause(void)
 static int
 pages_iova(struct rte_memseg *segs, void *addr, uint32_t n, uint64_t pgsz)
 {
-	uint32_t i;
+	rte_iova_t iova[PAGES_IOVA_BATCH];
+	uint32_t done, k, i;
 
-	for (i = 0; i < n; i++) {
-		void *va = RTE_PTR_ADD(addr, (uint64_t)i * pgsz);
+	if (rte_eal_iova_mode() != RTE_IOVA_PA) {
+		for (i = 0; i < n; i++)
+			segs[i].iova = (rte_iova_t)(uintptr_t)
+				RTE_PTR_ADD(addr, (uint64_t)i * pgsz);
+		return 0;
+	}
+	for (done = 0; done < n; done += k) {
+		void *va = RTE_PTR_ADD(addr, (uint64_t)done * pgsz);
 
-		if (rte_eal_iova_mode() != RTE_IOVA_PA) {
-			segs[i].iova = (rte_iova_t)(uintptr_t)va;
-			continue;
-		}
-		if (eal_iova_source_va2iova(va, pgsz, &segs[i].iova) != 0) {
-			EAL_LOG(ERR, "page %p: no physical address (IOVA as PA): %s",
-				va, rte_strerror(rte_errno));
-			while (i-- > 0)
+		k = RTE_MIN(n - done, (uint32_t)PAGES_IOVA_BATCH);
+		if (eal_iova_source_va2iova_pages(va, pgsz, k, iova) != 0) {
+			EAL_LOG(ERR, "pages %p-%p: no physical address (IOVA as PA): %s",
+				va, RTE_PTR_ADD(va, (uint64_t)k * pgsz),
+				rte_strerror(rte_errno));
+			while (done-- > 0)
 				eal_iova_source_release(RTE_PTR_ADD(addr,
-					(uint64_t)i * pgsz), pgsz);
+					(uint64_t)done * pgsz), pgsz);
 			return -1;
 		}
+		for (i = 0; i < k; i++)
+			segs[done + i].iova = iova[i];
 	}
 	return 0;
 }
