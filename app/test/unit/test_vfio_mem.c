@@ -636,6 +636,63 @@ test_noiommu_cdev_iova_source(void **state)
 	assert_false(source_set);
 }
 
+/* a run of pages at once: one mapping per page (each can be freed
+ * alone), one pagemap read for all; a failure holds nothing
+ */
+static void
+test_noiommu_cdev_iova_source_pages(void **state)
+{
+	uint8_t *va = lists[0].segs[FIRST_PAGES].addr;
+	unsigned int n = NB_PAGES - FIRST_PAGES, reads, i;
+	rte_iova_t iova[NB_PAGES];
+	int fd;
+
+	(void)state;
+	assert_true(source_set);
+	assert_non_null(source.va2iova_pages);
+	reads = fake_pagemap_reads();
+	assert_int_equal(source.va2iova_pages(va, env_pg(), n, iova,
+		source.arg), 0);
+	assert_int_equal(fake_pagemap_reads(), reads + 1);
+	assert_int_equal(kernel_pages(), FIRST_PAGES + n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(iova[i],
+			fake_pagemap_pa((uintptr_t)(va + i * env_pg())));
+	/* one page goes alone */
+	source.release(va + 2 * env_pg(), env_pg(), source.arg);
+	assert_int_equal(kernel_pages(), FIRST_PAGES + n - 1);
+	for (i = 0; i < n; i++)
+		if (i != 2)
+			source.release(va + i * env_pg(), env_pg(), source.arg);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	/* the 4th map fails: the 3 before are undone */
+	fake_fault_ioctl(IOMMU_IOAS_MAP, 4, ENOMEM);
+	assert_int_equal(source.va2iova_pages(va, env_pg(), n, iova,
+		source.arg), -1);
+	assert_int_equal(rte_errno, ENOMEM);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	fake_fault_clear();
+	/* attached: the kernel's addresses, no pagemap; a failed query
+	 * holds nothing
+	 */
+	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
+	reads = fake_pagemap_reads();
+	assert_int_equal(source.va2iova_pages(va, env_pg(), n, iova,
+		source.arg), 0);
+	assert_int_equal(fake_pagemap_reads(), reads);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(iova[i],
+			fake_noiommu_pa((uintptr_t)(va + i * env_pg())));
+		source.release(va + i * env_pg(), env_pg(), source.arg);
+	}
+	fake_fault_ioctl(IOMMU_IOAS_NOIOMMU_GET_PA, 3, EFAULT);
+	assert_int_equal(source.va2iova_pages(va, env_pg(), n, iova,
+		source.arg), -1);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	fake_fault_clear();
+	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+}
+
 /* a page whose address changed when the kernel pinned it: never a wrong
  * IOVA, the device is refused and nothing stays open
  */
@@ -693,6 +750,7 @@ main(void)
 		MEM_IOMMU_MODES(test_hotplug_page_unmappable_is_refused)
 		MEM_IOMMU_MODES(test_user_map_over_eal_memory)
 		MEM_ALL_MODES(test_noiommu_cdev_iova_source)
+		MEM_TEST(test_noiommu_cdev_iova_source_pages, noiommu_cdev),
 		MEM_TEST(test_noiommu_cdev_moved_page_refuses_device, noiommu_cdev),
 		MEM_TEST(test_noiommu_cdev_needs_rawio, noiommu_cdev),
 	};

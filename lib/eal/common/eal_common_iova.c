@@ -75,8 +75,8 @@ pagemap_entries(int fd, uint64_t first, uint64_t stride, uint32_t n,
  * Default source: page frame numbers from /proc/self/pagemap, for n
  * pages of pgsz from va (the first one may start inside its page).
  */
-static int
-pagemap_pages(void *va, size_t pgsz, uint32_t n, rte_iova_t *iova)
+int
+eal_iova_pagemap_pages(void *va, size_t pgsz, uint32_t n, rte_iova_t *iova)
 {
 	uint64_t psz = (uint64_t)sysconf(_SC_PAGESIZE);
 	uint64_t entry[PAGEMAP_BATCH];
@@ -120,7 +120,7 @@ static int
 pagemap_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
 {
 	(void)arg;
-	return pagemap_pages(va, len, 1, iova);
+	return eal_iova_pagemap_pages(va, len, 1, iova);
 }
 
 int
@@ -159,7 +159,9 @@ eal_iova_source_va2iova_pages(void *va, size_t pgsz, uint32_t n,
 	uint32_t i;
 
 	if (source.va2iova == pagemap_va2iova)
-		return pagemap_pages(va, pgsz, n, iova);
+		return eal_iova_pagemap_pages(va, pgsz, n, iova);
+	if (source.va2iova_pages != NULL)
+		return source.va2iova_pages(va, pgsz, n, iova, source.arg);
 	for (i = 0; i < n; i++) {
 		if (source.va2iova(RTE_PTR_ADD(va, (size_t)i * pgsz), pgsz,
 				&iova[i], source.arg) == 0)

@@ -24,9 +24,16 @@ struct eal_iova_source {
 	 * @return 0, or -1 with rte_errno on failure.
 	 */
 	int (*va2iova)(void *va, size_t len, rte_iova_t *iova, void *arg);
+	/**
+	 * IOVAs of n pages of pgsz from va, all or none: on failure nothing
+	 * is held. May be NULL: va2iova is then asked page by page.
+	 * @return 0, or -1 with rte_errno on failure.
+	 */
+	int (*va2iova_pages)(void *va, size_t pgsz, uint32_t n,
+		rte_iova_t *iova, void *arg);
 	/** The page is about to be unmapped: drop what va2iova pinned (may be NULL). */
 	void (*release)(void *va, size_t len, void *arg);
-	void *arg; /**< Passed to both. */
+	void *arg; /**< Passed to each. */
 };
 
 /**
@@ -50,8 +57,9 @@ int eal_iova_pa_available(void);
 
 /**
  * IOVAs of n pages through the current source (PA mode). The default
- * source reads /proc/self/pagemap once per 512 pages; another is asked
- * page by page. On failure the pages answered so far are released.
+ * source reads /proc/self/pagemap once per 512 pages; another one is
+ * asked for the n pages at once when it can be, else page by page. On
+ * failure nothing is held.
  *
  * @param va
  *   First page (mapped and populated).
@@ -83,6 +91,24 @@ int eal_iova_source_va2iova_pages(void *va, size_t pgsz, uint32_t n,
  *   numbers read as 0 without CAP_SYS_ADMIN).
  */
 int eal_iova_pagemap(void *va, size_t len, rte_iova_t *iova);
+
+/**
+ * Physical addresses of n pages from /proc/self/pagemap, one read per
+ * 512 pages, whatever source is installed.
+ *
+ * @param va
+ *   First page (mapped and populated).
+ * @param pgsz
+ *   Page size.
+ * @param n
+ *   Number of pages.
+ * @param iova
+ *   Receives n physical addresses.
+ * @return
+ *   0, or -1 with rte_errno as eal_iova_pagemap().
+ */
+int eal_iova_pagemap_pages(void *va, size_t pgsz, uint32_t n,
+	rte_iova_t *iova);
 
 /**
  * Tell the current source a page is going away (PA mode).

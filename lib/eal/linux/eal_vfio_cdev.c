@@ -258,42 +258,73 @@ attached_count(const struct cdev_container *cc)
 }
 
 /*
- * IOVA source of the default container: map the page (the key is its
- * virtual address; the kernel pins it while a device is attached) and
- * ask for its physical address. Before the first attach GET_PA has no
- * answer: pagemap gives the address, checked when a device attaches.
+ * Physical addresses of n pages of pgsz the IOAS maps under keys = va:
+ * the kernel's once a device is attached (it pinned them), pagemap's
+ * (one read for the run) before, checked when a device attaches.
  */
+static enum vfio_result
+source_pa(struct vfio_container *c, void *va, size_t pgsz, uint32_t n,
+		rte_iova_t *iova)
+{
+	struct cdev_container *cc = to_cdev_container(c);
+	uint32_t i;
+	int err = 0;
+
+	for (i = 0; i < n && attached_count(cc) > 0; i++) {
+		err = ioas_get_pa(c, (uintptr_t)va + (uintptr_t)i * pgsz, pgsz,
+			&iova[i]);
+		if (err != 0)
+			break;
+	}
+	if (i == n && n > 0 && err == 0)
+		return VFIO_OK;
+	/* the last device may have gone meanwhile */
+	if (err != 0 && (err != EOPNOTSUPP || attached_count(cc) > 0))
+		return vfio_result_from_errno(err);
+	if (eal_iova_pagemap_pages(va, pgsz, n, iova) != 0) {
+		EAL_LOG(ERR, "VFIO: pages %p-%p: no physical address before the first device attach (no-IOMMU cdev): /proc/self/pagemap gives none (%s), it shows page frames only to CAP_SYS_ADMIN; run with CAP_SYS_ADMIN (besides the CAP_SYS_RAWIO the no-IOMMU device needs)",
+			va, RTE_PTR_ADD(va, (size_t)n * pgsz),
+			rte_strerror(rte_errno));
+		return VFIO_PERM;
+	}
+	cc->pa_checked = false;
+	return VFIO_OK;
+}
+
+/*
+ * IOVA source of the default container: map each page (the key is its
+ * virtual address; the kernel pins it while a device is attached), one
+ * mapping per page so that a page freed unmaps alone, then ask for the
+ * physical addresses. All or nothing.
+ */
+static int
+source_va2iova_pages(void *va, size_t pgsz, uint32_t n, rte_iova_t *iova,
+		void *arg)
+{
+	struct vfio_container *c = arg;
+	enum vfio_result r = VFIO_OK;
+	uint32_t i;
+
+	for (i = 0; i < n && r == VFIO_OK; i++) {
+		uintptr_t a = (uintptr_t)va + (uintptr_t)i * pgsz;
+
+		r = ioas_map(c, a, a, pgsz);
+	}
+	if (r == VFIO_OK)
+		r = source_pa(c, va, pgsz, n, iova);
+	else
+		i--; /* the failed one holds nothing */
+	if (r == VFIO_OK)
+		return 0;
+	while (i-- > 0)
+		ioas_unmap(c, (uintptr_t)va + (uintptr_t)i * pgsz, pgsz);
+	return vfio_result_ret(r);
+}
+
 static int
 source_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
 {
-	struct vfio_container *c = arg;
-	struct cdev_container *cc = to_cdev_container(c);
-	enum vfio_result r;
-	int err;
-
-	r = ioas_map(c, (uintptr_t)va, (uintptr_t)va, len);
-	if (r != VFIO_OK)
-		return vfio_result_ret(r);
-	if (attached_count(cc) > 0) {
-		err = ioas_get_pa(c, (uintptr_t)va, len, iova);
-		if (err == 0)
-			return 0;
-		r = vfio_result_from_errno(err);
-		/* the last device may have gone meanwhile */
-		if (err != EOPNOTSUPP || attached_count(cc) > 0)
-			goto unmap;
-	}
-	if (eal_iova_pagemap(va, len, iova) != 0) {
-		EAL_LOG(ERR, "VFIO: page %p: no physical address before the first device attach (no-IOMMU cdev): /proc/self/pagemap gives none (%s), it shows page frames only to CAP_SYS_ADMIN; run with CAP_SYS_ADMIN (besides the CAP_SYS_RAWIO the no-IOMMU device needs)",
-			va, rte_strerror(rte_errno));
-		r = VFIO_PERM;
-		goto unmap;
-	}
-	cc->pa_checked = false;
-	return 0;
-unmap:
-	ioas_unmap(c, (uintptr_t)va, len);
-	return vfio_result_ret(r);
+	return source_va2iova_pages(va, len, 1, iova, arg);
 }
 
 struct pa_check {
@@ -582,6 +613,7 @@ source_install(struct vfio_container *c)
 	struct eal_iova_source src = {
 		.name = "iommufd no-IOMMU",
 		.va2iova = source_va2iova,
+		.va2iova_pages = source_va2iova_pages,
 		.release = source_release,
 		.arg = c,
 	};

@@ -192,6 +192,7 @@ static struct {
 	unsigned long req;
 	unsigned int calls;
 } req_stats[FAKE_MAX_REQ_STATS];
+static unsigned int pagemap_reads;
 
 static void
 req_count(unsigned long req)
@@ -217,6 +218,17 @@ fake_ioctl_calls(unsigned long req)
 	for (i = 0; i < FAKE_MAX_REQ_STATS; i++)
 		if (req_stats[i].calls != 0 && req_stats[i].req == req)
 			n = req_stats[i].calls;
+	pthread_mutex_unlock(&fake_lock);
+	return n;
+}
+
+unsigned int
+fake_pagemap_reads(void)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&fake_lock);
+	n = pagemap_reads;
 	pthread_mutex_unlock(&fake_lock);
 	return n;
 }
@@ -947,8 +959,10 @@ fake_rw(int fd, void *buf, size_t count, off_t off, bool write, bool *ours)
 		pthread_mutex_unlock(&fake_lock);
 		return 0;
 	}
-	if (f->kind == FAKE_FD_PAGEMAP && !write)
+	if (f->kind == FAKE_FD_PAGEMAP && !write) {
+		pagemap_reads++;
 		ret = fake_pagemap_read(buf, count, off);
+	}
 	else if (f->kind != FAKE_FD_DEVICE)
 		ret = -EINVAL;
 	else if ((ret = fault_hit(FAULT_RW, write ? 1 : 0, NULL, NULL)) != 0)
@@ -1216,6 +1230,7 @@ fake_kernel_reset(void)
 	memset(fake.groups, 0, sizeof(fake.groups));
 	memset(faults, 0, sizeof(faults));
 	memset(req_stats, 0, sizeof(req_stats));
+	pagemap_reads = 0;
 	fake_sysfs_remove();
 	memset(&fake.cfg, 0, sizeof(fake.cfg));
 	fake.next_cdev = 0;

@@ -226,6 +226,9 @@ unsigned int fake_dma_mapping_count(void);
 /** ioctl calls made with req on fake fds since the last reset. */
 unsigned int fake_ioctl_calls(unsigned long req);
 
+/** Reads of /proc/self/pagemap since the last reset. */
+unsigned int fake_pagemap_reads(void);
+
 /**
  * Fail the current cmocka test (after listing them) if any fake fd or
  * device mapping is still open.
