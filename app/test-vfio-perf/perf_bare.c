@@ -129,7 +129,9 @@ cdev_num(const char *sysfs, const char *dev, char *name, size_t len)
 	if (d == NULL)
 		return -1;
 	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, "vfio", 4) == 0) {
+		/* noiommu-vfio<N> without an IOMMU */
+		if (strncmp(e->d_name, "vfio", 4) == 0 ||
+				strncmp(e->d_name, "noiommu-vfio", 12) == 0) {
 			snprintf(name, len, "%s", e->d_name);
 			ret = 0;
 			break;

@@ -178,7 +178,10 @@ bare_device(const struct perf_conf *conf, bool warm, double *setup,
 
 	*setup = -1;
 	*release = -1;
-	if ((rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) == 0) {
+	/* no-IOMMU cdev attaches to an IOAS like cdev; no-IOMMU group has
+	 * no IOMMU type to set
+	 */
+	if ((rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) == 0 && type1) {
 		snprintf(err, errlen, "no bare sequence without an IOMMU");
 		return;
 	}

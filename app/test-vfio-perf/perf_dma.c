@@ -48,6 +48,7 @@ struct dma_ctx {
 	struct perf_bare bare; /* the baseline (kind NONE: no baseline) */
 	bool shared_bare;      /* bare uses cfd at other IOVAs */
 	bool gaps;             /* leave a hole between regions (merging sets) */
+	bool key_va;           /* no-IOMMU cdev: the IOAS keys maps on the VA */
 	char lib_desc[128];
 };
 
@@ -292,6 +293,11 @@ dma_case(const struct perf_conf *conf, const struct dma_ctx *ctx,
 		perf_size_str(s, sz, sizeof(sz)));
 	distinct = conf->backing == PERF_BACKING_DISTINCT ||
 		(conf->backing == PERF_BACKING_AUTO && n * s <= conf->max_mem);
+	if (ctx->key_va && !distinct) {
+		perf_report_skip(SECTION, "map", params,
+			"no-IOMMU cdev keys maps on the virtual address: one buffer mapped N times would collide; needs distinct memory (--backing)");
+		return;
+	}
 	if (buffer_alloc(&buf, distinct ? n * s : s, s) != 0) {
 		perf_report_fail(SECTION, "map", params,
 			"cannot allocate %" PRIu64 " MiB: %s (MemAvailable %" PRIu64
@@ -307,6 +313,10 @@ dma_case(const struct perf_conf *conf, const struct dma_ctx *ctx,
 	span = n * lib.iova_step;
 	bare = lib;
 	bare.bare = true;
+	if (ctx->key_va) { /* what the library asks of the kernel */
+		bare.iova = bare.va;
+		bare.iova_step = bare.va_step;
+	}
 	if (ctx->shared_bare) /* other IOVAs in the same container */
 		bare.iova = IOVA_BASE + ((span + SZ_1G - 1) & ~(SZ_1G - 1));
 
@@ -407,12 +417,8 @@ dma_setup(const struct perf_conf *conf, struct dma_ctx *ctx, char *err,
 		}
 		return 0;
 	}
-	if (rte_eal_iova_mode() == RTE_IOVA_PA) {
-		/* no-IOMMU cdev: the IOAS only pins, keyed by va */
-		snprintf(err, errlen,
-			"no-IOMMU cdev: IOVAs are keys, not measured here");
-		goto destroy;
-	}
+	/* no-IOMMU cdev: the IOAS only pins, keyed by the VA on both sides */
+	ctx->key_va = (rte_vfio_get_caps() & RTE_VFIO_CAP_IOMMU) == 0;
 	if (perf_bare_open_iommufd(&ctx->bare, conf->sysfs, b, err,
 			errlen) != 0)
 		goto destroy;

@@ -20,7 +20,8 @@ Boots the VFIO test VM once per mode, runs dpdk-test-vfio-perf there with
 (after its EAL '--'), e.g. '-- -n 1,64,4096,65536 -s 4K,2M,1G'.
 
 options:
-  --mode MODE       group, cdev or noiommu (repeatable; default: all three)
+  --mode MODE       group, cdev, noiommu or noiommu-cdev (repeatable;
+                    default: all four; noiommu-cdev boots Linux 7.3)
   --bin FILE        the program (default: $SRC_DIR/build/app/test-vfio-perf/dpdk-test-vfio-perf)
   --eal ARG         extra EAL argument (repeatable)
   --kvm | --tcg     accelerator (default: run.sh's choice, KVM when it works)
@@ -74,11 +75,11 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ ${#modes[@]} -gt 0 ] || modes=(group cdev noiommu)
+[ ${#modes[@]} -gt 0 ] || modes=(group cdev noiommu noiommu-cdev)
 for m in "${modes[@]}"; do
 	case $m in
-	group|cdev|noiommu) ;;
-	*) die "unknown mode '$m' (group, cdev or noiommu)" ;;
+	group|cdev|noiommu|noiommu-cdev) ;;
+	*) die "unknown mode '$m' (group, cdev, noiommu or noiommu-cdev)" ;;
 	esac
 done
 [ -x "$bin" ] || die "$bin: not found or not executable (build it with ninja, or give --bin)"
@@ -126,8 +127,11 @@ for m in "${modes[@]}"; do
 	[ -z "$csv" ] || prog+=(--csv /tmp/perf.csv)
 	[ -z "$json" ] || prog+=(--json /tmp/perf.json)
 	prog+=("$@")
+	# the first kernel with no-IOMMU cdev nodes
+	kver=()
+	[ "$m" != noiommu-cdev ] || kver=(--kernel-version 7.3)
 	set +e
-	bash "$VM_DIR/run.sh" --mode "$m" "${accel[@]}" --mem "$mem" \
+	bash "$VM_DIR/run.sh" --mode "$m" "${kver[@]}" "${accel[@]}" --mem "$mem" \
 		--hugepages "$hugepages" --edu "$edu" --timeout "$timeout_s" \
 		--bin "$bin" --file "$tmp/guest.sh:/bin/vfio-perf-guest" \
 		${logdir:+--log "$logdir/$m.log"} \
