@@ -173,6 +173,7 @@ eal_iova_source_va2iova_pages(void *va, size_t pgsz, uint32_t n,
 	}
 	return 0;
 }
+
 void
 eal_iova_source_release(void *va, size_t len)
 {
