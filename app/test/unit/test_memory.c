@@ -462,7 +462,7 @@ test_malloc_refused_by_event_callback_keeps_heap(void **state)
 
 /* A fake IOVA source: page n gets 0x7000000000 + n pages. */
 static struct {
-	unsigned int calls, releases, fail_at;
+	unsigned int calls, releases, release_calls, fail_at;
 	uintptr_t first_va;
 } src_state;
 
@@ -482,13 +482,17 @@ fake_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
 	return 0;
 }
 
+/* pages released: one call may cover several (an allocation's run) */
 static void
 fake_release(void *va, size_t len, void *arg)
 {
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
+
 	(void)va;
-	(void)len;
 	(void)arg;
-	src_state.releases++;
+	assert_int_equal(len % psz, 0);
+	src_state.releases += (unsigned int)(len / psz);
+	src_state.release_calls++;
 }
 
 static const struct eal_iova_source fake_source = {
@@ -528,6 +532,8 @@ test_iova_source_pa_mode(void **state)
 	assert_int_equal(src_state.releases, 0);
 	rte_free(p);
 	assert_int_equal(src_state.releases, pages);
+	/* the run freed together is told at once */
+	assert_int_equal(src_state.release_calls, 1);
 
 	/* a failing source fails the allocation and releases what it got;
 	 * the heap names that cause, not "hugepages exhausted"
@@ -553,6 +559,78 @@ test_iova_source_pa_mode(void **state)
 	pages = src_state.calls;
 	assert_int_equal(rte_eal_cleanup(), 0);
 	assert_int_equal(src_state.releases, pages);
+	assert_int_equal(eal_iova_source_set(NULL), 0);
+}
+
+/* pages asked of a run source, those asked whole (never freed apart) */
+static struct {
+	unsigned int pages, whole_pages, releases;
+} run_state;
+
+static int
+run_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
+{
+	(void)arg;
+	(void)len;
+	*iova = (uintptr_t)va; /* a test address: no DMA here */
+	return 0;
+}
+
+static int
+run_va2iova_pages(void *va, size_t pgsz, uint32_t n, rte_iova_t *iova,
+		bool whole, void *arg)
+{
+	uint32_t i;
+
+	(void)arg;
+	for (i = 0; i < n; i++)
+		iova[i] = (uintptr_t)va + i * pgsz;
+	run_state.pages += n;
+	if (whole)
+		run_state.whole_pages += n;
+	return 0;
+}
+
+static void
+run_release(void *va, size_t len, void *arg)
+{
+	(void)va;
+	(void)arg;
+	run_state.releases += (unsigned int)(len / (size_t)sysconf(_SC_PAGESIZE));
+}
+
+/*
+ * A source answering runs: the -m reservation comes whole (it is never
+ * freed apart), heap growth page by page; every page is released once.
+ */
+static void
+test_iova_source_runs_whole_for_reserved_memory(void **state)
+{
+	const struct eal_iova_source src = {
+		.name = "unit-runs",
+		.va2iova = run_va2iova,
+		.va2iova_pages = run_va2iova_pages,
+		.release = run_release,
+	};
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
+	unsigned int reserved;
+	void *p;
+
+	(void)state;
+	memset(&run_state, 0, sizeof(run_state));
+	assert_int_equal(eal_iova_source_set(&src), 0);
+	assert_true(init("--iova-mode=pa", "-m2") >= 0);
+	reserved = run_state.whole_pages;
+	assert_true(reserved >= (2u << 20) / psz);
+	assert_int_equal(run_state.pages, reserved);
+	/* more than the reservation: the heap grows with freeable pages */
+	p = rte_malloc(NULL, 4u << 20, 0);
+	assert_non_null(p);
+	assert_true(run_state.pages > reserved);
+	assert_int_equal(run_state.whole_pages, reserved);
+	rte_free(p);
+	assert_int_equal(rte_eal_cleanup(), 0);
+	assert_int_equal(run_state.releases, run_state.pages);
 	assert_int_equal(eal_iova_source_set(NULL), 0);
 }
 
@@ -632,6 +710,8 @@ main(void)
 			setup),
 		cmocka_unit_test_setup(test_iova_source_pa_mode, setup),
 		cmocka_unit_test_setup(test_pagemap_source_reads_a_run_at_once,
+			setup),
+		cmocka_unit_test_setup(test_iova_source_runs_whole_for_reserved_memory,
 			setup),
 	};
 

@@ -234,6 +234,20 @@ kernel_holds_pages(const struct vfio_mode_case *m)
 	return maps_pages(m) || kernel_iova_source(m);
 }
 
+/* mappings the kernel holds and their bytes, whatever their sizes */
+static int
+kernel_maps_bytes(uint64_t *bytes)
+{
+	struct fake_dma d[NB_PAGES * 2];
+	int n = env_kernel_maps(rte_vfio_get_container_fd(), d, RTE_DIM(d));
+	int i;
+
+	*bytes = 0;
+	for (i = 0; i < n && i < (int)RTE_DIM(d); i++)
+		*bytes += d[i].size;
+	return n < 0 ? 0 : n;
+}
+
 static int
 kernel_pages(void)
 {
@@ -637,13 +651,15 @@ test_noiommu_cdev_iova_source(void **state)
 }
 
 /* a run of pages at once: one mapping per page (each can be freed
- * alone), one pagemap read for all; a failure holds nothing
+ * alone), or one for pages never freed apart; one pagemap read for all;
+ * a failure holds nothing
  */
 static void
 test_noiommu_cdev_iova_source_pages(void **state)
 {
 	uint8_t *va = lists[0].segs[FIRST_PAGES].addr;
-	unsigned int n = NB_PAGES - FIRST_PAGES, reads, i;
+	unsigned int n = NB_PAGES - FIRST_PAGES, reads, maps, i;
+	uint64_t bytes;
 	rte_iova_t iova[NB_PAGES];
 	int fd;
 
@@ -651,7 +667,7 @@ test_noiommu_cdev_iova_source_pages(void **state)
 	assert_true(source_set);
 	assert_non_null(source.va2iova_pages);
 	reads = fake_pagemap_reads();
-	assert_int_equal(source.va2iova_pages(va, env_pg(), n, iova,
+	assert_int_equal(source.va2iova_pages(va, env_pg(), n, iova, false,
 		source.arg), 0);
 	assert_int_equal(fake_pagemap_reads(), reads + 1);
 	assert_int_equal(kernel_pages(), FIRST_PAGES + n);
@@ -667,7 +683,7 @@ test_noiommu_cdev_iova_source_pages(void **state)
 	assert_int_equal(kernel_pages(), FIRST_PAGES);
 	/* the 4th map fails: the 3 before are undone */
 	fake_fault_ioctl(IOMMU_IOAS_MAP, 4, ENOMEM);
-	assert_int_equal(source.va2iova_pages(va, env_pg(), n, iova,
+	assert_int_equal(source.va2iova_pages(va, env_pg(), n, iova, false,
 		source.arg), -1);
 	assert_int_equal(rte_errno, ENOMEM);
 	assert_int_equal(kernel_pages(), FIRST_PAGES);
@@ -677,7 +693,7 @@ test_noiommu_cdev_iova_source_pages(void **state)
 	 */
 	assert_int_equal(rte_vfio_setup_device(env_pci(), DEV0, &fd), 0);
 	reads = fake_pagemap_reads();
-	assert_int_equal(source.va2iova_pages(va, env_pg(), n, iova,
+	assert_int_equal(source.va2iova_pages(va, env_pg(), n, iova, false,
 		source.arg), 0);
 	assert_int_equal(fake_pagemap_reads(), reads);
 	for (i = 0; i < n; i++) {
@@ -686,11 +702,33 @@ test_noiommu_cdev_iova_source_pages(void **state)
 		source.release(va + i * env_pg(), env_pg(), source.arg);
 	}
 	fake_fault_ioctl(IOMMU_IOAS_NOIOMMU_GET_PA, 3, EFAULT);
-	assert_int_equal(source.va2iova_pages(va, env_pg(), n, iova,
+	assert_int_equal(source.va2iova_pages(va, env_pg(), n, iova, false,
 		source.arg), -1);
 	assert_int_equal(kernel_pages(), FIRST_PAGES);
 	fake_fault_clear();
 	assert_int_equal(rte_vfio_release_device(env_pci(), DEV0, fd), 0);
+
+	/* never freed apart: one mapping, which goes only as a whole */
+	maps = fake_ioctl_calls(IOMMU_IOAS_MAP);
+	assert_int_equal(source.va2iova_pages(va, env_pg(), n, iova, true,
+		source.arg), 0);
+	assert_int_equal(fake_ioctl_calls(IOMMU_IOAS_MAP), maps + 1);
+	assert_int_equal(kernel_maps_bytes(&bytes), FIRST_PAGES + 1);
+	assert_int_equal(bytes, (FIRST_PAGES + n) * env_pg());
+	for (i = 0; i < n; i++)
+		assert_int_equal(iova[i],
+			fake_pagemap_pa((uintptr_t)(va + i * env_pg())));
+	/* a page of it cannot go alone (iommufd's ENOENT) */
+	source.release(va + 2 * env_pg(), env_pg(), source.arg);
+	assert_int_equal(kernel_maps_bytes(&bytes), FIRST_PAGES + 1);
+	source.release(va, n * env_pg(), source.arg);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	/* a failed address query undoes the one mapping */
+	fake_config()->pagemap_no_frames = true;
+	assert_int_equal(source.va2iova_pages(va, env_pg(), n, iova, true,
+		source.arg), -1);
+	assert_int_equal(kernel_pages(), FIRST_PAGES);
+	fake_config()->pagemap_no_frames = false;
 }
 
 /* a page whose address changed when the kernel pinned it: never a wrong

@@ -154,14 +154,15 @@ eal_iova_source_set(const struct eal_iova_source *src)
 
 int
 eal_iova_source_va2iova_pages(void *va, size_t pgsz, uint32_t n,
-		rte_iova_t *iova)
+		rte_iova_t *iova, bool whole)
 {
 	uint32_t i;
 
 	if (source.va2iova == pagemap_va2iova)
 		return eal_iova_pagemap_pages(va, pgsz, n, iova);
 	if (source.va2iova_pages != NULL)
-		return source.va2iova_pages(va, pgsz, n, iova, source.arg);
+		return source.va2iova_pages(va, pgsz, n, iova, whole,
+			source.arg);
 	for (i = 0; i < n; i++) {
 		if (source.va2iova(RTE_PTR_ADD(va, (size_t)i * pgsz), pgsz,
 				&iova[i], source.arg) == 0)

@@ -12,6 +12,7 @@
  * IOVA is the virtual address and no source is called.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <rte_common.h>
@@ -26,12 +27,18 @@ struct eal_iova_source {
 	int (*va2iova)(void *va, size_t len, rte_iova_t *iova, void *arg);
 	/**
 	 * IOVAs of n pages of pgsz from va, all or none: on failure nothing
-	 * is held. May be NULL: va2iova is then asked page by page.
+	 * is held. whole: the pages are never freed one by one (they go
+	 * together, at cleanup), so what is held for them may be one piece.
+	 * May be NULL: va2iova is then asked page by page.
 	 * @return 0, or -1 with rte_errno on failure.
 	 */
 	int (*va2iova_pages)(void *va, size_t pgsz, uint32_t n,
-		rte_iova_t *iova, void *arg);
-	/** The page is about to be unmapped: drop what va2iova pinned (may be NULL). */
+		rte_iova_t *iova, bool whole, void *arg);
+	/**
+	 * [va, va + len), one page or several that were allocated together
+	 * or lie side by side, is about to be unmapped: drop what was held
+	 * for it (may be NULL).
+	 */
 	void (*release)(void *va, size_t len, void *arg);
 	void *arg; /**< Passed to each. */
 };
@@ -69,12 +76,14 @@ int eal_iova_pa_available(void);
  *   Number of pages.
  * @param iova
  *   Receives n IOVAs.
+ * @param whole
+ *   The pages are never freed one by one (RTE_MEMSEG_FLAG_DO_NOT_FREE).
  * @return
  *   0, or -1 with rte_errno (EIO: pagemap unreadable, EACCES: frame
  *   numbers read as 0 without CAP_SYS_ADMIN, or the source's own).
  */
 int eal_iova_source_va2iova_pages(void *va, size_t pgsz, uint32_t n,
-	rte_iova_t *iova);
+	rte_iova_t *iova, bool whole);
 
 /**
  * Physical address of one page from /proc/self/pagemap, whatever source
@@ -111,12 +120,13 @@ int eal_iova_pagemap_pages(void *va, size_t pgsz, uint32_t n,
 	rte_iova_t *iova);
 
 /**
- * Tell the current source a page is going away (PA mode).
+ * Tell the current source pages are going away (PA mode): one page, or
+ * a range of pages side by side that holds whole allocations only.
  *
  * @param va
- *   Page address.
+ *   First page.
  * @param len
- *   Page size.
+ *   Bytes (a multiple of the page size).
  */
 void eal_iova_source_release(void *va, size_t len);
 

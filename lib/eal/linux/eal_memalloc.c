@@ -312,9 +312,13 @@ eal_memalloc_fail_cause(void)
 	return fail_cause;
 }
 
-/* IOVAs of freshly mapped pages; on failure releases what it got. */
+/*
+ * IOVAs of freshly mapped pages (whole: never freed one by one); on
+ * failure releases what it got.
+ */
 static int
-pages_iova(struct rte_memseg *segs, void *addr, uint32_t n, uint64_t pgsz)
+pages_iova(struct rte_memseg *segs, void *addr, uint32_t n, uint64_t pgsz,
+		bool whole)
 {
 	rte_iova_t iova[PAGES_IOVA_BATCH];
 	uint32_t done, k, i;
@@ -329,13 +333,14 @@ pages_iova(struct rte_memseg *segs, void *addr, uint32_t n, uint64_t pgsz)
 		void *va = RTE_PTR_ADD(addr, (uint64_t)done * pgsz);
 
 		k = RTE_MIN(n - done, (uint32_t)PAGES_IOVA_BATCH);
-		if (eal_iova_source_va2iova_pages(va, pgsz, k, iova) != 0) {
+		if (eal_iova_source_va2iova_pages(va, pgsz, k, iova,
+				whole) != 0) {
 			EAL_LOG(ERR, "pages %p-%p: no physical address (IOVA as PA): %s",
 				va, RTE_PTR_ADD(va, (uint64_t)k * pgsz),
 				rte_strerror(rte_errno));
-			while (done-- > 0)
-				eal_iova_source_release(RTE_PTR_ADD(addr,
-					(uint64_t)done * pgsz), pgsz);
+			if (done > 0)
+				eal_iova_source_release(addr,
+					(size_t)done * pgsz);
 			return -1;
 		}
 		for (i = 0; i < k; i++)
@@ -358,10 +363,9 @@ run_release(struct rte_memseg_list *msl, uint32_t start, uint32_t n)
 	void *addr = RTE_PTR_ADD(msl->base_va, (uint64_t)start * msl->page_sz);
 	uint32_t i;
 
+	/* one allocation, or pages allocated one by one: the run at once */
 	if (rte_eal_iova_mode() == RTE_IOVA_PA)
-		for (i = 0; i < n; i++)
-			eal_iova_source_release(segs[start + i].addr,
-				msl->page_sz);
+		eal_iova_source_release(addr, len);
 	unmap_pages(addr, len);
 	backing_punch(local[idx].fd, (off_t)((uint64_t)start * msl->page_sz),
 		len);
@@ -424,7 +428,8 @@ eal_memalloc_alloc_run(struct rte_memseg_list *msl, uint32_t n,
 		rte_errno = ENOMEM;
 		goto punch;
 	}
-	if (pages_iova(&segs[start], addr, n, msl->page_sz) != 0) {
+	if (pages_iova(&segs[start], addr, n, msl->page_sz,
+			(seg_flags & RTE_MEMSEG_FLAG_DO_NOT_FREE) != 0) != 0) {
 		fail_cause = "the pages got no IOVA";
 		rte_errno = ENOMEM;
 		unmap_pages(addr, len);

@@ -632,13 +632,42 @@ eal_memory_init(void)
 	return primary_init(cfg);
 }
 
+/* pages side by side in one list, told to the IOVA source at once */
+struct iova_release {
+	const struct rte_memseg_list *msl;
+	void *va;
+	size_t len;
+};
+
+static void
+release_flush(struct iova_release *r)
+{
+	if (r->len > 0)
+		eal_iova_source_release(r->va, r->len);
+	r->len = 0;
+}
+
+/*
+ * A stretch of present pages holds whole allocations: a run of pages
+ * never freed one by one may be one piece for the source.
+ */
 static int
 release_iova(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 		void *arg)
 {
-	(void)arg;
-	if (!msl->external)
-		eal_iova_source_release(ms->addr, ms->len);
+	struct iova_release *r = arg;
+
+	if (msl->external)
+		return 0;
+	if (r->len > 0 && r->msl == msl &&
+			ms->addr == RTE_PTR_ADD(r->va, r->len)) {
+		r->len += ms->len;
+		return 0;
+	}
+	release_flush(r);
+	r->msl = msl;
+	r->va = ms->addr;
+	r->len = ms->len;
 	return 0;
 }
 
@@ -649,8 +678,12 @@ eal_memory_cleanup(void)
 		return;
 	/* pages go with the lists: the IOVA source drops what it holds */
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY &&
-			rte_eal_iova_mode() == RTE_IOVA_PA)
-		rte_memseg_walk_thread_unsafe(release_iova, NULL);
+			rte_eal_iova_mode() == RTE_IOVA_PA) {
+		struct iova_release r = { .len = 0 };
+
+		rte_memseg_walk_thread_unsafe(release_iova, &r);
+		release_flush(&r);
+	}
 	release_lists();
 	config_unmap();
 	eal_mem_event_callbacks_clear();

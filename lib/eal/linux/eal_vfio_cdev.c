@@ -292,23 +292,25 @@ source_pa(struct vfio_container *c, void *va, size_t pgsz, uint32_t n,
 }
 
 /*
- * IOVA source of the default container: map each page (the key is its
- * virtual address; the kernel pins it while a device is attached), one
- * mapping per page so that a page freed unmaps alone, then ask for the
- * physical addresses. All or nothing.
+ * IOVA source of the default container: map the pages (the key is the
+ * virtual address; the kernel pins them while a device is attached),
+ * then ask for their physical addresses. All or nothing. Pages freed
+ * one by one get a mapping each, as iommufd unmaps whole mappings only;
+ * pages never freed apart (whole) are one mapping.
  */
 static int
 source_va2iova_pages(void *va, size_t pgsz, uint32_t n, rte_iova_t *iova,
-		void *arg)
+		bool whole, void *arg)
 {
+	size_t len = whole ? (size_t)n * pgsz : pgsz;
+	uint32_t maps = whole ? 1 : n, i;
 	struct vfio_container *c = arg;
 	enum vfio_result r = VFIO_OK;
-	uint32_t i;
 
-	for (i = 0; i < n && r == VFIO_OK; i++) {
-		uintptr_t a = (uintptr_t)va + (uintptr_t)i * pgsz;
+	for (i = 0; i < maps && r == VFIO_OK; i++) {
+		uintptr_t a = (uintptr_t)va + (uintptr_t)i * len;
 
-		r = ioas_map(c, a, a, pgsz);
+		r = ioas_map(c, a, a, len);
 	}
 	if (r == VFIO_OK)
 		r = source_pa(c, va, pgsz, n, iova);
@@ -317,14 +319,14 @@ source_va2iova_pages(void *va, size_t pgsz, uint32_t n, rte_iova_t *iova,
 	if (r == VFIO_OK)
 		return 0;
 	while (i-- > 0)
-		ioas_unmap(c, (uintptr_t)va + (uintptr_t)i * pgsz, pgsz);
+		ioas_unmap(c, (uintptr_t)va + (uintptr_t)i * len, len);
 	return vfio_result_ret(r);
 }
 
 static int
 source_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
 {
-	return source_va2iova_pages(va, len, 1, iova, arg);
+	return source_va2iova_pages(va, len, 1, iova, false, arg);
 }
 
 struct pa_check {
