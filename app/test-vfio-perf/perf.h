@@ -143,6 +143,17 @@ const char *perf_size_str(uint64_t bytes, char *buf, size_t len);
 void perf_dma(const struct perf_conf *conf);
 void perf_maps(const struct perf_conf *conf);
 void perf_device(const struct perf_conf *conf);
+
+/**
+ * n setup/release cycles of dev (at most PERF_MAX_REPS) with the
+ * library; the medians of each in ns.
+ *
+ * @return
+ *   0, or -1 with rte_errno and *failed naming the call that failed
+ *   ("setup_device" or "release_device").
+ */
+int perf_setup_release(const char *sysfs, const char *dev, unsigned int n,
+	double *setup, double *release, const char **failed);
 void perf_container(const struct perf_conf *conf);
 void perf_secondary(const struct perf_conf *conf);
 void perf_init(const struct perf_conf *conf);

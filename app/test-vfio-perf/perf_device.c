@@ -56,38 +56,48 @@ count_page(const struct rte_memseg_list *msl __rte_unused,
 	return 0;
 }
 
-/* setup/release of dev, reps times; the medians in *setup, *release */
-static int
-setup_release(const struct perf_conf *conf, const char *dev, double *setup,
-		double *release)
+int
+perf_setup_release(const char *sysfs, const char *dev, unsigned int n,
+		double *setup, double *release, const char **failed)
 {
 	double s[PERF_MAX_REPS], r[PERF_MAX_REPS];
 	unsigned int k;
 	int fd;
 
-	for (k = 0; k < conf->reps; k++) {
+	for (k = 0; k < n && k < PERF_MAX_REPS; k++) {
 		uint64_t t0 = perf_now_ns(), t1, t2;
 
-		if (rte_vfio_setup_device(conf->sysfs, dev, &fd) != 0) {
-			perf_report_fail(SECTION_DEV, "setup_device", dev,
-				"rte_vfio_setup_device: %s",
-				rte_strerror(rte_errno));
+		if (rte_vfio_setup_device(sysfs, dev, &fd) != 0) {
+			*failed = "setup_device";
 			return -1;
 		}
 		t1 = perf_now_ns();
-		if (rte_vfio_release_device(conf->sysfs, dev, fd) != 0) {
-			perf_report_fail(SECTION_DEV, "release_device", dev,
-				"rte_vfio_release_device: %s",
-				rte_strerror(rte_errno));
+		if (rte_vfio_release_device(sysfs, dev, fd) != 0) {
+			*failed = "release_device";
 			return -1;
 		}
 		t2 = perf_now_ns();
 		s[k] = (double)(t1 - t0);
 		r[k] = (double)(t2 - t1);
 	}
-	*setup = perf_median(s, conf->reps);
-	*release = perf_median(r, conf->reps);
+	*setup = perf_median(s, k);
+	*release = perf_median(r, k);
 	return 0;
+}
+
+/* setup/release of dev, reps times; the medians in *setup, *release */
+static int
+setup_release(const struct perf_conf *conf, const char *dev, double *setup,
+		double *release)
+{
+	const char *failed;
+
+	if (perf_setup_release(conf->sysfs, dev, conf->reps, setup, release,
+			&failed) == 0)
+		return 0;
+	perf_report_fail(SECTION_DEV, failed, dev,
+		"rte_vfio_%s: %s", failed, rte_strerror(rte_errno));
+	return -1;
 }
 
 /* ---- the bare open/attach sequences ------------------------------------------ */

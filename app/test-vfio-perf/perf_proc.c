@@ -355,32 +355,6 @@ ping_primary(void)
 	return perf_median(v, PINGS);
 }
 
-/* medians of the library's setup and release of dev, after a first */
-static int
-secondary_cycles(const struct perf_conf *conf, double *setup_ns,
-		double *release_ns)
-{
-	double setup[WARM_CYCLES], release[WARM_CYCLES];
-	uint64_t t0, t1, t2;
-	unsigned int i;
-	int fd;
-
-	for (i = 0; i < WARM_CYCLES; i++) {
-		t0 = perf_now_ns();
-		if (rte_vfio_setup_device(conf->sysfs, conf->devs[0], &fd) != 0)
-			return -1;
-		t1 = perf_now_ns();
-		if (rte_vfio_release_device(conf->sysfs, conf->devs[0], fd) != 0)
-			return -1;
-		t2 = perf_now_ns();
-		setup[i] = (double)(t1 - t0);
-		release[i] = (double)(t2 - t1);
-	}
-	*setup_ns = perf_median(setup, WARM_CYCLES);
-	*release_ns = perf_median(release, WARM_CYCLES);
-	return 0;
-}
-
 /* the bare fd receive: the first, then the medians of the next ones */
 static int
 secondary_bare_cycles(const struct perf_conf *conf, double *first_setup,
@@ -408,6 +382,7 @@ perf_child_secondary(const struct perf_conf *conf)
 	double init_done, heap_init, setup_heap, setup_fds;
 	double ws, wr, bs, br;
 	uint64_t t0, t1, t2, t3;
+	const char *failed;
 	size_t heap;
 	int fd, fds;
 
@@ -441,8 +416,9 @@ perf_child_secondary(const struct perf_conf *conf)
 		return 1;
 	}
 	t3 = perf_now_ns();
-	if (secondary_cycles(conf, &ws, &wr) != 0) {
-		fprintf(stderr, "secondary: setup/release cycle of %s: %s\n",
+	if (perf_setup_release(conf->sysfs, conf->devs[0], WARM_CYCLES, &ws,
+			&wr, &failed) != 0) {
+		fprintf(stderr, "secondary: rte_vfio_%s %s: %s\n", failed,
 			conf->devs[0], rte_strerror(rte_errno));
 		return 1;
 	}

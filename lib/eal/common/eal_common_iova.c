@@ -123,20 +123,26 @@ pagemap_va2iova(void *va, size_t len, rte_iova_t *iova, void *arg)
 	return eal_iova_pagemap_pages(va, len, 1, iova);
 }
 
-int
-eal_iova_pagemap(void *va, size_t len, rte_iova_t *iova)
+/* pagemap holds nothing: pages never freed apart need nothing else */
+static int
+pagemap_va2iova_pages(void *va, size_t pgsz, uint32_t n, rte_iova_t *iova,
+		bool whole, void *arg)
 {
-	return pagemap_va2iova(va, len, iova, NULL);
+	(void)whole;
+	(void)arg;
+	return eal_iova_pagemap_pages(va, pgsz, n, iova);
 }
 
 static const struct eal_iova_source pagemap_source = {
 	.name = "pagemap",
 	.va2iova = pagemap_va2iova,
+	.va2iova_pages = pagemap_va2iova_pages,
 };
 
 static struct eal_iova_source source = {
 	.name = "pagemap",
 	.va2iova = pagemap_va2iova,
+	.va2iova_pages = pagemap_va2iova_pages,
 };
 
 int
@@ -158,8 +164,6 @@ eal_iova_source_va2iova_pages(void *va, size_t pgsz, uint32_t n,
 {
 	uint32_t i;
 
-	if (source.va2iova == pagemap_va2iova)
-		return eal_iova_pagemap_pages(va, pgsz, n, iova);
 	if (source.va2iova_pages != NULL)
 		return source.va2iova_pages(va, pgsz, n, iova, whole,
 			source.arg);

@@ -86,24 +86,9 @@ int eal_iova_source_va2iova_pages(void *va, size_t pgsz, uint32_t n,
 	rte_iova_t *iova, bool whole);
 
 /**
- * Physical address of one page from /proc/self/pagemap, whatever source
- * is installed (a source may need it before its own answer is valid).
- *
- * @param va
- *   Page address (mapped and populated).
- * @param len
- *   Page size.
- * @param iova
- *   Receives the physical address.
- * @return
- *   0, or -1 with rte_errno (EIO: pagemap unreadable, EACCES: frame
- *   numbers read as 0 without CAP_SYS_ADMIN).
- */
-int eal_iova_pagemap(void *va, size_t len, rte_iova_t *iova);
-
-/**
  * Physical addresses of n pages from /proc/self/pagemap, one read per
- * 512 pages, whatever source is installed.
+ * 512 pages, whatever source is installed (a source may need them
+ * before its own answer is valid).
  *
  * @param va
  *   First page (mapped and populated).
@@ -114,7 +99,8 @@ int eal_iova_pagemap(void *va, size_t len, rte_iova_t *iova);
  * @param iova
  *   Receives n physical addresses.
  * @return
- *   0, or -1 with rte_errno as eal_iova_pagemap().
+ *   0, or -1 with rte_errno (EIO: pagemap unreadable, EACCES: frame
+ *   numbers read as 0 without CAP_SYS_ADMIN).
  */
 int eal_iova_pagemap_pages(void *va, size_t pgsz, uint32_t n,
 	rte_iova_t *iova);
